@@ -1,0 +1,115 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/config"
+)
+
+// errSilent marks an error already reported on stderr; only its exit code matters.
+var errSilent = errors.New("already reported")
+
+// usageError is a bad flag, argument or input: exit code 2.
+type usageError struct {
+	msg  string
+	hint string
+}
+
+func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Hint() string  { return e.hint }
+
+func usagef(hint, format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...), hint: hint}
+}
+
+// truncatedError reports finish_reason "length": exit code 5.
+type truncatedError struct{ msg string }
+
+func (e *truncatedError) Error() string { return e.msg }
+
+// isUsage reports whether an internal package marked err as the user's mistake. Packages mark
+// such errors with a method UsageError() bool rather than knowing about exit codes.
+func isUsage(err error) bool {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return true
+	}
+	var marked interface{ UsageError() bool }
+	return errors.As(err, &marked) && marked.UsageError()
+}
+
+// billingCodes are vendor codes that mean the account, not the request, is refused (facts.md §9).
+var billingCodes = map[string]bool{
+	"Arrearage": true, "insufficient_quota": true, "CommodityNotPurchased": true,
+	"PrepaidBillOverdue": true, "PostpaidBillOverdue": true, "AllocationQuota.FreeTierOnly": true,
+	"Throttling.AllocationQuota": true,
+}
+
+// exitCode maps an error to SPEC.md's exit codes; it is the only place that does.
+func exitCode(err error) int {
+	if errors.Is(err, context.Canceled) {
+		return exitInterrupted
+	}
+	var silent *silentExit
+	if errors.As(err, &silent) {
+		return silent.code
+	}
+	var tr *truncatedError
+	if errors.As(err, &tr) {
+		return exitTruncated
+	}
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		return exitConfig
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		switch {
+		case ae.StatusCode == 401 || ae.StatusCode == 403 || billingCodes[ae.Code]:
+			return exitConfig
+		case ae.StatusCode == 400 && !ae.InStream, ae.StatusCode == 404:
+			return exitUsage
+		}
+		return exitFailure
+	}
+	if isUsage(err) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// silentExit carries an exit code for a failure already reported.
+type silentExit struct{ code int }
+
+func (e *silentExit) Error() string { return errSilent.Error() }
+func (e *silentExit) Is(t error) bool {
+	return t == errSilent
+}
+
+// hintOf returns the second line to print under an error, if any part of the chain has one.
+func hintOf(err error) string {
+	var h interface{ Hint() string }
+	if errors.As(err, &h) {
+		return h.Hint()
+	}
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		return ce.Hint
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		switch {
+		case ae.StatusCode == 401:
+			return "check DASHSCOPE_API_KEY, and that the key belongs to the region of --region/--base-url (Singapore and Beijing keys differ)"
+		case ae.StatusCode == 429:
+			return "the account's rate limit (100 requests, 100,000 tokens a minute) was hit; wait a minute and retry"
+		case strings.Contains(ae.Message, "data-uri"):
+			return "the file is too large to send inline; pass a public http(s) URL instead"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,161 @@
+// Package cmd holds livetranslate's Cobra commands: each parses its flags into an options struct,
+// calls the internal packages, prints, and leaves the mapping of errors to exit codes to Main.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/livetranslate/livetranslate/internal/config"
+)
+
+// Exit codes of SPEC.md.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitConfig      = 3
+	exitPartial     = 4
+	exitTruncated   = 5
+	exitInterrupted = 130
+)
+
+// streams are the process's standard streams, injected so commands never touch os.Stdout.
+type streams struct {
+	In         io.Reader
+	Out        io.Writer
+	Err        io.Writer
+	StderrTTY  bool
+	Getenv     func(string) string
+	LookupPath func(string) (string, error)
+}
+
+// app is what every command of one run shares: the streams and the loaded configuration.
+type app struct {
+	io      streams
+	cfg     *config.Config
+	verbose bool
+	cfgFile string
+}
+
+// warnf prints one warning line on stderr.
+func (a *app) warnf(format string, args ...any) {
+	fmt.Fprintf(a.io.Err, "livetranslate: warning: "+format+"\n", args...)
+}
+
+// infof prints one line on stderr when -v is set.
+func (a *app) infof(format string, args ...any) {
+	if a.verbose {
+		fmt.Fprintf(a.io.Err, "livetranslate: "+format+"\n", args...)
+	}
+}
+
+// Main runs the command line and returns the process exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		// After the first signal, restore the default handlers so a second Ctrl-C kills at once.
+		<-ctx.Done()
+		stop()
+	}()
+	s := streams{
+		In:        os.Stdin,
+		Out:       os.Stdout,
+		Err:       os.Stderr,
+		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		Getenv:    os.Getenv,
+	}
+	return run(ctx, s, os.Args[1:])
+}
+
+// run executes args and reports the error, if any, as one line (plus a hint) on stderr.
+func run(ctx context.Context, s streams, args []string) int {
+	root := newRootCmd(s)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil && ctx.Err() != nil {
+		// A nil error with a cancelled context still counts as failure (restic's rule).
+		err = ctx.Err()
+	}
+	if err == nil {
+		return exitOK
+	}
+	code := exitCode(err)
+	if !errors.Is(err, errSilent) {
+		msg := err.Error()
+		if code == exitInterrupted {
+			msg = "interrupted"
+		}
+		fmt.Fprintf(s.Err, "livetranslate: error: %s\n", msg)
+		if h := hintOf(err); h != "" {
+			fmt.Fprintf(s.Err, "livetranslate: hint: %s\n", h)
+		}
+	}
+	return code
+}
+
+func newRootCmd(s streams) *cobra.Command {
+	a := &app{io: s}
+	cobra.EnableTraverseRunHooks = true
+	root := &cobra.Command{
+		Use:   "livetranslate",
+		Short: "Translate audio and video files with Alibaba Cloud's qwen3-livetranslate-flash",
+		Long: `livetranslate translates audio and video files through Alibaba Cloud Model Studio's
+qwen3-livetranslate-flash model. Translated text streams to standard output as it arrives;
+speech can be written to a WAV file.
+
+The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
+		Version:       versionString(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			getenv := s.Getenv
+			if getenv == nil {
+				getenv = os.Getenv
+			}
+			cfg, err := config.Load(config.Options{File: a.cfgFile, Getenv: getenv})
+			if err != nil {
+				return err
+			}
+			if err := cfg.BindFlags(cmd.Flags()); err != nil {
+				return fmt.Errorf("binding flags: %w", err)
+			}
+			a.cfg = cfg
+			if w := cfg.KeyFileWarning(); w != "" {
+				a.warnf("%s", w)
+			}
+			return nil
+		},
+	}
+	root.SetIn(s.In)
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	root.SetVersionTemplate("livetranslate {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &usageError{msg: err.Error(), hint: "see --help"}
+	})
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.cfgFile, "config", "", "config file (default $XDG_CONFIG_HOME/livetranslate/config.yaml)")
+	pf.String("api-key", "", "API key (prefer DASHSCOPE_API_KEY: a flag leaks into shell history and ps)")
+	pf.String("region", "intl", "endpoint region: intl (Singapore) or cn (Beijing)")
+	pf.String("base-url", "", "OpenAI-compatible base URL; overrides --region (env DASHSCOPE_BASE_URL)")
+	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print request ids, usage and decisions on stderr")
+
+	root.AddCommand(
+		newTranslateCmd(a),
+		newVoicesCmd(a),
+		newLanguagesCmd(a),
+		newVersionCmd(a),
+	)
+	return root
+}

@@ -1,0 +1,325 @@
+package api
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Kind says how the media is sent: as input_audio or as video_url.
+type Kind int
+
+// The kinds of media the endpoint takes.
+const (
+	Audio Kind = iota
+	Video
+)
+
+// String returns "audio" or "video".
+func (k Kind) String() string {
+	switch k {
+	case Audio:
+		return "audio"
+	case Video:
+		return "video"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// MaxDataURISize is the service's limit on one data URI as sent: a URI of this many bytes or
+// more is refused with HTTP 400 "Exceeded limit on max bytes per data-uri item : 10485760".
+const MaxDataURISize = 10 << 20
+
+// Media is the single content item of the user message.
+type Media struct {
+	Kind   Kind
+	Format string    // input_audio.format, e.g. "mp3", "wav" (audio only)
+	MIME   string    // MIME for the data URL, e.g. "audio/mpeg", "video/mp4"; "" for audio means "audio/"+Format
+	URL    string    // if non-empty an http(s) URL sent as-is (no Body)
+	Body   io.Reader // raw media bytes; Base64-encoded into the JSON body while it is sent
+	Size   int64     // raw byte size of Body if known, else -1
+}
+
+// DataURISize returns the length in bytes of the data URI for n raw bytes with this MIME:
+// len("data:"+mime+";base64,") + base64.StdEncoding.EncodedLen(n).
+func DataURISize(mime string, n int64) int64 {
+	return int64(len("data:"+mime+";base64,")) + encodedLen(n)
+}
+
+// encodedLen is base64.StdEncoding.EncodedLen for int64, which files over 2 GiB need on 32-bit.
+func encodedLen(n int64) int64 { return (n + 2) / 3 * 4 }
+
+// AudioOutput asks for speech as well as text.
+type AudioOutput struct {
+	Voice  string `json:"voice"`
+	Format string `json:"format"` // always "wav" ("" is sent as "wav"); the chunks are raw PCM nonetheless
+}
+
+// Request is one translation request. Pointer fields are omitted from the body when nil, so the
+// service's defaults apply.
+type Request struct {
+	Model        string
+	Media        Media
+	Stream       bool   // false => "stream": false, and no stream_options
+	IncludeUsage bool   // only sent when Stream
+	SourceLang   string // language code; "" => omitted, the model detects it
+	TargetLang   string // language code, required
+	Audio        *AudioOutput
+	MaxTokens    *int
+	Seed         *int64
+
+	Temperature, TopP, PresencePenalty, RepetitionPenalty *float64
+
+	TopK       *int
+	SpeechRate *float64 // documented only by the Chinese API reference; omitted when nil
+}
+
+// bodyFrame is the request body around the media bytes: head ends with the opening quote of the
+// data string, tail starts with its closing quote. For a URL the escaped URL ends head.
+type bodyFrame struct {
+	head, tail []byte
+	encode     bool // Base64-encode Media.Body between head and tail
+}
+
+// bodyTail is everything after "messages", in the order the reference lists it.
+type bodyTail struct {
+	Stream             bool               `json:"stream"`
+	StreamOptions      *streamOptions     `json:"stream_options,omitempty"`
+	Modalities         []string           `json:"modalities"`
+	Audio              *AudioOutput       `json:"audio,omitempty"`
+	TranslationOptions translationOptions `json:"translation_options"`
+	MaxTokens          *int               `json:"max_tokens,omitempty"`
+	Seed               *int64             `json:"seed,omitempty"`
+	Temperature        *float64           `json:"temperature,omitempty"`
+	TopP               *float64           `json:"top_p,omitempty"`
+	PresencePenalty    *float64           `json:"presence_penalty,omitempty"`
+	TopK               *int               `json:"top_k,omitempty"`
+	RepetitionPenalty  *float64           `json:"repetition_penalty,omitempty"`
+	SpeechRate         *float64           `json:"speech_rate,omitempty"`
+}
+
+type streamOptions struct {
+	IncludeUsage bool `json:"include_usage"`
+}
+
+type translationOptions struct {
+	SourceLang string `json:"source_lang,omitempty"`
+	TargetLang string `json:"target_lang"`
+}
+
+// frame checks the request and renders the JSON around the media data.
+func (r *Request) frame() (bodyFrame, error) {
+	if r.Model == "" {
+		return bodyFrame{}, errors.New("no model")
+	}
+	if r.TargetLang == "" {
+		return bodyFrame{}, errors.New("no target language")
+	}
+	m := r.Media
+	var data []byte // the escaped content of the data string, up to where the Base64 goes
+	encode := false
+	switch {
+	case m.URL != "":
+		if m.Body != nil {
+			return bodyFrame{}, errors.New("media has both a URL and a body")
+		}
+		lower := strings.ToLower(m.URL)
+		if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+			return bodyFrame{}, fmt.Errorf("media URL %q is not http(s)", m.URL)
+		}
+		data = jsonStringContent(m.URL)
+	case m.Body != nil:
+		mime := m.MIME
+		if mime == "" {
+			if m.Kind != Audio || m.Format == "" {
+				return bodyFrame{}, errors.New("media has no MIME type")
+			}
+			mime = "audio/" + m.Format
+		}
+		data = jsonStringContent("data:" + mime + ";base64,")
+		encode = true
+	default:
+		return bodyFrame{}, errors.New("media has neither a URL nor a body")
+	}
+
+	var head, tail []byte
+	head = append(head, `{"model":`...)
+	head = append(head, jsonString(r.Model)...)
+	head = append(head, `,"messages":[{"role":"user","content":[`...)
+	switch m.Kind {
+	case Audio:
+		if m.Format == "" {
+			return bodyFrame{}, errors.New("audio media has no format")
+		}
+		head = append(head, `{"type":"input_audio","input_audio":{"data":"`...)
+		tail = append(tail, `","format":`...)
+		tail = append(tail, jsonString(m.Format)...)
+		tail = append(tail, `}}`...)
+	case Video:
+		head = append(head, `{"type":"video_url","video_url":{"url":"`...)
+		tail = append(tail, `"}}`...)
+	default:
+		return bodyFrame{}, fmt.Errorf("unknown media kind %d", int(m.Kind))
+	}
+	head = append(head, data...)
+	tail = append(tail, `]}]`...)
+
+	t := bodyTail{
+		Stream:             r.Stream,
+		Modalities:         []string{"text"},
+		TranslationOptions: translationOptions{SourceLang: r.SourceLang, TargetLang: r.TargetLang},
+		MaxTokens:          r.MaxTokens,
+		Seed:               r.Seed,
+		Temperature:        r.Temperature,
+		TopP:               r.TopP,
+		PresencePenalty:    r.PresencePenalty,
+		TopK:               r.TopK,
+		RepetitionPenalty:  r.RepetitionPenalty,
+		SpeechRate:         r.SpeechRate,
+	}
+	if r.Stream {
+		t.StreamOptions = &streamOptions{IncludeUsage: r.IncludeUsage}
+	}
+	if r.Audio != nil {
+		a := *r.Audio
+		if a.Voice == "" {
+			return bodyFrame{}, errors.New("speech asked for without a voice")
+		}
+		if a.Format == "" {
+			a.Format = "wav"
+		}
+		t.Audio = &a
+		t.Modalities = []string{"text", "audio"}
+	}
+	rest, err := json.Marshal(t)
+	if err != nil {
+		return bodyFrame{}, fmt.Errorf("encoding request options: %w", err)
+	}
+	// rest is {"stream":…}: its opening brace becomes the comma after "messages", its closing
+	// brace closes the whole body.
+	tail = append(tail, ',')
+	tail = append(tail, rest[1:]...)
+	return bodyFrame{head: head, tail: tail, encode: encode}, nil
+}
+
+// BodySize returns the exact byte length WriteBody will produce when Media.Size >= 0 (or the
+// media is a URL), else -1. It is also -1 when the request is invalid (WriteBody says why).
+func (r *Request) BodySize() int64 {
+	f, err := r.frame()
+	if err != nil {
+		return -1
+	}
+	return f.size(r.Media.Size)
+}
+
+func (f bodyFrame) size(mediaSize int64) int64 {
+	n := int64(len(f.head) + len(f.tail))
+	if f.encode {
+		if mediaSize < 0 {
+			return -1
+		}
+		n += encodedLen(mediaSize)
+	}
+	return n
+}
+
+// WriteBody writes the JSON request body to w, Base64-encoding Media.Body as it goes through a
+// buffered encoder, never holding the whole media in memory. When Media.Size >= 0 the body
+// must hold exactly that many bytes (the HTTP Content-Length depends on it); a body that is
+// shorter or longer is an error.
+func (r *Request) WriteBody(w io.Writer) error {
+	f, err := r.frame()
+	if err != nil {
+		return fmt.Errorf("invalid request: %w", err)
+	}
+	return r.writeFramed(w, f)
+}
+
+// errMediaTooLong is the cause when Media.Body holds more bytes than Media.Size says.
+var errMediaTooLong = errors.New("media is longer than its declared size")
+
+// writeBufferSize is the size of the buffer between the Base64 encoder and w: large enough that
+// a pipe or socket sees few, big writes.
+const writeBufferSize = 64 << 10
+
+func (r *Request) writeFramed(w io.Writer, f bodyFrame) error {
+	bw := bufio.NewWriterSize(w, writeBufferSize)
+	if _, err := bw.Write(f.head); err != nil {
+		return fmt.Errorf("writing request body: %w", err)
+	}
+	if f.encode {
+		if err := encodeMedia(bw, r.Media.Body, r.Media.Size); err != nil {
+			return err
+		}
+	}
+	if _, err := bw.Write(f.tail); err != nil {
+		return fmt.Errorf("writing request body: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing request body: %w", err)
+	}
+	return nil
+}
+
+// encodeMedia copies body through a Base64 encoder into bw, checking it against size when known.
+// Errors reading body and writing bw are told apart so the caller can say which side failed.
+func encodeMedia(bw *bufio.Writer, body io.Reader, size int64) error {
+	enc := base64.NewEncoder(base64.StdEncoding, bw)
+	src := &readErrorReader{r: body}
+	if size >= 0 {
+		src.r = io.LimitReader(body, size)
+	}
+	buf := make([]byte, 48<<10) // a multiple of 3, so the encoder never holds a partial group between writes
+	n, err := io.CopyBuffer(enc, src, buf)
+	if err != nil {
+		if src.err != nil {
+			return fmt.Errorf("reading media: %w", src.err)
+		}
+		return fmt.Errorf("writing request body: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("writing request body: %w", err)
+	}
+	if size >= 0 {
+		if n < size {
+			return fmt.Errorf("reading media: %w: got %d of %d bytes", io.ErrUnexpectedEOF, n, size)
+		}
+		var probe [1]byte
+		if k, err := io.ReadFull(body, probe[:]); k > 0 {
+			return fmt.Errorf("reading media: %w (%d bytes)", errMediaTooLong, size)
+		} else if err != nil && err != io.EOF {
+			return fmt.Errorf("reading media: %w", err)
+		}
+	}
+	return nil
+}
+
+// readErrorReader remembers the error of the reader it wraps, other than io.EOF.
+type readErrorReader struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErrorReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		r.err = err
+	}
+	return n, err
+}
+
+// jsonString returns s as a JSON string literal, quotes included.
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s) // a string always marshals
+	return b
+}
+
+// jsonStringContent returns s escaped for JSON, without the surrounding quotes.
+func jsonStringContent(s string) []byte {
+	b := jsonString(s)
+	return b[1 : len(b)-1]
+}

@@ -1,0 +1,216 @@
+// Package config loads livetranslate's settings with the precedence the SPEC promises:
+// a flag the user set, then the environment, then the config file, then the built-in default.
+// It owns one *viper.Viper per run (never viper's global), knows the XDG paths, and maps the
+// endpoint region to the vendor's base URL.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Region base URLs of the OpenAI-compatible mode (facts.md §8).
+const (
+	BaseURLIntl = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
+	BaseURLCN   = "https://dashscope.aliyuncs.com/compatible-mode/v1"
+)
+
+// DefaultModel is the model the tool asks for unless told otherwise.
+const DefaultModel = "qwen3-livetranslate-flash"
+
+// Keys of the configuration, as written in the config file. A flag named with dashes binds to the
+// key with underscores (--base-url → base_url), and LIVETRANSLATE_<KEY> sets it from the environment.
+const (
+	KeyAPIKey      = "api_key"
+	KeyRegion      = "region"
+	KeyBaseURL     = "base_url"
+	KeyModel       = "model"
+	KeyTo          = "to"
+	KeyFrom        = "from"
+	KeyVoice       = "voice"
+	KeyFormat      = "format"
+	KeyJobs        = "jobs"
+	KeyInlineLimit = "inline_limit"
+	KeyTimeout     = "timeout"
+)
+
+// Error is a configuration problem: an unreadable config file, a missing key, a bad region.
+// The CLI maps it to exit code 3.
+type Error struct {
+	Msg  string
+	Hint string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Msg + ": " + e.Err.Error()
+	}
+	return e.Msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Config is the loaded settings of one run.
+type Config struct {
+	v *viper.Viper
+	// File is the config file that was read, "" if none.
+	File string
+}
+
+// Options say where to look.
+type Options struct {
+	// File is the --config flag; "" means the default XDG location, which may be absent.
+	File string
+	// Getenv reads the environment (os.Getenv in production; a map in tests).
+	Getenv func(string) string
+}
+
+// Load reads the config file and prepares environment lookups. Flags are bound afterwards with
+// BindFlags, once the running command's flags are known.
+func Load(opts Options) (*Config, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	v := viper.New()
+	v.SetEnvPrefix("LIVETRANSLATE")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_", ".", "_"))
+	v.AutomaticEnv()
+	// The vendor's own names come first: they are what every official example uses.
+	_ = v.BindEnv(KeyAPIKey, "DASHSCOPE_API_KEY", "LIVETRANSLATE_API_KEY")
+	_ = v.BindEnv(KeyBaseURL, "DASHSCOPE_BASE_URL", "LIVETRANSLATE_BASE_URL")
+	for _, k := range []string{KeyRegion, KeyModel, KeyTo, KeyFrom, KeyVoice, KeyFormat, KeyJobs, KeyInlineLimit, KeyTimeout} {
+		_ = v.BindEnv(k)
+	}
+	v.SetDefault(KeyRegion, "intl")
+	v.SetDefault(KeyModel, DefaultModel)
+	v.SetDefault(KeyFormat, "text")
+	v.SetDefault(KeyJobs, 4)
+	v.SetDefault(KeyInlineLimit, 10<<20)
+	v.SetDefault(KeyTimeout, "0s")
+
+	c := &Config{v: v}
+	file := opts.File
+	explicit := file != ""
+	if !explicit {
+		file = DefaultFile(getenv)
+	}
+	if file == "" {
+		return c, nil
+	}
+	v.SetConfigFile(file)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		var pe *fs.PathError
+		if !explicit && errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist) {
+			return c, nil
+		}
+		return nil, &Error{Msg: "cannot read config file " + file, Err: err,
+			Hint: "fix the file (see configs/config.example.yaml) or point --config at another one"}
+	}
+	c.File = file
+	return c, nil
+}
+
+// DefaultFile is $XDG_CONFIG_HOME/livetranslate/config.yaml, or ~/.config/… when XDG_CONFIG_HOME is unset.
+func DefaultFile(getenv func(string) string) string {
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "livetranslate", "config.yaml")
+}
+
+// StateDir is $XDG_STATE_HOME/livetranslate, or ~/.local/state/livetranslate.
+func StateDir(getenv func(string) string) string {
+	dir := getenv("XDG_STATE_HOME")
+	if dir == "" {
+		dir = filepath.Join(getenv("HOME"), ".local", "state")
+	}
+	return filepath.Join(dir, "livetranslate")
+}
+
+// BindFlags binds every flag of the running command (its own and the inherited ones) to the key of
+// the same name with dashes turned to underscores. It is called once per run, on the command that
+// runs, so two subcommands with a flag of the same name never steal each other's binding.
+func (c *Config) BindFlags(fs *pflag.FlagSet) error {
+	var err error
+	fs.VisitAll(func(f *pflag.Flag) {
+		if err == nil {
+			err = c.v.BindPFlag(strings.ReplaceAll(f.Name, "-", "_"), f)
+		}
+	})
+	return err
+}
+
+// String returns the value of key.
+func (c *Config) String(key string) string { return strings.TrimSpace(c.v.GetString(key)) }
+
+// Int returns the value of key.
+func (c *Config) Int(key string) int { return c.v.GetInt(key) }
+
+// Int64 returns the value of key.
+func (c *Config) Int64(key string) int64 { return c.v.GetInt64(key) }
+
+// IsSet reports whether key has a value from a flag, the environment or the file.
+func (c *Config) IsSet(key string) bool { return c.v.IsSet(key) }
+
+// APIKey returns the key, or an *Error that says how to set one.
+func (c *Config) APIKey() (string, error) {
+	k := c.String(KeyAPIKey)
+	if k == "" {
+		return "", &Error{Msg: "no API key: set DASHSCOPE_API_KEY",
+			Hint: "export DASHSCOPE_API_KEY=sk-… (from the Model Studio console), or put api_key in " + c.fileForHint()}
+	}
+	return k, nil
+}
+
+func (c *Config) fileForHint() string {
+	if c.File != "" {
+		return c.File
+	}
+	return "$XDG_CONFIG_HOME/livetranslate/config.yaml"
+}
+
+// BaseURL is --base-url (or DASHSCOPE_BASE_URL, or base_url) when set, else the region's URL.
+func (c *Config) BaseURL() (string, error) {
+	if u := c.String(KeyBaseURL); u != "" {
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return "", &Error{Msg: fmt.Sprintf("base URL %q must start with http:// or https://", u)}
+		}
+		return strings.TrimRight(u, "/"), nil
+	}
+	switch strings.ToLower(c.String(KeyRegion)) {
+	case "intl", "international", "singapore", "ap-southeast-1", "":
+		return BaseURLIntl, nil
+	case "cn", "china", "beijing", "cn-beijing":
+		return BaseURLCN, nil
+	default:
+		return "", &Error{Msg: fmt.Sprintf("unknown region %q; choose intl (Singapore) or cn (Beijing), or set --base-url", c.String(KeyRegion))}
+	}
+}
+
+// KeyFileWarning returns a warning when the config file that holds the API key can be read by
+// other users, "" otherwise.
+func (c *Config) KeyFileWarning() string {
+	if c.File == "" || !c.v.InConfig(KeyAPIKey) {
+		return ""
+	}
+	st, err := os.Stat(c.File)
+	if err != nil || st.Mode().Perm()&0o044 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("config file %s holds an API key and is readable by other users; run: chmod 600 %s", c.File, c.File)
+}

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/livetranslate/livetranslate/cmd"
+	"github.com/livetranslate/livetranslate/internal/fakeapi"
+)
+
+// testKey is the emulator's key in every script; the tests assert it never leaks.
+const testKey = "sk-test-5ecret-0f-the-emulat0r"
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"livetranslate": func() { os.Exit(cmd.Main()) },
+	})
+}
+
+// mediaDir holds the media made by scripts/make-fixtures.sh with espeak-ng and ffmpeg.
+func mediaDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("testdata", "media"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("bash", filepath.Join("scripts", "make-fixtures.sh"), dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("making test media (run make test, which installs ffmpeg and espeak-ng): %v\n%s", err, out)
+	}
+	return dir
+}
+
+type emulatorKey struct{}
+
+// TestScripts runs every testdata/script/*.txtar against the built command and a fresh emulator.
+func TestScripts(t *testing.T) {
+	media := mediaDir(t)
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
+		Setup: func(env *testscript.Env) error {
+			emu := fakeapi.New(fakeapi.Options{APIKey: testKey})
+			srv := httptest.NewServer(emu)
+			env.Defer(srv.Close)
+			env.Values[emulatorKey{}] = emu
+			env.Setenv("DASHSCOPE_API_KEY", testKey)
+			env.Setenv("DASHSCOPE_BASE_URL", srv.URL+"/compatible-mode/v1")
+			env.Setenv("EMULATOR_URL", srv.URL+"/compatible-mode/v1")
+			env.Setenv("TESTKEY", testKey)
+			env.Setenv("MEDIA", media)
+			env.Setenv("HOME", env.WorkDir)
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
+			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, ".state"))
+			env.Setenv("TMPDIR", filepath.Join(env.WorkDir, ".tmp"))
+			return os.MkdirAll(filepath.Join(env.WorkDir, ".tmp"), 0o755)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exitcode": cmdExitcode,
+			"emulator": cmdEmulator,
+			"nokey":    cmdNoKey,
+			"wavinfo":  cmdWavinfo,
+		},
+	})
+}
+
+// cmdExitcode runs a program and asserts its exact exit code: exitcode N prog args...
+// (testscript's ! only asserts "non-zero").
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N program [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exitcode: %v", err)
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("exitcode: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdEmulator drives and inspects the script's emulator:
+//
+//	emulator fault KIND [STATUS [TIMES]]   inject a fault into the next requests
+//	emulator requests N                    assert how many requests it saw
+//	emulator last FIELD VALUE              assert a field of the last request (see recordedField)
+//	emulator sha256 FILE                   assert the last request's decoded media equals FILE
+func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
+	emu := ts.Value(emulatorKey{}).(*fakeapi.Server)
+	if len(args) < 1 {
+		ts.Fatalf("usage: emulator fault|requests|last|sha256 ...")
+	}
+	reqs := emu.Requests()
+	last := func() fakeapi.Recorded {
+		if len(reqs) == 0 {
+			ts.Fatalf("the emulator saw no request")
+		}
+		return reqs[len(reqs)-1]
+	}
+	check := func(ok bool, format string, a ...any) {
+		if ok == neg {
+			ts.Fatalf(format, a...)
+		}
+	}
+	switch args[0] {
+	case "fault":
+		f := fakeapi.Fault{Kind: args[1]}
+		if len(args) > 2 {
+			f.Status, _ = strconv.Atoi(args[2])
+		}
+		if len(args) > 3 {
+			f.Times, _ = strconv.Atoi(args[3])
+		}
+		emu.SetFault(f)
+	case "requests":
+		n, _ := strconv.Atoi(args[1])
+		check(len(reqs) == n, "emulator saw %d requests, want %d", len(reqs), n)
+	case "last":
+		got := recordedField(ts, last(), args[1])
+		check(got == args[2], "last request %s = %q, want %q", args[1], got, args[2])
+	case "sha256":
+		f, err := os.Open(ts.MkAbs(args[1]))
+		ts.Check(err)
+		defer f.Close()
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		ts.Check(err)
+		want := hex.EncodeToString(h.Sum(nil))
+		check(last().MediaSHA256 == want, "last request's media sha256 %s, want %s (%s)", last().MediaSHA256, want, args[1])
+	default:
+		ts.Fatalf("emulator: unknown subcommand %q", args[0])
+	}
+}
+
+func recordedField(ts *testscript.TestScript, r fakeapi.Recorded, field string) string {
+	switch field {
+	case "model":
+		return r.Model
+	case "stream":
+		return strconv.FormatBool(r.Stream)
+	case "include_usage":
+		return strconv.FormatBool(r.IncludeUsage)
+	case "modalities":
+		return strings.Join(r.Modalities, ",")
+	case "voice":
+		return r.Voice
+	case "source_lang":
+		return r.SourceLang
+	case "target_lang":
+		return r.TargetLang
+	case "type":
+		return r.ContentType
+	case "format":
+		return r.Format
+	case "mime":
+		return r.MIME
+	case "url":
+		return r.URL
+	case "bytes":
+		return strconv.FormatInt(r.MediaBytes, 10)
+	}
+	if v, ok := r.Params[field]; ok {
+		return fmt.Sprint(v)
+	}
+	if strings.HasPrefix(field, "param:") {
+		return "<absent>"
+	}
+	ts.Fatalf("emulator last: unknown field %q", field)
+	return ""
+}
+
+// cmdNoKey asserts the API key appears in no output of the last command and no file under $WORK.
+func cmdNoKey(ts *testscript.TestScript, neg bool, args []string) {
+	for _, name := range []string{"stdout", "stderr"} {
+		if strings.Contains(ts.ReadFile(name), testKey) {
+			ts.Fatalf("the API key appears in %s", name)
+		}
+	}
+	root := ts.Getenv("WORK")
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".txtar") || strings.Contains(p, "/.config/") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err == nil && strings.Contains(string(b), testKey) {
+			return fmt.Errorf("the API key appears in %s", p)
+		}
+		return err
+	})
+	ts.Check(err)
+}
+
+// cmdWavinfo asserts with ffprobe what a WAV file is: wavinfo FILE RATE CHANNELS SAMPLEFMT SECONDS
+func cmdWavinfo(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 5 {
+		ts.Fatalf("usage: wavinfo FILE RATE CHANNELS SAMPLEFMT SECONDS")
+	}
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "a:0",
+		"-show_entries", "stream=codec_name,sample_rate,channels,sample_fmt:format=duration,format_name",
+		"-of", "default=noprint_wrappers=1", ts.MkAbs(args[0])).Output()
+	ts.Check(err)
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		got[k] = v
+	}
+	want, _ := strconv.ParseFloat(args[4], 64)
+	dur, _ := strconv.ParseFloat(got["duration"], 64)
+	ok := got["format_name"] == "wav" && got["sample_rate"] == args[1] && got["channels"] == args[2] &&
+		got["sample_fmt"] == args[3] && got["codec_name"] == "pcm_s16le" &&
+		(time.Duration((dur-want)*float64(time.Second))).Abs() < time.Millisecond
+	if ok == neg {
+		ts.Fatalf("wavinfo %s: ffprobe says %v; want %s Hz, %s channel(s), %s, %s s", args[0], got, args[1], args[2], args[3], args[4])
+	}
+}
