@@ -1,0 +1,389 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
+)
+
+// headerSize is how much of a file the content sniffing reads: mimetype's own default limit.
+const headerSize = 4096
+
+// Sample rates the service accepts for audio input (facts.md §3).
+const (
+	minSampleRate = 8000
+	maxSampleRate = 48000
+)
+
+// class groups what the magic numbers say about a file by what happens to it next.
+type class int
+
+const (
+	classNotMedia      class = iota // text, image, archive …: refused
+	classUnknownBinary              // nothing recognised: ffprobe may still know it
+	classServiceAudio               // a format the service takes as is: wav mp3 flac aac ogg opus amr m4a wma
+	classISO                        // MP4/QuickTime/3GP: audio (m4a) or video
+	classMatroska                   // MKV/WebM: audio or video
+	classAVI                        // AVI: nearly always video
+	classASF                        // ASF: WMA audio or WMV video
+	classOtherAudio                 // audio the service does not take: converted
+	classOtherVideo                 // a video container the service does not take: refused unless audio only
+	classMIDI                       // notes, not sound: refused
+)
+
+// sniffed is what the first bytes of a file say.
+type sniffed struct {
+	class       class
+	mime        string // mimetype's answer without parameters
+	container   string // short name for messages: "wav", "mp4", "webm", "aiff" …
+	audioFormat string // classServiceAudio: the format to send
+	videoFormat string // the container value to send if the file turns out to hold video
+	audioBrand  bool   // ISO file branded as audio (M4A): audio even without ffprobe
+}
+
+// resolveFile resolves a local file. temps are files made for this input so far (a spool);
+// they are removed on error, or by Input.Close.
+func resolveFile(ctx context.Context, name, path string, opts Options, override string, temps []string) (_ *Input, err error) {
+	defer func() {
+		if err != nil {
+			if cleanup := removeTemps(temps); cleanup != nil {
+				cleanup()
+			}
+		}
+	}()
+	shown := displayName(name)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fileError(shown, err)
+	}
+	if fi.IsDir() {
+		return nil, usagef("%s is a directory, not an audio or video file", shown)
+	}
+	if !fi.Mode().IsRegular() {
+		// A named pipe or device (e.g. bash's <(…)) can be read only once, but sniffing and
+		// sending each read it: keep a copy, as for standard input.
+		spool, err := spoolFile(ctx, path, opts.TempDir)
+		if err != nil {
+			return nil, fileError(shown, err)
+		}
+		temps = append(temps, spool)
+		path = spool
+		if fi, err = os.Stat(path); err != nil {
+			return nil, fmt.Errorf("stat spool of %s: %w", shown, err)
+		}
+	}
+	if fi.Size() == 0 {
+		return nil, usagef("%s is empty (0 bytes): nothing to translate", shown)
+	}
+
+	in := &Input{Name: name, Path: path, Size: fi.Size()}
+	if override != "" {
+		in.setFormat(override)
+		in.cleanup = removeTemps(temps)
+		return in, nil
+	}
+
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fileError(shown, err)
+	}
+	defer f.Close()
+	header := make([]byte, headerSize)
+	n, err := io.ReadFull(f, header)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fileError(shown, err)
+	}
+	s := sniff(header[:n])
+
+	switch s.class {
+	case classNotMedia:
+		return nil, usagef("%s is not an audio or video file (detected %s)", shown, s.mime)
+	case classMIDI:
+		return nil, usagef("%s is a MIDI file: it holds notes, not recorded sound", shown)
+	}
+	if s.audioFormat == "wav" && !wavHasData(f, fi.Size()) {
+		return nil, usagef("%s (detected wav) is cut short: %d bytes and no audio data; export or download it again", shown, fi.Size())
+	}
+
+	probe, err := probeIfAvailable(ctx, opts.FFprobe, path)
+	if err != nil {
+		var perr *ProbeError
+		if !errors.As(err, &perr) {
+			return nil, err
+		}
+		if s.class == classUnknownBinary {
+			return nil, usagef("%s is not an audio or video file (content not recognised); if it is one, pass --input-format", shown)
+		}
+		return nil, usagef("%s (detected %s) cannot be decoded (ffprobe: %s): it may be truncated or damaged; pass --input-format to send it as is", shown, s.container, perr.Detail)
+	}
+	if probe != nil {
+		in.Duration = probe.Duration
+		if s.class == classUnknownBinary {
+			if s, err = sniffedFromProbe(shown, probe); err != nil {
+				return nil, err
+			}
+		}
+	} else if s.class == classUnknownBinary {
+		return nil, usagef("%s is not an audio or video file (content not recognised); if it is one, pass --input-format, or install ffmpeg so ffprobe can identify it", shown)
+	}
+
+	d, err := decide(shown, s, probe, filepath.Ext(name))
+	if err != nil {
+		return nil, err
+	}
+	if d.convert == nil {
+		in.setFormat(d.format)
+		in.cleanup = removeTemps(temps)
+		return in, nil
+	}
+
+	converted, format, err := convertAudio(ctx, opts, path, *d.convert)
+	if err != nil {
+		return nil, fmt.Errorf("converting %s (%s) to a format the service takes: %w", shown, d.convert.from, err)
+	}
+	temps = append(temps, converted)
+	cfi, err := os.Stat(converted)
+	if err != nil {
+		return nil, fmt.Errorf("stat converted %s: %w", shown, err)
+	}
+	in.Path, in.Size, in.ConvertedFrom = converted, cfi.Size(), d.convert.from
+	in.setFormat(format)
+	in.cleanup = removeTemps(temps)
+	return in, nil
+}
+
+// fileError turns an error opening or reading a file into a message that says what to do.
+func fileError(shown string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &UsageError{Msg: fmt.Sprintf("%s does not exist: check the path", shown), Err: err}
+	case errors.Is(err, fs.ErrPermission):
+		return &UsageError{Msg: fmt.Sprintf("cannot read %s: permission denied (check the file's permissions)", shown), Err: err}
+	}
+	return fmt.Errorf("read %s: %w", shown, err)
+}
+
+func spoolFile(ctx context.Context, path, dir string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return spoolToTemp(ctx, f, dir, "livetranslate-pipe-*")
+}
+
+func probeIfAvailable(ctx context.Context, ffprobePath, path string) (*ProbeInfo, error) {
+	if _, err := LookFFprobe(ffprobePath); err != nil {
+		return nil, nil // without ffprobe the magic numbers alone decide
+	}
+	return Probe(ctx, ffprobePath, path)
+}
+
+// sniff classifies a file by its first bytes.
+func sniff(header []byte) sniffed {
+	// mimetype knows only RIFF WAVE; RF64 and BW64 are the same format with 64-bit sizes.
+	if len(header) >= 12 && (bytes.HasPrefix(header, []byte("RF64")) || bytes.HasPrefix(header, []byte("BW64"))) &&
+		string(header[8:12]) == "WAVE" {
+		return sniffed{class: classServiceAudio, mime: "audio/wav", container: "wav", audioFormat: "wav"}
+	}
+	m := mimetype.Detect(header)
+	base, _, _ := strings.Cut(m.String(), ";")
+	s := sniffed{mime: base, container: strings.TrimPrefix(m.Extension(), ".")}
+	service := func(format string) sniffed {
+		s.class, s.audioFormat, s.container = classServiceAudio, format, format
+		return s
+	}
+	switch base {
+	case "audio/wav":
+		return service("wav")
+	case "audio/mpeg":
+		return service("mp3")
+	case "audio/flac":
+		return service("flac")
+	case "audio/aac":
+		return service("aac")
+	case "audio/amr":
+		return service("amr")
+	case "audio/ogg", "application/ogg":
+		if bytes.Contains(header, []byte("OpusHead")) {
+			return service("opus")
+		}
+		return service("ogg")
+	case "audio/x-m4a", "audio/mp4":
+		s.class, s.container, s.videoFormat, s.audioBrand = classISO, "m4a", "mp4", true
+	case "video/mp4", "video/x-m4v", "video/3gpp", "video/3gpp2":
+		// 3GP and M4V are ISO media like MP4; the service is sent them as mp4.
+		s.class, s.videoFormat = classISO, "mp4"
+	case "video/quicktime":
+		s.class, s.container, s.videoFormat = classISO, "mov", "mov"
+	case "video/webm":
+		s.class, s.container, s.videoFormat = classMatroska, "webm", "webm"
+	case "video/matroska":
+		s.class, s.container, s.videoFormat = classMatroska, "mkv", "mkv"
+	case "video/x-msvideo":
+		s.class, s.container, s.videoFormat = classAVI, "avi", "avi"
+	case "video/x-ms-asf":
+		s.class, s.container = classASF, "asf"
+	case "audio/midi":
+		s.class = classMIDI
+	case "application/octet-stream":
+		s.class = classUnknownBinary
+	default:
+		switch {
+		case strings.HasPrefix(base, "audio/"):
+			s.class = classOtherAudio
+		case strings.HasPrefix(base, "video/"):
+			s.class = classOtherVideo
+		default:
+			s.class = classNotMedia
+		}
+	}
+	return s
+}
+
+// sniffedFromProbe classifies a file the magic numbers did not know (CAF, MPEG-TS, W64 …) by
+// what ffprobe found in it.
+func sniffedFromProbe(shown string, p *ProbeInfo) (sniffed, error) {
+	container, _, _ := strings.Cut(p.FormatName, ",")
+	notMedia := usagef("%s is not an audio or video file (ffprobe reads it as %s)", shown, container)
+	if strings.HasSuffix(container, "_pipe") || container == "image2" || container == "tty" {
+		return sniffed{}, notMedia
+	}
+	switch {
+	case p.HasVideo():
+		return sniffed{class: classOtherVideo, container: container}, nil
+	case p.Audio() != nil:
+		return sniffed{class: classOtherAudio, container: container}, nil
+	}
+	return sniffed{}, notMedia
+}
+
+// decision is how an input will be sent: as is in format, or converted first.
+type decision struct {
+	format  string
+	convert *conversion
+}
+
+// decide settles kind and format from the sniffed container, ffprobe's streams when available,
+// and the file name's extension as a last hint when neither can tell audio from video.
+func decide(shown string, s sniffed, probe *ProbeInfo, ext string) (decision, error) {
+	ext = strings.ToLower(ext)
+	if probe == nil {
+		return decideWithoutProbe(shown, s, ext)
+	}
+	audio := probe.Audio()
+	hasVideo := probe.HasVideo() && s.class != classServiceAudio
+	switch {
+	case hasVideo && s.videoFormat != "":
+		return decision{format: s.videoFormat}, nil
+	case hasVideo:
+		return decision{}, unsupportedVideo(shown, s.container)
+	case audio == nil:
+		return decision{}, usagef("%s (detected %s) holds no audio or video stream", shown, s.container)
+	}
+
+	if audio.SampleRate != 0 && (audio.SampleRate < minSampleRate || audio.SampleRate > maxSampleRate) {
+		return decision{convert: &conversion{
+			from:     fmt.Sprintf("%s (%d Hz)", s.container, audio.SampleRate),
+			resample: true,
+		}}, nil
+	}
+	if format := sendableAudio(s, audio.CodecName); format != "" {
+		return decision{format: format}, nil
+	}
+	return decision{convert: &conversion{
+		from:  fmt.Sprintf("%s (%s audio)", s.container, audio.CodecName),
+		codec: audio.CodecName,
+	}}, nil
+}
+
+// sendableAudio returns the format to send an audio-only file in as is, or "" if it must be
+// converted.
+func sendableAudio(s sniffed, codec string) string {
+	switch s.class {
+	case classServiceAudio:
+		if s.audioFormat != "ogg" && s.audioFormat != "opus" {
+			return s.audioFormat
+		}
+		switch codec {
+		case "opus":
+			return "opus"
+		case "vorbis", "flac":
+			return "ogg"
+		}
+		return "" // Speex and other rarities in Ogg
+	case classISO:
+		if codec == "aac" {
+			return "m4a"
+		}
+	case classASF:
+		if strings.HasPrefix(codec, "wma") {
+			return "wma"
+		}
+	}
+	return ""
+}
+
+func decideWithoutProbe(shown string, s sniffed, ext string) (decision, error) {
+	convert := &conversion{from: s.container}
+	switch s.class {
+	case classServiceAudio:
+		return decision{format: s.audioFormat}, nil
+	case classISO:
+		if s.audioBrand {
+			return decision{format: "m4a"}, nil
+		}
+		return decision{format: s.videoFormat}, nil
+	case classMatroska:
+		if ext == ".mka" || ext == ".weba" {
+			return decision{convert: convert}, nil
+		}
+		return decision{format: s.videoFormat}, nil
+	case classAVI:
+		return decision{format: s.videoFormat}, nil
+	case classASF:
+		if ext == ".wmv" || ext == ".asf" {
+			return decision{}, unsupportedVideo(shown, "wmv")
+		}
+		return decision{format: "wma"}, nil
+	case classOtherAudio:
+		return decision{convert: convert}, nil
+	}
+	return decision{}, unsupportedVideo(shown, s.container)
+}
+
+func unsupportedVideo(shown, container string) error {
+	stem := strings.TrimSuffix(filepath.Base(shown), filepath.Ext(shown))
+	return usagef("%s holds video in %s, a container the service does not take (it takes mp4, mov, mkv, webm, avi): convert it first, e.g. ffmpeg -i %s -c:v libx264 -c:a aac %s.mp4",
+		shown, container, shown, stem)
+}
+
+// wavHasData walks the RIFF chunk list to the "data" chunk and reports whether it starts inside
+// the file with at least one byte of audio: a header cut short has no data chunk to find.
+func wavHasData(r io.ReaderAt, size int64) bool {
+	var hdr [8]byte
+	off := int64(12) // after "RIFF" <size> "WAVE"
+	for range 1000 { // a real file has a handful of chunks; this bounds a corrupt chain
+		if off+8 > size {
+			return false
+		}
+		if _, err := r.ReadAt(hdr[:], off); err != nil {
+			return false
+		}
+		if string(hdr[:4]) == "data" {
+			return size > off+8
+		}
+		n := int64(binary.LittleEndian.Uint32(hdr[4:]))
+		off += 8 + n + n&1 // chunks are padded to an even length
+	}
+	return false
+}

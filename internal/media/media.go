@@ -1,0 +1,296 @@
+// Package media turns what the user named on the command line (a file, an http(s) URL, or "-" for
+// standard input) into an Input the request builder can send: it decides from the content, not
+// the file name, whether the input is audio or video and which format the service should be told,
+// refuses inputs that cannot be sent with a one-line UsageError that says what to do instead, and
+// converts audio the service does not take (audio-only WebM/Matroska, AIFF, CAF …) into one it does
+// with ffmpeg. ffprobe, when present, confirms what magic numbers cannot tell (an MP4 or WebM with
+// no picture is audio) and rejects files too damaged to decode before they are uploaded.
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+	"time"
+)
+
+// Kind says which content part an input travels in: input_audio or video_url.
+type Kind int
+
+const (
+	Audio Kind = iota + 1 // sent as an input_audio part with a format
+	Video                 // sent as a video_url part; the model also sees the pictures
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Audio:
+		return "audio"
+	case Video:
+		return "video"
+	}
+	return "unknown"
+}
+
+// Input is one resolved input, ready to be sent.
+type Input struct {
+	Name   string // as the user gave it (path, URL, or "-")
+	Path   string // local file to read ("" for URL); for stdin a spooled temp file, after conversion the converted copy
+	URL    string // http(s) URL passed through
+	Kind   Kind
+	Format string // input_audio.format (wav mp3 flac aac ogg opus m4a amr wma); for video the container (mp4 mov mkv webm avi)
+	MIME   string // MIME type for the data URL
+	Size   int64  // bytes of Path, -1 for a URL
+
+	// ConvertedFrom is empty unless the input was converted into Format with ffmpeg; it then
+	// describes the original for a human, e.g. "webm (opus audio)" or "wav (96000 Hz)".
+	ConvertedFrom string
+	// Duration is ffprobe's reading of the input's length; 0 when unknown (URL, no ffprobe,
+	// --input-format given).
+	Duration time.Duration
+
+	cleanup func() error
+}
+
+// Open opens the local file behind the input. URL inputs have nothing local to open.
+func (in *Input) Open() (io.ReadCloser, error) {
+	if in.Path == "" {
+		return nil, fmt.Errorf("open %s: a URL input is passed through, not read", in.Name)
+	}
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return nil, fmt.Errorf("open input %s: %w", displayName(in.Name), err)
+	}
+	return f, nil
+}
+
+// Close removes the temporary files Resolve made for this input (the standard-input spool, a
+// converted copy). It is safe to call more than once.
+func (in *Input) Close() error {
+	if in == nil || in.cleanup == nil {
+		return nil
+	}
+	cleanup := in.cleanup
+	in.cleanup = nil
+	return cleanup()
+}
+
+// Options tune Resolve.
+type Options struct {
+	Format  string    // --input-format: one of the Format values, or "auto"/"" to detect from content
+	Stdin   io.Reader // read when the name is "-"
+	TempDir string    // where spools and conversions go ("" = os.TempDir())
+	FFprobe string    // path to ffprobe; "" = look it up on PATH; missing ffprobe only skips confirmations
+	FFmpeg  string    // path to ffmpeg; "" = look it up on PATH; needed only to convert
+}
+
+// UsageError is an input the user must change: the message names the input, what is wrong
+// with it and what to do, in one line.
+type UsageError struct {
+	Msg string
+	Err error // underlying cause, if any
+}
+
+func (e *UsageError) Error() string { return e.Msg }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// UsageError marks the error as the user's to fix (the CLI exits with 2).
+func (e *UsageError) UsageError() bool { return true }
+
+func usagef(format string, args ...any) *UsageError {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Resolve opens the input the user named and decides how it will be sent. The caller must Close
+// the returned Input to remove temporary files.
+func Resolve(ctx context.Context, name string, opts Options) (*Input, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	override, err := parseFormatOverride(opts.Format)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case name == "":
+		return nil, usagef("empty input name: give a file, an http(s) URL, or - for standard input")
+	case isHTTPURL(name):
+		return resolveURL(name, override)
+	case name == "-":
+		return resolveStdin(ctx, opts, override)
+	}
+	if i := strings.Index(name, "://"); i > 0 && !strings.ContainsAny(name[:i], `/\.`) {
+		if _, statErr := os.Stat(name); errors.Is(statErr, fs.ErrNotExist) {
+			return nil, usagef("%s: only http:// and https:// URLs can be passed through; download it first", name)
+		}
+	}
+	return resolveFile(ctx, name, name, opts, override, nil)
+}
+
+func displayName(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return name
+}
+
+func isHTTPURL(name string) bool {
+	u, err := url.Parse(name)
+	if err != nil {
+		return false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	return (scheme == "http" || scheme == "https") && u.Host != ""
+}
+
+// resolveURL decides kind and format from the URL's extension only: the file is the service's to
+// download, and fetching it here just to sniff it would double the transfer.
+func resolveURL(name string, override string) (*Input, error) {
+	u, _ := url.Parse(name) // already parsed by isHTTPURL
+	in := &Input{Name: name, URL: name, Size: -1}
+	if override != "" {
+		in.setFormat(override)
+		return in, nil
+	}
+	ext := strings.TrimPrefix(strings.ToLower(path.Ext(u.Path)), ".")
+	switch ext {
+	case "m4v":
+		ext = "mp4"
+	case "oga":
+		ext = "ogg"
+	}
+	if _, ok := formatInfo(ext); ok {
+		in.setFormat(ext)
+		return in, nil
+	}
+	// An unknown extension is most likely audio behind a download script; mp3 is the most
+	// common such audio, and the service sniffs the file it fetches anyway.
+	in.setFormat("mp3")
+	return in, nil
+}
+
+// resolveStdin spools standard input to a temp file: the request body needs the size up front
+// for the data-URI limit check, and a pipe can be read only once.
+func resolveStdin(ctx context.Context, opts Options, override string) (*Input, error) {
+	if override == "" {
+		return nil, usagef("reading standard input needs --input-format (e.g. --input-format mp3)")
+	}
+	if opts.Stdin == nil {
+		return nil, errors.New("resolve -: no standard input reader given")
+	}
+	spool, err := spoolToTemp(ctx, opts.Stdin, opts.TempDir, "livetranslate-stdin-*."+override)
+	if err != nil {
+		return nil, fmt.Errorf("reading standard input: %w", err)
+	}
+	return resolveFile(ctx, "-", spool, opts, override, []string{spool})
+}
+
+func spoolToTemp(ctx context.Context, r io.Reader, dir, pattern string) (string, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", fmt.Errorf("create spool file: %w", err)
+	}
+	_, copyErr := io.Copy(f, ctxReader{ctx: ctx, r: r})
+	closeErr := f.Close()
+	if err := errors.Join(copyErr, closeErr); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("spool to %s: %w", f.Name(), err)
+	}
+	return f.Name(), nil
+}
+
+// ctxReader stops a copy between reads once ctx is done; a read already blocked (a silent pipe)
+// still has to return first.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// removeTemps returns a cleanup that removes the given temp files.
+func removeTemps(paths []string) func() error {
+	if len(paths) == 0 {
+		return nil
+	}
+	return func() error {
+		var errs []error
+		for _, p := range paths {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	}
+}
+
+type formatSpec struct {
+	kind Kind
+	mime string
+}
+
+// formatInfo maps a Format value to its kind and data-URL MIME type.
+func formatInfo(format string) (formatSpec, bool) {
+	type info = formatSpec
+	switch format {
+	case "wav":
+		return info{Audio, "audio/wav"}, true
+	case "mp3":
+		return info{Audio, "audio/mpeg"}, true
+	case "flac":
+		return info{Audio, "audio/flac"}, true
+	case "aac":
+		return info{Audio, "audio/aac"}, true
+	case "ogg":
+		return info{Audio, "audio/ogg"}, true
+	case "opus":
+		return info{Audio, "audio/opus"}, true
+	case "m4a":
+		return info{Audio, "audio/mp4"}, true
+	case "amr":
+		return info{Audio, "audio/amr"}, true
+	case "wma":
+		return info{Audio, "audio/x-ms-wma"}, true
+	case "mp4":
+		return info{Video, "video/mp4"}, true
+	case "mov":
+		return info{Video, "video/quicktime"}, true
+	case "mkv":
+		return info{Video, "video/x-matroska"}, true
+	case "webm":
+		return info{Video, "video/webm"}, true
+	case "avi":
+		return info{Video, "video/x-msvideo"}, true
+	}
+	return info{}, false
+}
+
+// formatList is the help text for --input-format.
+const formatList = "wav, mp3, flac, aac, ogg, opus, m4a, amr, wma (audio); mp4, mov, mkv, webm, avi (video)"
+
+func (in *Input) setFormat(format string) {
+	info, _ := formatInfo(format)
+	in.Kind, in.Format, in.MIME = info.kind, format, info.mime
+}
+
+func parseFormatOverride(value string) (string, error) {
+	f := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(value)), ".")
+	if f == "" || f == "auto" {
+		return "", nil
+	}
+	if _, ok := formatInfo(f); !ok {
+		return "", usagef("unknown --input-format %q: choose auto or one of %s", value, formatList)
+	}
+	return f, nil
+}

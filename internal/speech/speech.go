@@ -1,0 +1,366 @@
+// Package speech assembles the translated speech the service streams back (headerless 24 kHz
+// signed 16-bit little-endian mono PCM, one Base64 chunk at a time) into a WAV file. Writer puts
+// the audio on disk as it arrives through go-audio/wav's encoder into a hidden temp file beside
+// the destination, and only Commit, after the encoder has written the final sizes into the
+// header, renames it into place: an interrupted run never leaves a WAV that looks complete.
+// StreamWriter is the variant for a pipe (--audio-out -), which cannot seek back to fix the
+// header and so gets one that says "size unknown".
+package speech
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/go-audio/audio"
+	"github.com/go-audio/wav"
+)
+
+// The service's speech format (facts.md §4).
+const (
+	SampleRate     = 24000
+	bitDepth       = 16
+	channels       = 1
+	bytesPerSample = bitDepth / 8 * channels
+	wavFormatPCM   = 1
+)
+
+// maxDataBytes is the most PCM a WAV's 32-bit sizes can describe (about 24 hours at 24 kHz):
+// past it the header would wrap around and lie.
+const maxDataBytes = 0xFFFFFFFF - 36
+
+// blockSamples is how many samples go to the encoder per call: the conversion buffer is this
+// size whatever the chunk size, so memory stays flat.
+const blockSamples = 4096
+
+// UsageError is an output the user must change (a missing directory, an existing file).
+type UsageError struct {
+	Msg string
+	Err error
+}
+
+func (e *UsageError) Error() string { return e.Msg }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// UsageError marks the error as the user's to fix (the CLI exits with 2).
+func (e *UsageError) UsageError() bool { return true }
+
+// ErrFinished is returned by Write and Commit after Commit or Abort.
+var ErrFinished = errors.New("speech writer already committed or aborted")
+
+// Writer writes PCM chunks into a WAV file that appears at its path only on Commit.
+type Writer struct {
+	path      string
+	overwrite bool
+	file      *os.File
+	enc       *wav.Encoder
+	block     *audio.IntBuffer // reused for every chunk
+	carry     byte             // first byte of a sample split across two chunks
+	hasCarry  bool
+	samples   int64
+	finished  bool
+}
+
+// Create starts a WAV file for path. Nothing exists at path until Commit; until then the audio
+// goes to a hidden ".livetranslate-*.wav.tmp" file in the same directory, so the final rename
+// stays on one file system. It refuses a missing directory, and an existing path unless
+// overwrite is set.
+func Create(path string, overwrite bool) (*Writer, error) {
+	if path == "" {
+		return nil, &UsageError{Msg: "no speech output file given"}
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: directory %s does not exist (create it first)", path, dir), Err: err}
+		}
+		return nil, fmt.Errorf("speech output directory %s: %w", dir, err)
+	} else if !fi.IsDir() {
+		return nil, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: %s is not a directory", path, dir)}
+	}
+	if err := checkDestination(path, overwrite); err != nil {
+		return nil, err
+	}
+	file, err := createTemp(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: permission denied in %s", path, dir), Err: err}
+		}
+		return nil, fmt.Errorf("create speech temp file in %s: %w", dir, err)
+	}
+	w := &Writer{
+		path:      path,
+		overwrite: overwrite,
+		file:      file,
+		enc:       wav.NewEncoder(file, SampleRate, bitDepth, channels, wavFormatPCM),
+		block: &audio.IntBuffer{
+			Format:         &audio.Format{NumChannels: channels, SampleRate: SampleRate},
+			Data:           make([]int, 0, blockSamples),
+			SourceBitDepth: bitDepth,
+		},
+	}
+	// Writing an empty block now puts the RIFF and data chunk headers on disk: without them the
+	// encoder's Close would patch sizes into a file that has no header, if no speech ever arrives.
+	if err := w.enc.Write(w.block); err != nil {
+		w.Abort()
+		return nil, fmt.Errorf("write WAV header to %s: %w", file.Name(), err)
+	}
+	return w, nil
+}
+
+// checkDestination refuses an existing path unless overwriting, and a directory always.
+func checkDestination(path string, overwrite bool) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("check speech output %s: %w", path, err)
+	case fi.IsDir():
+		return &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is a directory", path)}
+	case !overwrite:
+		return &UsageError{Msg: fmt.Sprintf("%s already exists: pass --overwrite to replace it", path)}
+	}
+	return nil
+}
+
+// createTemp is os.CreateTemp with the default 0666 permissions, so the umask decides the final
+// file's mode as it would for any file the user creates (os.CreateTemp uses 0600).
+func createTemp(dir string) (*os.File, error) {
+	var random [6]byte
+	for range 10 {
+		if _, err := rand.Read(random[:]); err != nil {
+			return nil, err
+		}
+		name := filepath.Join(dir, ".livetranslate-"+hex.EncodeToString(random[:])+".wav.tmp")
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, fmt.Errorf("no free temp file name in %s", dir)
+}
+
+// Write appends s16le PCM. A chunk may end in the middle of a sample: the odd byte is kept and
+// joined to the next chunk's first byte. It returns len(pcm) on success.
+func (w *Writer) Write(pcm []byte) (int, error) {
+	if w.finished {
+		return 0, ErrFinished
+	}
+	n := len(pcm)
+	pending := int64(len(pcm))
+	if w.hasCarry {
+		pending++
+	}
+	if (w.samples*bytesPerSample + pending) > maxDataBytes {
+		return 0, fmt.Errorf("speech output %s would exceed the 4 GiB a WAV file can hold", w.path)
+	}
+	w.block.Data = w.block.Data[:0]
+	if w.hasCarry && len(pcm) > 0 {
+		w.block.Data = append(w.block.Data, int(int16(uint16(w.carry)|uint16(pcm[0])<<8)))
+		w.hasCarry = false
+		pcm = pcm[1:]
+	}
+	for len(pcm) >= bytesPerSample {
+		if len(w.block.Data) == blockSamples {
+			if err := w.flush(); err != nil {
+				return 0, err
+			}
+		}
+		room := min(blockSamples-len(w.block.Data), len(pcm)/bytesPerSample)
+		for i := range room {
+			w.block.Data = append(w.block.Data, int(int16(binary.LittleEndian.Uint16(pcm[2*i:]))))
+		}
+		pcm = pcm[room*bytesPerSample:]
+	}
+	if len(pcm) == 1 {
+		w.carry, w.hasCarry = pcm[0], true
+	}
+	if err := w.flush(); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func (w *Writer) flush() error {
+	if len(w.block.Data) == 0 {
+		return nil
+	}
+	if err := w.enc.Write(w.block); err != nil {
+		return fmt.Errorf("write speech to %s: %w", w.file.Name(), err)
+	}
+	w.samples += int64(len(w.block.Data))
+	w.block.Data = w.block.Data[:0]
+	return nil
+}
+
+// Samples is the number of samples written so far.
+func (w *Writer) Samples() int64 { return w.samples }
+
+// Duration is the length of the audio written so far.
+func (w *Writer) Duration() time.Duration { return samplesDuration(w.samples) }
+
+// Commit finishes the WAV header, flushes the file to disk and renames it into place. A byte
+// left over from an odd total length is half a sample and is dropped: the stream was cut short
+// mid-sample, and every whole sample before it is still good audio. Commit with no samples
+// writes a valid, empty WAV. After a failed Commit the temp file is gone; Abort is a no-op.
+func (w *Writer) Commit() (err error) {
+	if w.finished {
+		return ErrFinished
+	}
+	w.finished = true
+	tmp := w.file.Name()
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	// The encoder's Close writes the real sizes into the header and fsyncs the file.
+	if err := w.enc.Close(); err != nil {
+		w.file.Close()
+		return fmt.Errorf("finish WAV header of %s: %w", tmp, err)
+	}
+	if err := w.file.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", tmp, err)
+	}
+	// Checked again because a parallel job may have written the same name since Create.
+	if err := checkDestination(w.path, w.overwrite); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, w.path); err != nil {
+		return fmt.Errorf("move speech into place at %s: %w", w.path, err)
+	}
+	syncDir(filepath.Dir(w.path))
+	return nil
+}
+
+// syncDir makes the rename itself durable. Best effort: not every platform can fsync a directory.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// Abort closes and removes the temp file. It is safe after Commit (a no-op) and more than once.
+func (w *Writer) Abort() error {
+	if w.finished {
+		return nil
+	}
+	w.finished = true
+	closeErr := w.file.Close()
+	if err := os.Remove(w.file.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove speech temp file: %w", err)
+	}
+	if closeErr != nil && !errors.Is(closeErr, os.ErrClosed) {
+		return fmt.Errorf("close speech temp file: %w", closeErr)
+	}
+	return nil
+}
+
+func samplesDuration(samples int64) time.Duration {
+	return time.Duration(samples) * time.Second / SampleRate
+}
+
+// StreamWriter writes a WAV to a writer that cannot seek, such as standard output in a pipe.
+// Its header gives 0xFFFFFFFF for the sizes, the convention for "until the end of the stream"
+// that ffmpeg, sox and most players follow.
+type StreamWriter struct {
+	w           io.Writer
+	wroteHeader bool
+	pair        [2]byte // a sample split across two chunks
+	hasCarry    bool
+	samples     int64
+	closed      bool
+}
+
+// NewStream returns a StreamWriter. The header is written with the first audio (or by Close if
+// none arrives), so a run that fails before any speech writes nothing.
+func NewStream(w io.Writer) *StreamWriter { return &StreamWriter{w: w} }
+
+// streamHeader is the 44-byte PCM WAV header with unknown sizes.
+func streamHeader() []byte {
+	h := make([]byte, 0, 44)
+	h = append(h, "RIFF"...)
+	h = binary.LittleEndian.AppendUint32(h, 0xFFFFFFFF)
+	h = append(h, "WAVEfmt "...)
+	h = binary.LittleEndian.AppendUint32(h, 16)
+	h = binary.LittleEndian.AppendUint16(h, wavFormatPCM)
+	h = binary.LittleEndian.AppendUint16(h, channels)
+	h = binary.LittleEndian.AppendUint32(h, SampleRate)
+	h = binary.LittleEndian.AppendUint32(h, SampleRate*bytesPerSample)
+	h = binary.LittleEndian.AppendUint16(h, bytesPerSample)
+	h = binary.LittleEndian.AppendUint16(h, bitDepth)
+	h = append(h, "data"...)
+	h = binary.LittleEndian.AppendUint32(h, 0xFFFFFFFF)
+	return h
+}
+
+func (s *StreamWriter) writeHeader() error {
+	if s.wroteHeader {
+		return nil
+	}
+	s.wroteHeader = true
+	if _, err := s.w.Write(streamHeader()); err != nil {
+		return fmt.Errorf("write WAV stream header: %w", err)
+	}
+	return nil
+}
+
+// Write passes s16le PCM through, holding back an odd trailing byte until its sample is whole.
+func (s *StreamWriter) Write(pcm []byte) (int, error) {
+	if s.closed {
+		return 0, ErrFinished
+	}
+	n := len(pcm)
+	if n == 0 {
+		return 0, nil
+	}
+	if err := s.writeHeader(); err != nil {
+		return 0, err
+	}
+	if s.hasCarry {
+		s.pair[1] = pcm[0]
+		if _, err := s.w.Write(s.pair[:]); err != nil {
+			return 0, fmt.Errorf("write speech: %w", err)
+		}
+		s.hasCarry = false
+		s.samples++
+		pcm = pcm[1:]
+	}
+	whole := len(pcm) &^ 1
+	if whole > 0 {
+		if _, err := s.w.Write(pcm[:whole]); err != nil {
+			return 0, fmt.Errorf("write speech: %w", err)
+		}
+		s.samples += int64(whole / bytesPerSample)
+	}
+	if whole < len(pcm) {
+		s.pair[0], s.hasCarry = pcm[whole], true
+	}
+	return n, nil
+}
+
+// Samples is the number of samples written so far.
+func (s *StreamWriter) Samples() int64 { return s.samples }
+
+// Duration is the length of the audio written so far.
+func (s *StreamWriter) Duration() time.Duration { return samplesDuration(s.samples) }
+
+// Close ends the stream: it writes the header if no audio came, so the output is still a valid
+// (empty) WAV, and drops a leftover half sample. It does not close the underlying writer.
+func (s *StreamWriter) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.writeHeader()
+}
