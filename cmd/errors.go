@@ -8,6 +8,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/media"
 )
 
 // errSilent marks an error already reported on stderr; only its exit code matters.
@@ -75,6 +76,11 @@ func exitCode(err error) int {
 			return exitUsage
 		}
 		return exitFailure
+	}
+	var missing *media.MissingToolError
+	if errors.As(err, &missing) {
+		// The machine lacks ffmpeg/ffprobe: the user's set-up, like a missing key.
+		return exitConfig
 	}
 	if isUsage(err) {
 		return exitUsage

@@ -1,0 +1,278 @@
+package api
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Event is one decoded chunk of the response.
+type Event struct {
+	ID           string
+	Text         string // delta.content ("" if null or absent)
+	Audio        []byte // decoded PCM (24 kHz s16le mono) of this chunk's delta.audio.data; nil if none
+	FinishReason string // "" while in progress
+	Usage        *Usage
+}
+
+// Result is what is known of a response once it is complete.
+type Result struct {
+	ID           string // chatcmpl-… from the chunks
+	RequestID    string // the x-request-id response header if present, else ""
+	Model        string
+	FinishReason string // "stop", or "length" when max_tokens cut the output short
+	Usage        *Usage
+}
+
+// chunk is a chat.completion.chunk, or a whole chat.completion when not streaming (message in
+// place of delta). Error is set when the service reports a failure in its place.
+type chunk struct {
+	ID      string          `json:"id"`
+	Model   string          `json:"model"`
+	Choices []choice        `json:"choices"`
+	Usage   *Usage          `json:"usage"`
+	Error   json.RawMessage `json:"error"`
+
+	RequestID looseString `json:"request_id"`
+}
+
+type choice struct {
+	Delta        *message `json:"delta"`
+	Message      *message `json:"message"`
+	FinishReason *string  `json:"finish_reason"`
+}
+
+type message struct {
+	Content textContent `json:"content"`
+	Audio   *audioPart  `json:"audio"` // null in text chunks, or absent (the Chinese reference's examples)
+}
+
+type audioPart struct {
+	Data pcmData `json:"data"` // absent in deltas that carry only a transcript
+}
+
+// hasError reports whether the chunk is an error object rather than content.
+func (c *chunk) hasError() bool {
+	raw := bytes.TrimSpace(c.Error)
+	return len(raw) > 0 && string(raw) != "null"
+}
+
+// event returns the chunk as an Event. Only choices[0] is read: the service always sends one.
+func (c *chunk) event() Event {
+	ev := Event{ID: c.ID, Usage: c.Usage}
+	if len(c.Choices) == 0 {
+		return ev
+	}
+	ch := c.Choices[0]
+	m := ch.Delta
+	if m == nil {
+		m = ch.Message
+	}
+	if m != nil {
+		ev.Text = string(m.Content)
+		if m.Audio != nil && len(m.Audio.Data) > 0 {
+			ev.Audio = m.Audio.Data
+		}
+	}
+	if ch.FinishReason != nil {
+		ev.FinishReason = *ch.FinishReason
+	}
+	return ev
+}
+
+// record folds a chunk into the result.
+func (r *Result) record(c *chunk, ev Event) {
+	if c.ID != "" {
+		r.ID = c.ID
+	}
+	if c.Model != "" {
+		r.Model = c.Model
+	}
+	if ev.FinishReason != "" {
+		r.FinishReason = ev.FinishReason
+	}
+	if ev.Usage != nil {
+		r.Usage = ev.Usage
+	}
+}
+
+// inStreamError is the *Error for an error object that came with HTTP 200.
+func inStreamError(c *chunk, requestID, apiKey string, inStream bool) *Error {
+	e := &Error{StatusCode: 200, InStream: inStream, RequestID: requestID}
+	fillFromErrorValue(e, c.Error)
+	if c.RequestID != "" {
+		e.RequestID = oneLine(string(c.RequestID), 100)
+	}
+	redactError(e, apiKey)
+	return e
+}
+
+// callbackError marks an error returned by the caller's onEvent, so it is passed on as it is
+// rather than taken for a broken stream.
+type callbackError struct{ err error }
+
+func (e *callbackError) Error() string { return e.err.Error() }
+func (e *callbackError) Unwrap() error { return e.err }
+
+// readStream decodes an SSE response body, calling onEvent for every chunk, and fills res. A
+// stream must end with data: [DONE] after a finish_reason: anything shorter is a
+// *ProtocolError, because a truncated translation must never pass as complete.
+func readStream(body io.Reader, res *Result, apiKey string, onEvent func(Event) error) error {
+	sse := NewSSEReader(body)
+	n := 0
+	for {
+		sev, err := sse.Next()
+		if err == io.EOF {
+			return &ProtocolError{Msg: "the stream ended before data: [DONE]; the translation may be incomplete", RequestID: res.RequestID}
+		}
+		if err != nil {
+			return fmt.Errorf("reading the response stream: %w", err)
+		}
+		data := bytes.TrimSpace(sev.Data)
+		if len(data) == 0 {
+			continue // an empty data line is a keep-alive at most
+		}
+		if sev.IsDone() {
+			break
+		}
+		n++
+		var c chunk
+		if err := json.Unmarshal(data, &c); err != nil {
+			return &ProtocolError{
+				Msg:       fmt.Sprintf("chunk %d is not valid JSON (%s): %s", n, jsonErrorText(err), redact(oneLine(string(data), 80), apiKey)),
+				RequestID: res.RequestID,
+			}
+		}
+		if c.hasError() {
+			return inStreamError(&c, res.RequestID, apiKey, true)
+		}
+		ev := c.event()
+		res.record(&c, ev)
+		if onEvent != nil {
+			if err := onEvent(ev); err != nil {
+				return &callbackError{err}
+			}
+		}
+	}
+	if res.FinishReason == "" {
+		return &ProtocolError{Msg: "the stream ended without a finish_reason; the translation may be incomplete", RequestID: res.RequestID}
+	}
+	return nil
+}
+
+// maxCompletionBody bounds a non-streamed response. The largest legitimate one, 4,096 output
+// tokens of speech (about 330 s of 24 kHz PCM), is about 21 MB of Base64.
+const maxCompletionBody = 256 << 20
+
+// readCompletion decodes a non-streamed chat.completion and calls onEvent once with its text,
+// speech, finish reason and usage.
+func readCompletion(body io.Reader, res *Result, apiKey string, onEvent func(Event) error) error {
+	limited := &io.LimitedReader{R: body, N: maxCompletionBody + 1}
+	src := &readErrorReader{r: limited}
+	var c chunk
+	if err := json.NewDecoder(src).Decode(&c); err != nil {
+		switch {
+		case src.err != nil:
+			return fmt.Errorf("reading the response: %w", src.err)
+		case limited.N <= 0:
+			return &ProtocolError{Msg: fmt.Sprintf("the response is larger than %d MiB", maxCompletionBody>>20), RequestID: res.RequestID}
+		}
+		return &ProtocolError{Msg: fmt.Sprintf("the response is not valid JSON (%s)", jsonErrorText(err)), RequestID: res.RequestID}
+	}
+	if c.hasError() {
+		return inStreamError(&c, res.RequestID, apiKey, false)
+	}
+	if len(c.Choices) == 0 {
+		return &ProtocolError{Msg: "the response has no choices", RequestID: res.RequestID}
+	}
+	ev := c.event()
+	res.record(&c, ev)
+	if res.FinishReason == "" {
+		return &ProtocolError{Msg: "the response has no finish_reason; the translation may be incomplete", RequestID: res.RequestID}
+	}
+	if onEvent != nil {
+		if err := onEvent(ev); err != nil {
+			return &callbackError{err}
+		}
+	}
+	return nil
+}
+
+// jsonErrorText is the JSON decoder's message without its "json: " prefix.
+func jsonErrorText(err error) string {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "unexpected end of JSON input"
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// textContent is message content: a string, null, or (as some compatible endpoints send it) an
+// array of {"type":"text","text":…} parts, joined.
+type textContent string
+
+func (t *textContent) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*t = ""
+		return nil
+	case b[0] == '[':
+		var parts []struct {
+			Text string `json:"text"`
+		}
+		if err := json.Unmarshal(b, &parts); err != nil {
+			return err
+		}
+		var s strings.Builder
+		for _, p := range parts {
+			s.WriteString(p.Text)
+		}
+		*t = textContent(s.String())
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*t = textContent(s)
+	return nil
+}
+
+// pcmData is one speech chunk's Base64, decoded on its own (never concatenated with its
+// neighbours: each chunk carries its own padding). Padding is optional; null and "" are no audio.
+type pcmData []byte
+
+func (p *pcmData) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		*p = nil
+		return nil
+	}
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return fmt.Errorf("speech data is not a string")
+	}
+	s := b[1 : len(b)-1]
+	if bytes.IndexByte(s, '\\') >= 0 { // escapes are legal JSON, if unlikely in Base64
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		s = []byte(v)
+	}
+	s = bytes.TrimRight(s, "=")
+	if len(s) == 0 {
+		*p = nil
+		return nil
+	}
+	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(s)))
+	n, err := base64.RawStdEncoding.Decode(out, s)
+	if err != nil {
+		return fmt.Errorf("speech data is not valid Base64: %v", err)
+	}
+	*p = out[:n]
+	return nil
+}
