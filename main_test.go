@@ -183,7 +183,10 @@ func recordedField(ts *testscript.TestScript, r fakeapi.Recorded, field string) 
 	case "bytes":
 		return strconv.FormatInt(r.MediaBytes, 10)
 	}
-	if v, ok := r.Params[field]; ok {
+	if v, ok := r.Params[strings.TrimPrefix(field, "param:")]; ok {
+		if f, ok := v.(float64); ok {
+			return strconv.FormatFloat(f, 'f', -1, 64)
+		}
 		return fmt.Sprint(v)
 	}
 	if strings.HasPrefix(field, "param:") {

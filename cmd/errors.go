@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/media"
@@ -26,11 +28,6 @@ func (e *usageError) Hint() string  { return e.hint }
 func usagef(hint, format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...), hint: hint}
 }
-
-// truncatedError reports finish_reason "length": exit code 5.
-type truncatedError struct{ msg string }
-
-func (e *truncatedError) Error() string { return e.msg }
 
 // isUsage reports whether an internal package marked err as the user's mistake. Packages mark
 // such errors with a method UsageError() bool rather than knowing about exit codes.
@@ -58,10 +55,6 @@ func exitCode(err error) int {
 	var silent *silentExit
 	if errors.As(err, &silent) {
 		return silent.code
-	}
-	var tr *truncatedError
-	if errors.As(err, &tr) {
-		return exitTruncated
 	}
 	var ce *config.Error
 	if errors.As(err, &ce) {
@@ -118,4 +111,12 @@ func hintOf(err error) string {
 		}
 	}
 	return ""
+}
+
+// noArgs is cobra.NoArgs with a usage error, so a stray argument exits with 2.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("see "+cmd.CommandPath()+" --help", "%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
 }

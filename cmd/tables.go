@@ -17,7 +17,7 @@ func newLanguagesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "languages",
 		Short: "List the languages: code, names, and whether each can be a source, a target, and spoken",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return printLanguages(a.io.Out, asJSON)
 		},
@@ -66,7 +66,7 @@ func newVoicesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "voices [--lang LANG]",
 		Short: "List the voices for speech output and the languages each can speak",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			voices := lang.Voices()
 			if forLang != "" {

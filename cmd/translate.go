@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -283,7 +281,7 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err erro
 	}
 	if in.URL == "" {
 		uri := api.DataURISize(in.MIME, in.Size)
-		if limit := int64(opts.InlineLimit); limit > 0 && uri > limit {
+		if limit := int64(opts.InlineLimit); limit > 0 && uri >= limit {
 			return &usageError{
 				msg: fmt.Sprintf("%s is %s; sent inline it would be a %s data URI, over the %s inline limit",
 					name, humanBytes(in.Size), humanBytes(uri), humanBytes(limit)),
@@ -447,7 +445,8 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err erro
 		}
 	}
 	if res.FinishReason == "length" {
-		return &truncatedError{msg: fmt.Sprintf("%s: the translation was cut short at the output limit (finish_reason: length)", name)}
+		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the input", name)
+		return &silentExit{code: exitTruncated}
 	}
 	return nil
 }
@@ -475,5 +474,3 @@ func usageLine(res *api.Result) string {
 	return b.String()
 }
 
-var _ = errors.New
-var _ = os.Stdout

@@ -352,8 +352,8 @@ func TestTranslateErrorResponses(t *testing.T) {
 			name: "HTML from a proxy", status: 502, contentType: "text/html; charset=utf-8",
 			body: "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
 			want: Error{StatusCode: 502,
-				Message: "unexpected response body (text/html): <html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Ga…"},
-			wantString: "HTTP 502 Bad Gateway: unexpected response body (text/html): <html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Ga…",
+				Message: "an HTML page instead of an API response (from a proxy or gateway?): 502 Bad Gateway"},
+			wantString: "HTTP 502 Bad Gateway: an HTML page instead of an API response (from a proxy or gateway?): 502 Bad Gateway",
 		},
 		{
 			name: "empty 503", status: 503,
@@ -466,7 +466,7 @@ func TestTranslateContentTypes(t *testing.T) {
 	}{
 		{"stream without content type", "", stream, false, ""},
 		{"stream as octet-stream", "application/octet-stream", stream, false, ""},
-		{"HTML with 200", "text/html", "<html><body>Login required</body></html>", false, "unexpected response body (text/html): <html><body>Login required</body></html>"},
+		{"HTML with 200", "text/html", "<html><body>Login required</body></html>", false, "an HTML page instead of an API response (from a proxy or gateway?): Login required"},
 		{"stream as text/plain for a no-stream request", "text/plain", stream, true, ""},
 		{"stream as JSON", "application/json", stream, false, ""},
 		{"plain text", "text/plain", "Internal error", false, "unexpected response body (text/plain): Internal error"},

@@ -197,7 +197,38 @@ func unexpectedBody(contentType string, body []byte) string {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return fmt.Sprintf("empty response body (%s)", oneLine(ct, 80))
 	}
+	if ct == "text/html" || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) {
+		// A proxy's or gateway's page: its title (or its text) says more than its markup.
+		return fmt.Sprintf("an HTML page instead of an API response (from a proxy or gateway?): %s", oneLine(htmlText(body), 80))
+	}
 	return fmt.Sprintf("unexpected response body (%s): %s", oneLine(ct, 80), oneLine(string(body), 80))
+}
+
+// htmlText returns the <title> of an HTML page if it has one, else its text without tags.
+func htmlText(body []byte) string {
+	lower := bytes.ToLower(body)
+	if i := bytes.Index(lower, []byte("<title>")); i >= 0 {
+		rest := body[i+len("<title>"):]
+		if j := bytes.Index(bytes.ToLower(rest), []byte("</title>")); j >= 0 {
+			if t := strings.TrimSpace(string(rest[:j])); t != "" {
+				return t
+			}
+		}
+	}
+	var b strings.Builder
+	inTag := false
+	for _, r := range string(body) {
+		switch {
+		case r == '<':
+			inTag = true
+		case r == '>':
+			inTag = false
+			b.WriteByte(' ')
+		case !inTag:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // oneLine collapses whitespace runs (newlines included) to single spaces, drops other control
