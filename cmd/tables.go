@@ -60,7 +60,7 @@ func printLanguages(w io.Writer, asJSON bool) error {
 
 func newVoicesCmd(a *app) *cobra.Command {
 	var (
-		asJSON bool
+		asJSON  bool
 		forLang string
 	)
 	cmd := &cobra.Command{

@@ -45,9 +45,9 @@ type translateOptions struct {
 func newTranslateCmd(a *app) *cobra.Command {
 	opts := &translateOptions{InlineLimit: 10 << 20}
 	var (
-		maxTokens, topK                                              int
-		seed                                                         int64
-		temperature, topP, presence, repetition, speechRate          float64
+		maxTokens, topK                                     int
+		seed                                                int64
+		temperature, topP, presence, repetition, speechRate float64
 	)
 	cmd := &cobra.Command{
 		Use:   "translate FILE|URL|- --to LANG [flags]",
@@ -288,7 +288,7 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err erro
 				hint: "pass a public http(s) URL of the file instead, or --inline-limit 0 for a server without that limit",
 			}
 		}
-		a.infof("%s: %s %s, %s (data URI %s)", name, in.Kind, in.Format, humanBytes(in.Size), humanBytes(uri))
+		a.infof("%s: %s %s, %s; data URI %d bytes", name, in.Kind, in.Format, humanBytes(in.Size), uri)
 	}
 
 	// Open every destination before sending, so a bad path fails before any tokens are spent.
@@ -473,4 +473,3 @@ func usageLine(res *api.Result) string {
 	fmt.Fprintf(&b, ", total %d tokens; request id %s", u.TotalTokens, res.RequestID)
 	return b.String()
 }
-
