@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -19,6 +20,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/speech"
+	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
 // translateOptions is what the translate flags say, before the configuration fills the gaps.
@@ -275,10 +277,6 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err erro
 		a.infof("%s: converted %s to %s (the service does not take %s)", name, in.ConvertedFrom, in.Format, in.ConvertedFrom)
 	}
 
-	m := api.Media{Format: in.Format, MIME: in.MIME, URL: in.URL, Size: in.Size}
-	if in.Kind == media.Video {
-		m.Kind = api.Video
-	}
 	if in.URL == "" {
 		uri := api.DataURISize(in.MIME, in.Size)
 		if limit := int64(opts.InlineLimit); limit > 0 && uri >= limit {
@@ -290,13 +288,14 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err erro
 		}
 		a.infof("%s: %s %s, %s; data URI %d bytes", name, in.Kind, in.Format, humanBytes(in.Size), uri)
 	}
+	parts := []translate.Part{partOf(in)}
 
 	// Open every destination before sending, so a bad path fails before any tokens are spent.
 	var out io.Writer = a.io.Out
-	var textFile *atomicfile.File
 	if opts.Output != "" && opts.Output != "-" {
-		if textFile, err = atomicfile.Create(opts.Output, opts.Overwrite); err != nil {
-			return err
+		textFile, cerr := atomicfile.Create(opts.Output, opts.Overwrite)
+		if cerr != nil {
+			return cerr
 		}
 		defer textFile.Abort()
 		bw := bufio.NewWriter(textFile)
@@ -323,10 +322,9 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err erro
 		audio = wav
 	}
 
-	req := &api.Request{
+	ts := translate.Settings{
 		Model:             s.model,
 		Stream:            !opts.NoStream,
-		IncludeUsage:      !opts.NoStream,
 		TargetLang:        s.to.Code,
 		MaxTokens:         opts.MaxTokens,
 		Seed:              opts.Seed,
@@ -336,24 +334,18 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err erro
 		PresencePenalty:   opts.PresencePenalty,
 		RepetitionPenalty: opts.RepetitionPenalty,
 		SpeechRate:        opts.SpeechRate,
+		Jobs:              a.cfg.Int(config.KeyJobs),
 	}
 	if s.from != nil {
-		req.SourceLang = s.from.Code
+		ts.SourceLang = s.from.Code
 	}
 	if audio != nil {
-		req.Audio = &api.AudioOutput{Voice: s.voice, Format: "wav"}
+		ts.Voice = s.voice
 	}
-	if in.URL == "" {
-		body, err := in.Open()
-		if err != nil {
-			return fmt.Errorf("opening %s: %w", name, err)
-		}
-		defer body.Close()
-		m.Body = body
+	runner := &translate.Runner{
+		Client:    &api.Client{BaseURL: s.baseURL, APIKey: s.apiKey, HTTP: &http.Client{}, UserAgent: "livetranslate/" + versionString()},
+		Separator: "\n",
 	}
-	req.Media = m
-
-	client := &api.Client{BaseURL: s.baseURL, APIKey: s.apiKey, HTTP: &http.Client{}, UserAgent: "livetranslate/" + versionString()}
 	if s.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
@@ -364,39 +356,37 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err erro
 	var text strings.Builder
 	lastNewline := true
 	enc := json.NewEncoder(out)
-	onEvent := func(ev api.Event) error {
-		if ev.Text != "" {
-			switch s.format {
-			case "text":
-				if _, err := io.WriteString(out, ev.Text); err != nil {
-					return fmt.Errorf("writing text: %w", err)
-				}
-				lastNewline = strings.HasSuffix(ev.Text, "\n")
-			case "jsonl":
-				if err := enc.Encode(jsonlEvent{Type: "text", Text: ev.Text}); err != nil {
-					return fmt.Errorf("writing event: %w", err)
-				}
+	sink := translate.Sink{Text: func(t string) error {
+		switch s.format {
+		case "text":
+			if _, err := io.WriteString(out, t); err != nil {
+				return fmt.Errorf("writing text: %w", err)
 			}
-			text.WriteString(ev.Text)
+			lastNewline = strings.HasSuffix(t, "\n")
+		case "jsonl":
+			if err := enc.Encode(jsonlEvent{Type: "text", Text: t}); err != nil {
+				return fmt.Errorf("writing event: %w", err)
+			}
 		}
-		if len(ev.Audio) > 0 {
-			if audio == nil {
-				return &api.ProtocolError{Msg: "speech arrived although only text was asked for"}
-			}
-			if _, err := audio.Write(ev.Audio); err != nil {
+		text.WriteString(t)
+		return nil
+	}}
+	if audio != nil {
+		sink.Audio = func(b []byte) error {
+			if _, err := audio.Write(b); err != nil {
 				return fmt.Errorf("writing speech: %w", err)
 			}
 			if s.format == "jsonl" {
-				if err := enc.Encode(jsonlEvent{Type: "audio", Bytes: len(ev.Audio)}); err != nil {
+				if err := enc.Encode(jsonlEvent{Type: "audio", Bytes: len(b)}); err != nil {
 					return fmt.Errorf("writing event: %w", err)
 				}
 			}
+			return nil
 		}
-		return nil
 	}
-	res, err := client.Translate(ctx, req, onEvent)
+	res, err := runner.Run(ctx, parts, ts, sink)
 	if err != nil {
-		if ctx.Err() == context.DeadlineExceeded {
+		if errors.Is(err, context.DeadlineExceeded) {
 			return fmt.Errorf("%s: request took longer than --timeout %s: %w", name, s.timeout, err)
 		}
 		return fmt.Errorf("%s: %w", name, err)
@@ -410,8 +400,8 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err erro
 		a.warnf("%s: the service returned no text", name)
 	}
 	if res.Usage != nil {
-		a.infof("%s", usageLine(res))
-	} else if req.Stream {
+		a.infof("%s", usageLine(res.Usage, res.RequestID))
+	} else if ts.Stream {
 		a.infof("request id %s: the service sent no usage", res.RequestID)
 	}
 
@@ -459,8 +449,7 @@ type jsonlEvent struct {
 	Result *translation `json:"result,omitempty"`
 }
 
-func usageLine(res *api.Result) string {
-	u := res.Usage
+func usageLine(u *api.Usage, requestID string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "usage: prompt %d", u.PromptTokens)
 	if d := u.PromptTokensDetails; d != nil {
@@ -470,6 +459,15 @@ func usageLine(res *api.Result) string {
 	if d := u.CompletionTokensDetails; d != nil {
 		fmt.Fprintf(&b, " (text %d, audio %d)", d.TextTokens, d.AudioTokens)
 	}
-	fmt.Fprintf(&b, ", total %d tokens; request id %s", u.TotalTokens, res.RequestID)
+	fmt.Fprintf(&b, ", total %d tokens; request id %s", u.TotalTokens, requestID)
 	return b.String()
+}
+
+// partOf describes a whole input as the one part of its translation.
+func partOf(in *media.Input) translate.Part {
+	p := translate.Part{Path: in.Path, URL: in.URL, Format: in.Format, MIME: in.MIME, Size: in.Size, End: in.Duration}
+	if in.Kind == media.Video {
+		p.Kind = api.Video
+	}
+	return p
 }

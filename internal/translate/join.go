@@ -1,0 +1,154 @@
+package translate
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+)
+
+// joiner puts the output of parts translated in parallel back in source order. The part whose
+// turn it is writes straight to the sink; the others are held until the parts before them have
+// finished: text in memory (it is small), speech in a temporary file (it is not: four minutes of
+// speech is 11 MB of PCM).
+type joiner struct {
+	mu      sync.Mutex
+	out     Sink
+	sep     string
+	tempDir string
+	next    int // the part that may write to the sink now
+	parts   []heldPart
+	wrote   bool // any text reached the sink yet (a separator goes before the next part's text)
+}
+
+type heldPart struct {
+	text    strings.Builder
+	audio   *os.File // held speech; nil until some arrives
+	done    bool
+	started bool // the part's text has begun on the sink
+}
+
+func newJoiner(n int, sink Sink, sep, tempDir string) *joiner {
+	return &joiner{out: sink, sep: sep, tempDir: tempDir, parts: make([]heldPart, n)}
+}
+
+// sink returns the Sink for part i.
+func (j *joiner) sink(i int) Sink {
+	s := Sink{Text: func(t string) error { return j.text(i, t) }}
+	if j.out.Audio != nil {
+		s.Audio = func(b []byte) error { return j.audio(i, b) }
+	}
+	return s
+}
+
+func (j *joiner) text(i int, t string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	p := &j.parts[i]
+	if i != j.next {
+		p.text.WriteString(t)
+		return nil
+	}
+	return j.writeText(p, t)
+}
+
+// writeText sends t to the sink, with the separator before the first text of a part.
+func (j *joiner) writeText(p *heldPart, t string) error {
+	if t == "" {
+		return nil
+	}
+	if !p.started && j.wrote && j.sep != "" {
+		if err := j.out.Text(j.sep); err != nil {
+			return err
+		}
+	}
+	p.started, j.wrote = true, true
+	return j.out.Text(t)
+}
+
+func (j *joiner) audio(i int, b []byte) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	p := &j.parts[i]
+	if i == j.next {
+		return j.out.Audio(b)
+	}
+	if p.audio == nil {
+		f, err := os.CreateTemp(j.tempDir, "livetranslate-segment-*.pcm")
+		if err != nil {
+			return fmt.Errorf("holding speech of a later segment: %w", err)
+		}
+		p.audio = f
+	}
+	if _, err := p.audio.Write(b); err != nil {
+		return fmt.Errorf("holding speech of a later segment: %w", err)
+	}
+	return nil
+}
+
+// finish marks part i complete and, if it was the part writing, hands the sink to the next
+// parts in order, flushing what they held.
+func (j *joiner) finish(i int) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.parts[i].done = true
+	for j.next < len(j.parts) && j.parts[j.next].done {
+		j.next++
+		if j.next < len(j.parts) {
+			if err := j.flush(&j.parts[j.next]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flush writes what part p held to the sink: it is p's turn now.
+func (j *joiner) flush(p *heldPart) error {
+	if err := j.writeText(p, p.text.String()); err != nil {
+		return err
+	}
+	p.text.Reset()
+	if p.audio == nil {
+		return nil
+	}
+	defer func() {
+		p.audio.Close()
+		os.Remove(p.audio.Name())
+		p.audio = nil
+	}()
+	if _, err := p.audio.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("replaying held speech: %w", err)
+	}
+	br := bufio.NewReaderSize(p.audio, 64<<10)
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := br.Read(buf)
+		if n > 0 {
+			if werr := j.out.Audio(buf[:n]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("replaying held speech: %w", err)
+		}
+	}
+}
+
+// close removes any speech still held (after a failure or cancellation).
+func (j *joiner) close() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := range j.parts {
+		if f := j.parts[i].audio; f != nil {
+			f.Close()
+			os.Remove(f.Name())
+			j.parts[i].audio = nil
+		}
+	}
+}

@@ -1,0 +1,247 @@
+// Package translate runs the translation of one input: a single request, or, for an input split
+// into segments, one request per segment, several at once, their text and speech joined in source
+// order. Output reaches the caller's Sink as early as order allows: the first segment streams as
+// it arrives, later ones are held (text in memory, speech in a temporary file) until their turn.
+// A segment that fails fails the whole input, so nothing is ever joined with a hole.
+package translate
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+)
+
+// Settings are what every request of the input asks for.
+type Settings struct {
+	Model      string
+	SourceLang string // code; "" lets the model detect it
+	TargetLang string // code
+	Voice      string // non-empty: speech is requested too
+	Stream     bool
+
+	MaxTokens                                                         *int
+	Seed                                                              *int64
+	Temperature, TopP, PresencePenalty, RepetitionPenalty, SpeechRate *float64
+	TopK                                                              *int
+
+	// Jobs is how many segments are translated at once (at least 1).
+	Jobs int
+	// TempDir holds the speech of segments waiting for their turn ("" = os.TempDir()).
+	TempDir string
+}
+
+// Part is one request's worth of media: the whole input, or one segment of it.
+type Part struct {
+	Index      int
+	Start, End time.Duration // in the source; zero for a whole input of unknown length
+	Path       string        // local file to send
+	URL        string        // or an http(s) URL passed through
+	Kind       api.Kind
+	Format     string
+	MIME       string
+	Size       int64
+}
+
+// Sink receives the joined output in source order. Audio is nil when no speech was asked for.
+type Sink struct {
+	Text  func(string) error
+	Audio func([]byte) error
+}
+
+// PartResult is the outcome of one part's request.
+type PartResult struct {
+	Index        int
+	Start, End   time.Duration
+	ID           string
+	RequestID    string
+	FinishReason string
+	Usage        *api.Usage
+}
+
+// Result is the outcome of the whole input.
+type Result struct {
+	FinishReason string // "length" when any part was cut short, else the last part's
+	Usage        *api.Usage
+	ID           string // of the first part
+	RequestID    string // of the first part
+	Parts        []PartResult
+}
+
+// Sent describes one request after it ended, successful or not, for the usage ledger.
+type Sent struct {
+	Part       Part
+	Start, End time.Time
+	SHA256     string // of the bytes sent ("" for a URL)
+	Result     *api.Result
+	Err        error
+}
+
+// Runner sends requests with Client.
+type Runner struct {
+	Client *api.Client
+	// OnSent, if set, is called after every request; it may be called from several goroutines.
+	OnSent func(Sent)
+	// Separator goes between the text of consecutive segments.
+	Separator string
+}
+
+// Run translates parts and delivers the joined output to sink.
+func (r *Runner) Run(ctx context.Context, parts []Part, s Settings, sink Sink) (*Result, error) {
+	if len(parts) == 0 {
+		return nil, errors.New("nothing to translate")
+	}
+	if len(parts) == 1 {
+		pr, err := r.send(ctx, parts[0], s, sink)
+		if err != nil {
+			return nil, err
+		}
+		return summarize([]PartResult{*pr}), nil
+	}
+	return r.runParts(ctx, parts, s, sink)
+}
+
+// send makes the request for one part, delivering its events to out.
+func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartResult, error) {
+	req := &api.Request{
+		Model:             s.Model,
+		Stream:            s.Stream,
+		IncludeUsage:      s.Stream,
+		SourceLang:        s.SourceLang,
+		TargetLang:        s.TargetLang,
+		MaxTokens:         s.MaxTokens,
+		Seed:              s.Seed,
+		Temperature:       s.Temperature,
+		TopP:              s.TopP,
+		TopK:              s.TopK,
+		PresencePenalty:   s.PresencePenalty,
+		RepetitionPenalty: s.RepetitionPenalty,
+		SpeechRate:        s.SpeechRate,
+		Media:             api.Media{Kind: p.Kind, Format: p.Format, MIME: p.MIME, URL: p.URL, Size: p.Size},
+	}
+	if s.Voice != "" {
+		req.Audio = &api.AudioOutput{Voice: s.Voice, Format: "wav"}
+	}
+	var h hash.Hash
+	if p.URL == "" {
+		f, err := os.Open(p.Path)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", p.Path, err)
+		}
+		defer f.Close()
+		h = sha256.New()
+		req.Media.Body = io.TeeReader(f, h)
+	}
+	sent := Sent{Part: p, Start: time.Now()}
+	res, err := r.Client.Translate(ctx, req, func(ev api.Event) error {
+		if ev.Text != "" {
+			if err := out.Text(ev.Text); err != nil {
+				return err
+			}
+		}
+		if len(ev.Audio) > 0 {
+			if out.Audio == nil {
+				return &api.ProtocolError{Msg: "speech arrived although only text was asked for"}
+			}
+			if err := out.Audio(ev.Audio); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	sent.End, sent.Result, sent.Err = time.Now(), res, err
+	if h != nil {
+		sent.SHA256 = hex.EncodeToString(h.Sum(nil))
+	}
+	if r.OnSent != nil {
+		r.OnSent(sent)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &PartResult{Index: p.Index, Start: p.Start, End: p.End, ID: res.ID, RequestID: res.RequestID,
+		FinishReason: res.FinishReason, Usage: res.Usage}, nil
+}
+
+func summarize(parts []PartResult) *Result {
+	res := &Result{Parts: parts, ID: parts[0].ID, RequestID: parts[0].RequestID}
+	for _, p := range parts {
+		if p.Usage != nil {
+			if res.Usage == nil {
+				res.Usage = &api.Usage{}
+			}
+			res.Usage.Add(*p.Usage)
+		}
+		if res.FinishReason != "length" {
+			res.FinishReason = p.FinishReason
+		}
+	}
+	return res
+}
+
+// runParts translates the parts s.Jobs at a time and joins their output in order.
+func (r *Runner) runParts(ctx context.Context, parts []Part, s Settings, sink Sink) (*Result, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	j := newJoiner(len(parts), sink, r.Separator, s.TempDir)
+	defer j.close()
+
+	jobs := max(s.Jobs, 1)
+	sem := make(chan struct{}, jobs)
+	results := make([]PartResult, len(parts))
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	fail := func(err error) {
+		once.Do(func() { firstErr = err; cancel(err) })
+	}
+	for i, p := range parts {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			pr, err := r.send(ctx, p, s, j.sink(i))
+			if err == nil {
+				err = j.finish(i)
+			}
+			if err != nil {
+				fail(fmt.Errorf("segment %d of %d (%s–%s): %w", i+1, len(parts), clock(p.Start), clock(p.End), err))
+				return
+			}
+			results[i] = *pr
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return summarize(results), nil
+}
+
+// clock prints a source position as h:mm:ss or m:ss.
+func clock(d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, sec := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
+	}
+	return fmt.Sprintf("%d:%02d", m, sec)
+}

@@ -1,0 +1,123 @@
+package translate
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/fakeapi"
+)
+
+const key = "sk-translate-test"
+
+// writeWAV writes a silent 16 kHz mono WAV of n samples.
+func writeWAV(t *testing.T, path string, n int) {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString("RIFF")
+	binary.Write(&b, binary.LittleEndian, uint32(36+2*n))
+	b.WriteString("WAVEfmt ")
+	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
+		binary.Write(&b, binary.LittleEndian, v)
+	}
+	b.WriteString("data")
+	binary.Write(&b, binary.LittleEndian, uint32(2*n))
+	b.Write(make([]byte, 2*n))
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func parts(t *testing.T, n int) []Part {
+	dir := t.TempDir()
+	var ps []Part
+	for i := range n {
+		p := filepath.Join(dir, fmt.Sprintf("seg%d.wav", i))
+		samples := 16000 * (i + 1)
+		writeWAV(t, p, samples)
+		ps = append(ps, Part{Index: i, Start: time.Duration(i) * time.Second, End: time.Duration(i+1) * time.Second,
+			Path: p, Kind: api.Audio, Format: "wav", MIME: "audio/wav", Size: int64(44 + 2*samples)})
+	}
+	return ps
+}
+
+// TestSegmentsJoinInOrder translates five segments three at a time, with the emulator pacing
+// chunks so they interleave, and checks the sink got each segment's text and speech whole and in
+// source order, with one request per segment.
+func TestSegmentsJoinInOrder(t *testing.T) {
+	emu := fakeapi.New(fakeapi.Options{APIKey: key, ChunkDelay: 2 * time.Millisecond, NoProbe: true})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}, Separator: "\n"}
+	var mu sync.Mutex
+	var sent []Sent
+	r.OnSent = func(s Sent) { mu.Lock(); sent = append(sent, s); mu.Unlock() }
+
+	var text strings.Builder
+	var audio int
+	sink := Sink{Text: func(s string) error { text.WriteString(s); return nil },
+		Audio: func(b []byte) error { audio += len(b); return nil }}
+	ps := parts(t, 5)
+	res, err := r.Run(context.Background(), ps, Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Voice: "Cherry", Stream: true, Jobs: 3}, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(text.String(), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines of text, want 5:\n%s", len(lines), text.String())
+	}
+	for i, l := range lines {
+		want := fmt.Sprintf("of %d.0 seconds of wav audio (%d bytes", i+1, ps[i].Size)
+		if !strings.Contains(l, want) {
+			t.Errorf("line %d = %q, want it to contain %q", i, l, want)
+		}
+		if !regexp.MustCompile(`^Hello from the livetranslate emulator\. .*\)\.$`).MatchString(l) {
+			t.Errorf("line %d is not one whole translation: %q", i, l)
+		}
+	}
+	// 20 words a segment, 0.25 s of 24 kHz 16-bit speech each.
+	if want := 5 * 20 * 12000; audio != want {
+		t.Errorf("speech bytes %d, want %d", audio, want)
+	}
+	if len(emu.Requests()) != 5 || len(sent) != 5 {
+		t.Errorf("%d requests, %d recorded; want 5", len(emu.Requests()), len(sent))
+	}
+	if len(res.Parts) != 5 || res.Usage == nil || res.Usage.CompletionTokens == 0 || res.FinishReason != "stop" {
+		t.Errorf("result %+v", res)
+	}
+	var sum int
+	for _, p := range res.Parts {
+		sum += p.Usage.TotalTokens
+	}
+	if sum != res.Usage.TotalTokens {
+		t.Errorf("summed usage %d, parts add to %d", res.Usage.TotalTokens, sum)
+	}
+	if left, _ := filepath.Glob(filepath.Join(os.TempDir(), "livetranslate-segment-*.pcm")); len(left) > 0 {
+		t.Errorf("held speech left behind: %v", left)
+	}
+}
+
+// TestSegmentFailureFailsInput makes one segment fail: the input fails, naming the segment.
+func TestSegmentFailureFailsInput(t *testing.T) {
+	emu := fakeapi.New(fakeapi.Options{APIKey: key, NoProbe: true})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	ps := parts(t, 3)
+	ps[1].Format = "mp3" // the emulator refuses a WAV declared as MP3
+	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}}
+	_, err := r.Run(context.Background(), ps, Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Stream: true, Jobs: 1},
+		Sink{Text: func(string) error { return nil }})
+	if err == nil || !strings.Contains(err.Error(), "segment 2 of 3 (0:01–0:02)") || !strings.Contains(err.Error(), "HTTP 400") {
+		t.Fatalf("err = %v", err)
+	}
+}
