@@ -1,26 +1,16 @@
 package cmd
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/api"
-	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/lang"
-	"github.com/livetranslate/livetranslate/internal/media"
-	"github.com/livetranslate/livetranslate/internal/speech"
-	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
 // translateOptions is what the translate flags say, before the configuration fills the gaps.
@@ -32,6 +22,15 @@ type translateOptions struct {
 	NoStream    bool
 	Overwrite   bool
 	InlineLimit byteSize
+	OutDir      string
+	Speech      bool
+	FilesFrom   string
+	Null        bool
+	Include     []string
+	Exclude     []string
+	FailFast    bool
+	DryRun      bool
+	Progress    string
 
 	// Sampling settings; nil when the flag was not given, so the service's defaults apply.
 	MaxTokens         *int
@@ -52,22 +51,14 @@ func newTranslateCmd(a *app) *cobra.Command {
 		temperature, topP, presence, repetition, speechRate float64
 	)
 	cmd := &cobra.Command{
-		Use:   "translate FILE|URL|- --to LANG [flags]",
-		Short: "Translate an audio or video file; text to stdout, speech to a WAV",
+		Use:   "translate INPUT... --to LANG [flags]",
+		Short: "Translate audio and video files, directories or URLs; text to stdout, speech to WAV",
 		Example: `  livetranslate translate talk.mp3 --to English
   livetranslate translate talk.mp3 --to French --audio-out talk.fr.wav --voice Cherry
   livetranslate translate clip.mp4 --from Chinese --to Japanese
   cat a.wav | livetranslate translate - --input-format wav --to en | tee a.en.txt
-  livetranslate translate talk.mp3 --to English --format json | jq -r .text`,
-		Args: func(_ *cobra.Command, args []string) error {
-			switch {
-			case len(args) == 0:
-				return usagef("give a file, an http(s) URL, or - for standard input", "translate needs an input")
-			case len(args) > 1:
-				return usagef("translate one input per run in this version", "translate takes one input, got %d", len(args))
-			}
-			return nil
-		},
+  livetranslate translate talk.mp3 --to English --format json | jq -r .text
+  livetranslate translate ./recordings --to English --out-dir ./translated -j 4`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			f := cmd.Flags()
@@ -115,6 +106,16 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.BoolVar(&opts.NoStream, "no-stream", false, "ask for a non-streamed response (text arrives at the end)")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace output files that already exist")
 	f.Var(&opts.InlineLimit, "inline-limit", "largest data URI to send inline, e.g. 10MiB; 0 = no limit (for other OpenAI-compatible servers)")
+	f.StringVar(&opts.OutDir, "out-dir", "", "write one result per input under DIR, mirroring the input tree: NAME.<code>.txt (.wav, .json)")
+	f.BoolVar(&opts.Speech, "speech", false, "request speech for every input; with --out-dir written as NAME.<code>.wav")
+	f.StringVar(&opts.FilesFrom, "files-from", "", "read inputs, one per line, from FILE (- for standard input)")
+	f.BoolVarP(&opts.Null, "null", "0", false, "with --files-from: inputs are NUL-separated (find -print0)")
+	f.StringSliceVar(&opts.Include, "include", nil, "when walking directories, only files matching these globs")
+	f.StringSliceVar(&opts.Exclude, "exclude", nil, "when walking directories, skip files and directories matching these globs")
+	f.IntP("jobs", "j", 4, "inputs translated at once (and segments of a long input)")
+	f.BoolVar(&opts.FailFast, "fail-fast", false, "stop the batch at the first failed input")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "say what would be sent (inputs, kinds, sizes, estimated tokens) and send nothing")
+	f.StringVar(&opts.Progress, "progress", "auto", "progress on stderr: auto (bars on a terminal), always, never")
 	f.Duration("timeout", 0, "limit for the whole request, e.g. 10m (0 = none)")
 	f.IntVar(&maxTokens, "max-tokens", 4096, "maximum output tokens, text and speech together [1, 4096]")
 	f.Int64Var(&seed, "seed", 0, "random seed for reproducible output [0, 2147483647]")
@@ -190,6 +191,7 @@ type settings struct {
 	apiKey   string
 	baseURL  string
 	speechTo string
+	jobs     int
 }
 
 func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
@@ -224,7 +226,7 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	if err := opts.checkRanges(); err != nil {
 		return nil, err
 	}
-	if opts.AudioOut != "" {
+	if opts.AudioOut != "" || opts.Speech {
 		s.voice = c.String(config.KeyVoice)
 		if s.voice == "" {
 			s.voice = lang.DefaultVoice(s.to.Code)
@@ -237,7 +239,7 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 		if opts.AudioOut == "-" && (opts.Output == "" || opts.Output == "-") {
 			return nil, usagef("write the text elsewhere with -o FILE", "--audio-out - and the text cannot both go to stdout")
 		}
-		if opts.AudioOut != "-" && opts.AudioOut == opts.Output {
+		if opts.AudioOut != "" && opts.AudioOut != "-" && opts.AudioOut == opts.Output {
 			return nil, usagef("", "--audio-out and --output name the same file %s", opts.Output)
 		}
 	} else if c.IsSet(config.KeyVoice) && c.String(config.KeyVoice) != "" {
@@ -248,6 +250,14 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	}
 	if opts.NoStream && s.format == "jsonl" {
 		return nil, usagef("", "--format jsonl streams events; it cannot be used with --no-stream")
+	}
+	if s.jobs = c.Int(config.KeyJobs); s.jobs < 1 || s.jobs > 64 {
+		return nil, usagef("", "--jobs %d is out of range: must be in [1, 64]", s.jobs)
+	}
+	switch opts.Progress {
+	case "auto", "always", "never":
+	default:
+		return nil, usagef("", "unknown --progress %q; choose auto, always or never", opts.Progress)
 	}
 	var terr error
 	if s.timeout, terr = time.ParseDuration(c.String(config.KeyTimeout)); terr != nil || s.timeout < 0 {
@@ -260,214 +270,4 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-func runTranslate(ctx context.Context, a *app, opts *translateOptions) (err error) {
-	s, err := a.translateSettings(opts)
-	if err != nil {
-		return err
-	}
-	name := opts.Inputs[0]
-	in, err := media.Resolve(ctx, name, media.Options{Format: opts.InputFormat, Stdin: a.io.In})
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	if in.ConvertedFrom != "" {
-		a.infof("%s: converted %s to %s (the service does not take %s)", name, in.ConvertedFrom, in.Format, in.ConvertedFrom)
-	}
-
-	if in.URL == "" {
-		uri := api.DataURISize(in.MIME, in.Size)
-		if limit := int64(opts.InlineLimit); limit > 0 && uri >= limit {
-			return &usageError{
-				msg: fmt.Sprintf("%s is %s; sent inline it would be a %s data URI, over the %s inline limit",
-					name, humanBytes(in.Size), humanBytes(uri), humanBytes(limit)),
-				hint: "pass a public http(s) URL of the file instead, or --inline-limit 0 for a server without that limit",
-			}
-		}
-		a.infof("%s: %s %s, %s; data URI %d bytes", name, in.Kind, in.Format, humanBytes(in.Size), uri)
-	}
-	parts := []translate.Part{partOf(in)}
-
-	// Open every destination before sending, so a bad path fails before any tokens are spent.
-	var out io.Writer = a.io.Out
-	if opts.Output != "" && opts.Output != "-" {
-		textFile, cerr := atomicfile.Create(opts.Output, opts.Overwrite)
-		if cerr != nil {
-			return cerr
-		}
-		defer textFile.Abort()
-		bw := bufio.NewWriter(textFile)
-		out = bw
-		defer func() {
-			if err == nil {
-				if err = bw.Flush(); err == nil {
-					err = textFile.Commit()
-				}
-			}
-		}()
-	}
-	var audio io.Writer
-	var wav *speech.Writer
-	if opts.AudioOut == "-" {
-		sw := speech.NewStream(a.io.Out)
-		defer sw.Close()
-		audio = sw
-	} else if opts.AudioOut != "" {
-		if wav, err = speech.Create(opts.AudioOut, opts.Overwrite); err != nil {
-			return err
-		}
-		defer wav.Abort()
-		audio = wav
-	}
-
-	ts := translate.Settings{
-		Model:             s.model,
-		Stream:            !opts.NoStream,
-		TargetLang:        s.to.Code,
-		MaxTokens:         opts.MaxTokens,
-		Seed:              opts.Seed,
-		Temperature:       opts.Temperature,
-		TopP:              opts.TopP,
-		TopK:              opts.TopK,
-		PresencePenalty:   opts.PresencePenalty,
-		RepetitionPenalty: opts.RepetitionPenalty,
-		SpeechRate:        opts.SpeechRate,
-		Jobs:              a.cfg.Int(config.KeyJobs),
-	}
-	if s.from != nil {
-		ts.SourceLang = s.from.Code
-	}
-	if audio != nil {
-		ts.Voice = s.voice
-	}
-	runner := &translate.Runner{
-		Client:    &api.Client{BaseURL: s.baseURL, APIKey: s.apiKey, HTTP: &http.Client{}, UserAgent: "livetranslate/" + versionString()},
-		Separator: "\n",
-	}
-	if s.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.timeout)
-		defer cancel()
-	}
-
-	start := time.Now()
-	var text strings.Builder
-	lastNewline := true
-	enc := json.NewEncoder(out)
-	sink := translate.Sink{Text: func(t string) error {
-		switch s.format {
-		case "text":
-			if _, err := io.WriteString(out, t); err != nil {
-				return fmt.Errorf("writing text: %w", err)
-			}
-			lastNewline = strings.HasSuffix(t, "\n")
-		case "jsonl":
-			if err := enc.Encode(jsonlEvent{Type: "text", Text: t}); err != nil {
-				return fmt.Errorf("writing event: %w", err)
-			}
-		}
-		text.WriteString(t)
-		return nil
-	}}
-	if audio != nil {
-		sink.Audio = func(b []byte) error {
-			if _, err := audio.Write(b); err != nil {
-				return fmt.Errorf("writing speech: %w", err)
-			}
-			if s.format == "jsonl" {
-				if err := enc.Encode(jsonlEvent{Type: "audio", Bytes: len(b)}); err != nil {
-					return fmt.Errorf("writing event: %w", err)
-				}
-			}
-			return nil
-		}
-	}
-	res, err := runner.Run(ctx, parts, ts, sink)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("%s: request took longer than --timeout %s: %w", name, s.timeout, err)
-		}
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if s.format == "text" && text.Len() > 0 && !lastNewline {
-		if _, err := io.WriteString(out, "\n"); err != nil {
-			return fmt.Errorf("writing text: %w", err)
-		}
-	}
-	if text.Len() == 0 {
-		a.warnf("%s: the service returned no text", name)
-	}
-	if res.Usage != nil {
-		a.infof("%s", usageLine(res.Usage, res.RequestID))
-	} else if ts.Stream {
-		a.infof("request id %s: the service sent no usage", res.RequestID)
-	}
-
-	result := translation{
-		Input: name, Kind: in.Kind.String(), InputFormat: in.Format, Model: s.model,
-		TargetLanguage: s.to.Code, Text: text.String(), FinishReason: res.FinishReason,
-		Usage: res.Usage, RequestID: res.RequestID, ID: res.ID,
-		ElapsedSeconds: math.Round(time.Since(start).Seconds()*1000) / 1000,
-	}
-	if s.from != nil {
-		result.SourceLanguage = &s.from.Code
-	}
-	if wav != nil {
-		if err := wav.Commit(); err != nil {
-			return err
-		}
-		p, secs := opts.AudioOut, math.Round(wav.Duration().Seconds()*1000)/1000
-		result.AudioFile, result.AudioSeconds = &p, &secs
-		a.infof("wrote %s (%.3f s of speech)", p, secs)
-	}
-	switch s.format {
-	case "json":
-		e := json.NewEncoder(out)
-		e.SetIndent("", "  ")
-		if err := e.Encode(result); err != nil {
-			return fmt.Errorf("writing JSON: %w", err)
-		}
-	case "jsonl":
-		if err := enc.Encode(jsonlEvent{Type: "done", Result: &result}); err != nil {
-			return fmt.Errorf("writing event: %w", err)
-		}
-	}
-	if res.FinishReason == "length" {
-		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the input", name)
-		return &silentExit{code: exitTruncated}
-	}
-	return nil
-}
-
-// jsonlEvent is one line of --format jsonl.
-type jsonlEvent struct {
-	Type   string       `json:"type"`
-	Text   string       `json:"text,omitempty"`
-	Bytes  int          `json:"bytes,omitempty"`
-	Result *translation `json:"result,omitempty"`
-}
-
-func usageLine(u *api.Usage, requestID string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "usage: prompt %d", u.PromptTokens)
-	if d := u.PromptTokensDetails; d != nil {
-		fmt.Fprintf(&b, " (audio %d, video %d, text %d)", d.AudioTokens, d.VideoTokens, d.TextTokens)
-	}
-	fmt.Fprintf(&b, ", completion %d", u.CompletionTokens)
-	if d := u.CompletionTokensDetails; d != nil {
-		fmt.Fprintf(&b, " (text %d, audio %d)", d.TextTokens, d.AudioTokens)
-	}
-	fmt.Fprintf(&b, ", total %d tokens; request id %s", u.TotalTokens, requestID)
-	return b.String()
-}
-
-// partOf describes a whole input as the one part of its translation.
-func partOf(in *media.Input) translate.Part {
-	p := translate.Part{Path: in.Path, URL: in.URL, Format: in.Format, MIME: in.MIME, Size: in.Size, End: in.Duration}
-	if in.Kind == media.Video {
-		p.Kind = api.Video
-	}
-	return p
 }

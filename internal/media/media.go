@@ -294,3 +294,27 @@ func parseFormatOverride(value string) (string, error) {
 	}
 	return f, nil
 }
+
+// IsMediaFile reports whether a file's first bytes say audio or video. Walking a directory uses it
+// to skip text, images and other files without probing each one; a file it does not recognise
+// at all is skipped too (name it directly to have ffprobe look at it).
+func IsMediaFile(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	header := make([]byte, 3072)
+	n, err := io.ReadFull(f, header)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return false, err
+	}
+	if n == 0 {
+		return false, nil
+	}
+	switch sniff(header[:n]).class {
+	case classNotMedia, classUnknownBinary, classMIDI:
+		return false, nil
+	}
+	return true, nil
+}

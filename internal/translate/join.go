@@ -9,11 +9,12 @@ import (
 	"sync"
 )
 
-// joiner puts the output of parts translated in parallel back in source order. The part whose
+// Ordered puts the output of parts translated in parallel back in source order (segments of one
+// input, or the inputs of a batch printing to stdout). The part whose
 // turn it is writes straight to the sink; the others are held until the parts before them have
 // finished: text in memory (it is small), speech in a temporary file (it is not: four minutes of
 // speech is 11 MB of PCM).
-type joiner struct {
+type Ordered struct {
 	mu      sync.Mutex
 	out     Sink
 	sep     string
@@ -30,12 +31,14 @@ type heldPart struct {
 	started bool // the part's text has begun on the sink
 }
 
-func newJoiner(n int, sink Sink, sep, tempDir string) *joiner {
-	return &joiner{out: sink, sep: sep, tempDir: tempDir, parts: make([]heldPart, n)}
+// NewOrdered joins n parts into sink, sep between the text of consecutive parts; held speech goes
+// to temporary files in tempDir.
+func NewOrdered(n int, sink Sink, sep, tempDir string) *Ordered {
+	return &Ordered{out: sink, sep: sep, tempDir: tempDir, parts: make([]heldPart, n)}
 }
 
-// sink returns the Sink for part i.
-func (j *joiner) sink(i int) Sink {
+// Sink returns the Sink for part i.
+func (j *Ordered) Sink(i int) Sink {
 	s := Sink{Text: func(t string) error { return j.text(i, t) }}
 	if j.out.Audio != nil {
 		s.Audio = func(b []byte) error { return j.audio(i, b) }
@@ -43,7 +46,7 @@ func (j *joiner) sink(i int) Sink {
 	return s
 }
 
-func (j *joiner) text(i int, t string) error {
+func (j *Ordered) text(i int, t string) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	p := &j.parts[i]
@@ -55,7 +58,7 @@ func (j *joiner) text(i int, t string) error {
 }
 
 // writeText sends t to the sink, with the separator before the first text of a part.
-func (j *joiner) writeText(p *heldPart, t string) error {
+func (j *Ordered) writeText(p *heldPart, t string) error {
 	if t == "" {
 		return nil
 	}
@@ -68,7 +71,7 @@ func (j *joiner) writeText(p *heldPart, t string) error {
 	return j.out.Text(t)
 }
 
-func (j *joiner) audio(i int, b []byte) error {
+func (j *Ordered) audio(i int, b []byte) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	p := &j.parts[i]
@@ -88,9 +91,9 @@ func (j *joiner) audio(i int, b []byte) error {
 	return nil
 }
 
-// finish marks part i complete and, if it was the part writing, hands the sink to the next
+// Finish marks part i complete and, if it was the part writing, hands the sink to the next
 // parts in order, flushing what they held.
-func (j *joiner) finish(i int) error {
+func (j *Ordered) Finish(i int) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.parts[i].done = true
@@ -106,7 +109,7 @@ func (j *joiner) finish(i int) error {
 }
 
 // flush writes what part p held to the sink: it is p's turn now.
-func (j *joiner) flush(p *heldPart) error {
+func (j *Ordered) flush(p *heldPart) error {
 	if err := j.writeText(p, p.text.String()); err != nil {
 		return err
 	}
@@ -140,8 +143,8 @@ func (j *joiner) flush(p *heldPart) error {
 	}
 }
 
-// close removes any speech still held (after a failure or cancellation).
-func (j *joiner) close() {
+// Close removes any speech still held (after a failure or cancellation).
+func (j *Ordered) Close() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for i := range j.parts {

@@ -191,8 +191,8 @@ func summarize(parts []PartResult) *Result {
 func (r *Runner) runParts(ctx context.Context, parts []Part, s Settings, sink Sink) (*Result, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	j := newJoiner(len(parts), sink, r.Separator, s.TempDir)
-	defer j.close()
+	j := NewOrdered(len(parts), sink, r.Separator, s.TempDir)
+	defer j.Close()
 
 	jobs := max(s.Jobs, 1)
 	sem := make(chan struct{}, jobs)
@@ -215,9 +215,9 @@ func (r *Runner) runParts(ctx context.Context, parts []Part, s Settings, sink Si
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			pr, err := r.send(ctx, p, s, j.sink(i))
+			pr, err := r.send(ctx, p, s, j.Sink(i))
 			if err == nil {
-				err = j.finish(i)
+				err = j.Finish(i)
 			}
 			if err != nil {
 				fail(fmt.Errorf("segment %d of %d (%s–%s): %w", i+1, len(parts), clock(p.Start), clock(p.End), err))

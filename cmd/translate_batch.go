@@ -1,0 +1,264 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/atomicfile"
+	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/speech"
+	"github.com/livetranslate/livetranslate/internal/translate"
+)
+
+// outcome is how one input of a batch ended.
+type outcome struct {
+	status string // "translated", "skipped", "failed"
+	err    error
+	usage  *api.Usage
+}
+
+// translateBatch translates several inputs, -j at once: into --out-dir (one set of result files
+// per input, existing ones skipped so a rerun resumes), or to stdout in input order.
+func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOptions, items []batch.Item) error {
+	start := time.Now()
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runner := a.newRunner(s)
+	speechOn := opts.Speech
+	var ord *translate.Ordered
+	if opts.OutDir == "" {
+		if speechOn {
+			return usagef("add --out-dir DIR", "--speech with several inputs needs --out-dir")
+		}
+		ord = translate.NewOrdered(len(items), translate.Sink{Text: func(t string) error {
+			_, err := io.WriteString(a.io.Out, t)
+			return err
+		}}, "", "")
+		defer ord.Close()
+	}
+	prog := newProgress(a, opts.Progress, len(items))
+	defer prog.close()
+
+	results := make([]outcome, len(items))
+	sem := make(chan struct{}, s.jobs)
+	var wg sync.WaitGroup
+	for i, it := range items {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			prog.start(it.Name)
+			var o outcome
+			if ord != nil {
+				o = a.batchToStdout(ctx, s, opts, runner, it, ord, i)
+			} else {
+				o = a.batchToDir(ctx, s, opts, runner, it)
+			}
+			if o.status == "failed" && ctx.Err() == nil && opts.FailFast {
+				cancel()
+			}
+			results[i] = o
+			prog.done(it.Name, o)
+		}()
+	}
+	wg.Wait()
+	prog.close()
+	return a.summarize(parent, ctx, results, time.Since(start))
+}
+
+// batchToDir translates one input into its result files under --out-dir.
+func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOptions, runner *translate.Runner, it batch.Item) outcome {
+	txtPath := batch.ResultPath(opts.OutDir, it, s.to.Code, ".txt")
+	wavPath := batch.ResultPath(opts.OutDir, it, s.to.Code, ".wav")
+	jsonPath := batch.ResultPath(opts.OutDir, it, s.to.Code, ".json")
+	want := []string{txtPath}
+	if opts.Speech {
+		want = append(want, wavPath)
+	}
+	if s.format == "json" {
+		want = append(want, jsonPath)
+	}
+	if !opts.Overwrite && allExist(want) {
+		a.infof("skipping %s: %s exists (--overwrite redoes it)", it.Name, txtPath)
+		return outcome{status: "skipped"}
+	}
+	fail := func(err error) outcome { return outcome{status: "failed", err: err} }
+	if err := os.MkdirAll(filepath.Dir(txtPath), 0o755); err != nil {
+		return fail(fmt.Errorf("creating %s: %w", filepath.Dir(txtPath), err))
+	}
+	tf, err := atomicfile.Create(txtPath, true)
+	if err != nil {
+		return fail(err)
+	}
+	defer tf.Abort()
+	bw := bufio.NewWriter(tf)
+	var audio io.Writer
+	var wav *speech.Writer
+	if opts.Speech {
+		if wav, err = speech.Create(wavPath, true); err != nil {
+			return fail(err)
+		}
+		defer wav.Abort()
+		audio = wav
+	}
+	w := newTextWriter(bw, "text", "")
+	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, opts.Speech), w.sink(audio))
+	if err != nil {
+		return fail(err)
+	}
+	if err := w.finish(tr); err != nil {
+		return fail(err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(fmt.Errorf("writing %s: %w", txtPath, err))
+	}
+	if wav != nil {
+		p, secs := wavPath, math.Round(wav.Duration().Seconds()*1000)/1000
+		tr.AudioFile, tr.AudioSeconds = &p, &secs
+	}
+	if s.format == "json" {
+		jf, err := atomicfile.Create(jsonPath, true)
+		if err != nil {
+			return fail(err)
+		}
+		defer jf.Abort()
+		e := json.NewEncoder(jf)
+		e.SetIndent("", "  ")
+		if err := e.Encode(tr); err != nil {
+			return fail(fmt.Errorf("writing %s: %w", jsonPath, err))
+		}
+		if err := jf.Commit(); err != nil {
+			return fail(err)
+		}
+	}
+	// The text last: its presence is what marks an input done for a rerun.
+	if wav != nil {
+		if err := wav.Commit(); err != nil {
+			return fail(err)
+		}
+	}
+	if err := tf.Commit(); err != nil {
+		return fail(err)
+	}
+	if tr.FinishReason == "length" {
+		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length)", it.Name)
+	}
+	return outcome{status: "translated", usage: tr.Usage}
+}
+
+// batchToStdout translates one input of several printed to stdout in input order, each preceded
+// by a header line as tail(1) does, or as JSON.
+func (a *app) batchToStdout(ctx context.Context, s *settings, opts *translateOptions, runner *translate.Runner,
+	it batch.Item, ord *translate.Ordered, i int) outcome {
+	sink := ord.Sink(i)
+	out := writerFunc(func(p []byte) (int, error) { return len(p), sink.Text(string(p)) })
+	if s.format == "text" {
+		sep := "\n"
+		if i == 0 {
+			sep = ""
+		}
+		if err := sink.Text(sep + "==> " + it.Name + " <==\n"); err != nil {
+			return outcome{status: "failed", err: err}
+		}
+	}
+	w := newTextWriter(out, s.format, it.Name)
+	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, false), w.sink(nil))
+	if err == nil {
+		err = w.finish(tr)
+	}
+	if err != nil {
+		if s.format == "jsonl" {
+			line, _ := json.Marshal(jsonlEvent{Type: "error", Input: it.Name, Error: err.Error()})
+			sink.Text(string(line) + "\n")
+		} else if w.wrote && !w.lastNewline {
+			sink.Text("\n")
+		}
+		ord.Finish(i)
+		return outcome{status: "failed", err: err}
+	}
+	if err := ord.Finish(i); err != nil {
+		return outcome{status: "failed", err: err}
+	}
+	return outcome{status: "translated", usage: tr.Usage}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func allExist(paths []string) bool {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// summarize prints the batch summary on stderr and decides the exit: 0 when every input was
+// translated or skipped, 4 when some failed, the first failure's own code when all did.
+func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed time.Duration) error {
+	var translated, skipped, failed, notRun int
+	var total api.Usage
+	var firstErr error
+	var failures []string
+	for _, o := range results {
+		switch o.status {
+		case "translated":
+			translated++
+			if o.usage != nil {
+				total.Add(*o.usage)
+			}
+		case "skipped":
+			skipped++
+		case "failed":
+			if errors.Is(o.err, context.Canceled) && ctx.Err() != nil {
+				notRun++
+				continue
+			}
+			failed++
+			if firstErr == nil {
+				firstErr = o.err
+			}
+			failures = append(failures, o.err.Error()) // every error names its input
+		default:
+			notRun++
+		}
+	}
+	fmt.Fprintf(a.io.Err, "livetranslate: %d translated, %d skipped, %d failed", translated, skipped, failed)
+	if notRun > 0 {
+		fmt.Fprintf(a.io.Err, ", %d not done", notRun)
+	}
+	fmt.Fprintf(a.io.Err, "; %d tokens; %s\n", total.TotalTokens, elapsed.Round(10*time.Millisecond))
+	for _, f := range failures {
+		fmt.Fprintf(a.io.Err, "livetranslate: failed: %s\n", strings.ReplaceAll(f, "\n", " "))
+	}
+	switch {
+	case parent.Err() != nil:
+		return parent.Err() // interrupted: exit 130
+	case failed == 0:
+		return nil
+	case translated+skipped == 0:
+		return &silentExit{code: exitCode(firstErr)}
+	}
+	return &silentExit{code: exitPartial}
+}

@@ -1,0 +1,347 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/atomicfile"
+	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/speech"
+	"github.com/livetranslate/livetranslate/internal/translate"
+)
+
+func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
+	s, err := a.translateSettings(opts)
+	if err != nil {
+		return err
+	}
+	items, err := a.expandInputs(opts)
+	if err != nil {
+		return err
+	}
+	single := len(items) == 1 && opts.OutDir == ""
+	switch {
+	case !single && (opts.Output != "" || opts.AudioOut != ""):
+		return usagef("use --out-dir DIR to write one result per input", "-o and --audio-out take one input, got %d", len(items))
+	case single && opts.Speech && opts.AudioOut == "":
+		return usagef("use --audio-out FILE.wav for one input, or --out-dir DIR", "--speech writes NAME.<code>.wav under --out-dir")
+	case opts.OutDir != "" && (opts.Output != "" || opts.AudioOut != ""):
+		return usagef("", "--out-dir names the result files itself; drop -o and --audio-out")
+	}
+	if opts.DryRun {
+		return a.dryRun(ctx, opts, items)
+	}
+	if s.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		defer cancel()
+	}
+	if single {
+		return a.translateSingle(ctx, s, opts, items[0])
+	}
+	return a.translateBatch(ctx, s, opts, items)
+}
+
+// expandInputs turns the arguments and --files-from into the run's inputs.
+func (a *app) expandInputs(opts *translateOptions) ([]batch.Item, error) {
+	args := opts.Inputs
+	if opts.FilesFrom != "" {
+		var r io.Reader = a.io.In
+		if opts.FilesFrom != "-" {
+			f, err := os.Open(opts.FilesFrom)
+			if err != nil {
+				return nil, usagef("", "--files-from: %v", err)
+			}
+			defer f.Close()
+			r = f
+		}
+		list, err := batch.ReadList(r, opts.Null)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, list...)
+	}
+	if len(args) == 0 {
+		return nil, usagef("give files, directories, http(s) URLs, - for standard input, or --files-from", "translate needs an input")
+	}
+	items, skipped, err := batch.Expand(args, batch.Options{Include: opts.Include, Exclude: opts.Exclude, IsMedia: media.IsMediaFile})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range skipped {
+		a.infof("skipping %s: not an audio or video file, or filtered out", p)
+	}
+	if len(items) == 0 {
+		return nil, usagef("name the files, or check --include/--exclude", "no audio or video files found in %s", strings.Join(args, ", "))
+	}
+	stdin := 0
+	for _, it := range items {
+		if it.Stdin() {
+			stdin++
+		}
+	}
+	if stdin > 0 && (len(items) > 1 || opts.FilesFrom == "-") {
+		return nil, usagef("", "standard input (-) can only be translated on its own")
+	}
+	return items, nil
+}
+
+func (a *app) newRunner(s *settings) *translate.Runner {
+	return &translate.Runner{
+		Client:    &api.Client{BaseURL: s.baseURL, APIKey: s.apiKey, HTTP: &http.Client{}, UserAgent: "livetranslate/" + versionString()},
+		Separator: "\n",
+	}
+}
+
+func (a *app) requestSettings(s *settings, opts *translateOptions, speech bool) translate.Settings {
+	ts := translate.Settings{
+		Model:             s.model,
+		Stream:            !opts.NoStream,
+		TargetLang:        s.to.Code,
+		MaxTokens:         opts.MaxTokens,
+		Seed:              opts.Seed,
+		Temperature:       opts.Temperature,
+		TopP:              opts.TopP,
+		TopK:              opts.TopK,
+		PresencePenalty:   opts.PresencePenalty,
+		RepetitionPenalty: opts.RepetitionPenalty,
+		SpeechRate:        opts.SpeechRate,
+		Jobs:              s.jobs,
+	}
+	if s.from != nil {
+		ts.SourceLang = s.from.Code
+	}
+	if speech {
+		ts.Voice = s.voice
+	}
+	return ts
+}
+
+// translateInput translates one input, delivering its text and speech to sink as they arrive in
+// order, and returns what --format json reports of it.
+func (a *app) translateInput(ctx context.Context, s *settings, opts *translateOptions, runner *translate.Runner,
+	it batch.Item, ts translate.Settings, sink translate.Sink) (*translation, error) {
+	in, err := media.Resolve(ctx, it.Name, media.Options{Format: opts.InputFormat, Stdin: a.io.In})
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	name := it.Name
+	if in.ConvertedFrom != "" {
+		a.infof("%s: converted %s to %s (the service does not take %s)", name, in.ConvertedFrom, in.Format, in.ConvertedFrom)
+	}
+	if in.URL == "" {
+		uri := api.DataURISize(in.MIME, in.Size)
+		if limit := int64(opts.InlineLimit); limit > 0 && uri >= limit {
+			return nil, &usageError{
+				msg: fmt.Sprintf("%s is %s; sent inline it would be a %s data URI, over the %s inline limit",
+					name, humanBytes(in.Size), humanBytes(uri), humanBytes(limit)),
+				hint: "pass a public http(s) URL of the file instead, or --inline-limit 0 for a server without that limit",
+			}
+		}
+		a.infof("%s: %s %s, %s; data URI %d bytes", name, in.Kind, in.Format, humanBytes(in.Size), uri)
+	}
+	parts := []translate.Part{partOf(in)}
+
+	var text strings.Builder
+	counted := translate.Sink{Text: func(t string) error {
+		text.WriteString(t)
+		return sink.Text(t)
+	}, Audio: sink.Audio}
+	start := time.Now()
+	res, err := runner.Run(ctx, parts, ts, counted)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%s: the request took longer than --timeout %s: %w", name, s.timeout, err)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if text.Len() == 0 {
+		a.warnf("%s: the service returned no text", name)
+	}
+	if res.Usage != nil {
+		a.infof("%s: %s", name, usageLine(res.Usage, res.RequestID))
+	} else if ts.Stream {
+		a.infof("%s: request id %s: the service sent no usage", name, res.RequestID)
+	}
+	tr := &translation{
+		Input: name, Kind: in.Kind.String(), InputFormat: in.Format, Model: s.model,
+		TargetLanguage: s.to.Code, Text: text.String(), FinishReason: res.FinishReason,
+		Usage: res.Usage, RequestID: res.RequestID, ID: res.ID,
+		ElapsedSeconds: math.Round(time.Since(start).Seconds()*1000) / 1000,
+	}
+	if s.from != nil {
+		tr.SourceLanguage = &s.from.Code
+	}
+	return tr, nil
+}
+
+// translateSingle is the one-input run: text to stdout or -o, speech to --audio-out.
+func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) (err error) {
+	// Open every destination before sending, so a bad path fails before any tokens are spent.
+	var out io.Writer = a.io.Out
+	var textFile *atomicfile.File
+	if opts.Output != "" && opts.Output != "-" {
+		if textFile, err = atomicfile.Create(opts.Output, opts.Overwrite); err != nil {
+			return err
+		}
+		defer textFile.Abort()
+		out = bufio.NewWriter(textFile)
+	}
+	var audio io.Writer
+	var wav *speech.Writer
+	if opts.AudioOut == "-" {
+		sw := speech.NewStream(a.io.Out)
+		defer sw.Close()
+		audio = sw
+	} else if opts.AudioOut != "" {
+		if wav, err = speech.Create(opts.AudioOut, opts.Overwrite); err != nil {
+			return err
+		}
+		defer wav.Abort()
+		audio = wav
+	}
+	w := newTextWriter(out, s.format, "")
+	sink := w.sink(audio)
+	tr, err := a.translateInput(ctx, s, opts, a.newRunner(s), it, a.requestSettings(s, opts, audio != nil), sink)
+	if err != nil {
+		return err
+	}
+	if wav != nil {
+		if err := wav.Commit(); err != nil {
+			return err
+		}
+		p, secs := opts.AudioOut, math.Round(wav.Duration().Seconds()*1000)/1000
+		tr.AudioFile, tr.AudioSeconds = &p, &secs
+		a.infof("wrote %s (%.3f s of speech)", p, secs)
+	}
+	if err := w.finish(tr); err != nil {
+		return err
+	}
+	if textFile != nil {
+		if err := out.(*bufio.Writer).Flush(); err != nil {
+			return fmt.Errorf("writing %s: %w", opts.Output, err)
+		}
+		if err := textFile.Commit(); err != nil {
+			return err
+		}
+	}
+	if tr.FinishReason == "length" {
+		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the input", it.Name)
+		return &silentExit{code: exitTruncated}
+	}
+	return nil
+}
+
+// textWriter writes one input's output in the chosen format: text as it arrives (a newline at
+// the end), jsonl events as they happen, or one JSON object at the end.
+type textWriter struct {
+	out         io.Writer
+	format      string
+	input       string // named in jsonl events of a batch
+	lastNewline bool
+	wrote       bool
+	enc         *json.Encoder
+}
+
+func newTextWriter(out io.Writer, format, input string) *textWriter {
+	return &textWriter{out: out, format: format, input: input, lastNewline: true, enc: json.NewEncoder(out)}
+}
+
+func (w *textWriter) sink(audio io.Writer) translate.Sink {
+	s := translate.Sink{Text: func(t string) error {
+		switch w.format {
+		case "text":
+			if _, err := io.WriteString(w.out, t); err != nil {
+				return fmt.Errorf("writing text: %w", err)
+			}
+			w.wrote, w.lastNewline = true, strings.HasSuffix(t, "\n")
+		case "jsonl":
+			if err := w.enc.Encode(jsonlEvent{Type: "text", Input: w.input, Text: t}); err != nil {
+				return fmt.Errorf("writing event: %w", err)
+			}
+		}
+		return nil
+	}}
+	if audio != nil {
+		s.Audio = func(b []byte) error {
+			if _, err := audio.Write(b); err != nil {
+				return fmt.Errorf("writing speech: %w", err)
+			}
+			if w.format == "jsonl" {
+				if err := w.enc.Encode(jsonlEvent{Type: "audio", Input: w.input, Bytes: len(b)}); err != nil {
+					return fmt.Errorf("writing event: %w", err)
+				}
+			}
+			return nil
+		}
+	}
+	return s
+}
+
+// finish ends the output: the newline after text, the JSON object, or the done event.
+func (w *textWriter) finish(tr *translation) error {
+	switch w.format {
+	case "text":
+		if w.wrote && !w.lastNewline {
+			if _, err := io.WriteString(w.out, "\n"); err != nil {
+				return fmt.Errorf("writing text: %w", err)
+			}
+		}
+	case "json":
+		e := json.NewEncoder(w.out)
+		e.SetIndent("", "  ")
+		if err := e.Encode(tr); err != nil {
+			return fmt.Errorf("writing JSON: %w", err)
+		}
+	case "jsonl":
+		if err := w.enc.Encode(jsonlEvent{Type: "done", Input: w.input, Result: tr}); err != nil {
+			return fmt.Errorf("writing event: %w", err)
+		}
+	}
+	return nil
+}
+
+// jsonlEvent is one line of --format jsonl.
+type jsonlEvent struct {
+	Type   string       `json:"type"`
+	Input  string       `json:"input,omitempty"`
+	Text   string       `json:"text,omitempty"`
+	Bytes  int          `json:"bytes,omitempty"`
+	Error  string       `json:"error,omitempty"`
+	Result *translation `json:"result,omitempty"`
+}
+
+func usageLine(u *api.Usage, requestID string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: prompt %d", u.PromptTokens)
+	if d := u.PromptTokensDetails; d != nil {
+		fmt.Fprintf(&b, " (audio %d, video %d, text %d)", d.AudioTokens, d.VideoTokens, d.TextTokens)
+	}
+	fmt.Fprintf(&b, ", completion %d", u.CompletionTokens)
+	if d := u.CompletionTokensDetails; d != nil {
+		fmt.Fprintf(&b, " (text %d, audio %d)", d.TextTokens, d.AudioTokens)
+	}
+	fmt.Fprintf(&b, ", total %d tokens; request id %s", u.TotalTokens, requestID)
+	return b.String()
+}
+
+// partOf describes a whole input as the one part of its translation.
+func partOf(in *media.Input) translate.Part {
+	p := translate.Part{Path: in.Path, URL: in.URL, Format: in.Format, MIME: in.MIME, Size: in.Size, End: in.Duration}
+	if in.Kind == media.Video {
+		p.Kind = api.Video
+	}
+	return p
+}
