@@ -105,7 +105,9 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdEmulator drives and inspects the script's emulator:
 //
-//	emulator fault KIND [STATUS [TIMES]]   inject a fault into the next requests
+//	emulator fault KIND [STATUS [TIMES [AFTER [RETRY-AFTER]]]]
+//	                                       inject a fault into the next TIMES requests (0: all),
+//	                                       after AFTER words, with a Retry-After header
 //	emulator requests N                    assert how many requests it saw
 //	emulator last FIELD VALUE              assert a field of the last request (see recordedField)
 //	emulator sha256 FILE                   assert the last request's decoded media equals FILE
@@ -134,6 +136,12 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		if len(args) > 3 {
 			f.Times, _ = strconv.Atoi(args[3])
+		}
+		if len(args) > 4 {
+			f.After, _ = strconv.Atoi(args[4])
+		}
+		if len(args) > 5 {
+			f.RetryAfter = args[5]
 		}
 		emu.SetFault(f)
 	case "requests":

@@ -116,6 +116,8 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.BoolVar(&opts.FailFast, "fail-fast", false, "stop the batch at the first failed input")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "say what would be sent (inputs, kinds, sizes, estimated tokens) and send nothing")
 	f.StringVar(&opts.Progress, "progress", "auto", "progress on stderr: auto (bars on a terminal), always, never")
+	f.Int("retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output)")
+	f.Duration("idle-timeout", 60*time.Second, "give up on a request when no data arrives for this long (0 = never)")
 	f.Duration("timeout", 0, "limit for the whole request, e.g. 10m (0 = none)")
 	f.IntVar(&maxTokens, "max-tokens", 4096, "maximum output tokens, text and speech together [1, 4096]")
 	f.Int64Var(&seed, "seed", 0, "random seed for reproducible output [0, 2147483647]")
@@ -192,6 +194,8 @@ type settings struct {
 	baseURL  string
 	speechTo string
 	jobs     int
+	retries  int
+	idle     time.Duration
 }
 
 func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
@@ -258,6 +262,13 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	case "auto", "always", "never":
 	default:
 		return nil, usagef("", "unknown --progress %q; choose auto, always or never", opts.Progress)
+	}
+	if s.retries = c.Int("retries"); s.retries < 0 || s.retries > 100 {
+		return nil, usagef("", "--retries %d is out of range: must be in [0, 100]", s.retries)
+	}
+	var ierr error
+	if s.idle, ierr = time.ParseDuration(c.String("idle_timeout")); ierr != nil || s.idle < 0 {
+		return nil, usagef("e.g. --idle-timeout 60s", "invalid --idle-timeout %q", c.String("idle_timeout"))
 	}
 	var terr error
 	if s.timeout, terr = time.ParseDuration(c.String(config.KeyTimeout)); terr != nil || s.timeout < 0 {

@@ -121,7 +121,19 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 		audio = wav
 	}
 	w := newTextWriter(bw, "text", "")
-	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, opts.Speech), w.sink(audio))
+	sink := w.sink(audio)
+	sink.Reset = func() error {
+		w.reset()
+		bw.Reset(tf)
+		if err := tf.Reset(); err != nil {
+			return err
+		}
+		if wav != nil {
+			return wav.Reset()
+		}
+		return nil
+	}
+	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, opts.Speech), sink)
 	if err != nil {
 		return fail(err)
 	}
@@ -171,17 +183,30 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, opts *translateOpt
 	it batch.Item, ord *translate.Ordered, i int) outcome {
 	sink := ord.Sink(i)
 	out := writerFunc(func(p []byte) (int, error) { return len(p), sink.Text(string(p)) })
-	if s.format == "text" {
+	header := func() error {
+		if s.format != "text" {
+			return nil
+		}
 		sep := "\n"
 		if i == 0 {
 			sep = ""
 		}
-		if err := sink.Text(sep + "==> " + it.Name + " <==\n"); err != nil {
-			return outcome{status: "failed", err: err}
-		}
+		return sink.Text(sep + "==> " + it.Name + " <==\n")
+	}
+	if err := header(); err != nil {
+		return outcome{status: "failed", err: err}
 	}
 	w := newTextWriter(out, s.format, it.Name)
-	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, false), w.sink(nil))
+	ws := w.sink(nil)
+	ws.Reset = func() error {
+		// Possible only while the input's output is still held: drop it and start again.
+		if err := sink.Reset(); err != nil {
+			return err
+		}
+		w.reset()
+		return header()
+	}
+	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, false), ws)
 	if err == nil {
 		err = w.finish(tr)
 	}

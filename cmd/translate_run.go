@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -97,11 +96,24 @@ func (a *app) expandInputs(opts *translateOptions) ([]batch.Item, error) {
 	return items, nil
 }
 
+// newRunner makes the run's client: one Throttle for all its requests, so a 429 slows the whole
+// batch down instead of each input hammering on; retries and request traces reported with -v.
 func (a *app) newRunner(s *settings) *translate.Runner {
-	return &translate.Runner{
-		Client:    &api.Client{BaseURL: s.baseURL, APIKey: s.apiKey, HTTP: &http.Client{}, UserAgent: "livetranslate/" + versionString()},
-		Separator: "\n",
+	c := &api.Client{
+		BaseURL:     s.baseURL,
+		APIKey:      s.apiKey,
+		HTTP:        &http.Client{},
+		UserAgent:   "livetranslate/" + versionString(),
+		IdleTimeout: s.idle,
+		Throttle:    &api.Throttle{},
+		Retry: api.RetryPolicy{Max: s.retries, OnRetry: func(e api.RetryEvent) {
+			a.infof("%s", e)
+		}},
 	}
+	if a.verbose {
+		c.Trace = func(line string) { a.infof("%s", line) }
+	}
+	return &translate.Runner{Client: c, Separator: "\n"}
 }
 
 func (a *app) requestSettings(s *settings, opts *translateOptions, speech bool) translate.Settings {
@@ -159,12 +171,15 @@ func (a *app) translateInput(ctx context.Context, s *settings, opts *translateOp
 		text.WriteString(t)
 		return sink.Text(t)
 	}, Audio: sink.Audio}
+	if sink.Reset != nil {
+		counted.Reset = func() error {
+			text.Reset()
+			return sink.Reset()
+		}
+	}
 	start := time.Now()
 	res, err := runner.Run(ctx, parts, ts, counted)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("%s: the request took longer than --timeout %s: %w", name, s.timeout, err)
-		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if text.Len() == 0 {
@@ -214,6 +229,23 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 	}
 	w := newTextWriter(out, s.format, "")
 	sink := w.sink(audio)
+	// Output that can be taken back (a file, JSON printed only at the end) lets a request whose
+	// stream broke mid-way be retried cleanly from the start; text already on a terminal cannot.
+	if (textFile != nil || s.format == "json") && opts.AudioOut != "-" {
+		sink.Reset = func() error {
+			w.reset()
+			if textFile != nil {
+				out.(*bufio.Writer).Reset(textFile)
+				if err := textFile.Reset(); err != nil {
+					return err
+				}
+			}
+			if wav != nil {
+				return wav.Reset()
+			}
+			return nil
+		}
+	}
 	tr, err := a.translateInput(ctx, s, opts, a.newRunner(s), it, a.requestSettings(s, opts, audio != nil), sink)
 	if err != nil {
 		return err
@@ -289,6 +321,9 @@ func (w *textWriter) sink(audio io.Writer) translate.Sink {
 	}
 	return s
 }
+
+// reset forgets what was written, for a retry from the start.
+func (w *textWriter) reset() { w.wrote, w.lastNewline = false, true }
 
 // finish ends the output: the newline after text, the JSON object, or the done event.
 func (w *textWriter) finish(tr *translation) error {

@@ -10,31 +10,71 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 )
 
-// Client sends translation requests to one endpoint.
+// Client sends translation requests to one endpoint. Translate only reads its fields, so one
+// Client may serve many goroutines.
 type Client struct {
 	BaseURL   string       // e.g. https://dashscope-intl.aliyuncs.com/compatible-mode/v1; requests go to BaseURL+"/chat/completions"
-	APIKey    string       // sent as "Authorization: Bearer …"; never part of an error
+	APIKey    string       // sent as "Authorization: Bearer …"; never part of an error or a Trace line
 	HTTP      *http.Client // nil => http.DefaultClient, which has no overall timeout: ctx bounds a request
 	UserAgent string
-}
 
-// errRequestOver closes the request body pipe once Translate returns, so a body writer still
-// running stops at its next write.
-var errRequestOver = errors.New("request over")
+	// Retry says which failed attempts are sent again, how often and after what wait; the
+	// zero value sends every request once.
+	Retry RetryPolicy
+	// Throttle, when set, is a wait shared with other clients: a 429 holds it for the wait
+	// this client chose, and every attempt first waits until it is released.
+	Throttle *Throttle
+	// IdleTimeout fails an attempt when the server has sent nothing for this long while the
+	// client waited on it: for the headers once the body was sent, or inside one read of the
+	// response body. Sending and the caller's handling of events do not count. 0 = no limit.
+	// The whole request is bounded by the caller's ctx, not by this.
+	IdleTimeout time.Duration
+	// Trace, when set, gets one line per request sent and one per response (or failure)
+	// received: method, URL, redacted headers, status, request id, content length, never the
+	// key or a body. It is called from Translate's goroutine.
+	Trace func(string)
+}
 
 // Translate sends req and calls onEvent for every chunk as it arrives, in order (text and
 // speech interleaved as the service sends them). onEvent may be nil.
 //
 // Errors: *Error for a refusal by the service (any non-200 status, or an error object inside a
 // 200 response); *ProtocolError for a response that breaks the protocol, including a stream
-// that ends without data: [DONE] or without a finish_reason; an error wrapping ctx.Err() when
-// ctx ends first; an error wrapping the one onEvent returned, which stops the request.
+// that ends without data: [DONE] or without a finish_reason; *BrokenStreamError for a response
+// that broke off after output was delivered, when a retry was otherwise due; an error wrapping
+// context.DeadlineExceeded (saying the request exceeded its timeout) or context.Canceled when
+// ctx ends first; an error wrapping the one onEvent returned, which stops the request. After
+// retries the last attempt's error is returned, prefixed "after N attempts: ".
+//
+// Retries (Client.Retry, Client.Throttle) happen inside Translate and never print. Sent
+// again: HTTP 429 (after its Retry-After, up to MaxRetryAfter), 500, 502, 503 and 504; a
+// connection refused, reset or closed before the response; a response that broke (a read
+// error, no data: [DONE], an empty body, the idle timeout) before any event carrying text or
+// speech reached onEvent. Never sent again: other statuses, an error object inside a 200
+// response, a malformed chunk or document (the service said something wrong and would likely
+// say it again), an error returned by onEvent, the end of ctx, a failure reading the media,
+// and a request whose Media.Body (rather than Media.Open) was already read. Events without
+// text or speech (the role chunk, a finish_reason, usage) may reach onEvent again on a retry.
 //
 // The returned Result is non-nil once a response arrived, even with an error, so that the
 // request id and whatever usage was reported can still be recorded.
 func (c *Client) Translate(ctx context.Context, req *Request, onEvent func(Event) error) (*Result, error) {
+	return c.translate(ctx, req, onEvent, nil)
+}
+
+// TranslateRestartable is Translate for a caller that can take back what onEvent was given (it
+// writes to a temporary file or a buffer): a response that breaks after output was delivered
+// is retried like one that broke before, and reset is called before that retry to discard
+// the partial output. reset is called before any retry whose failed attempt had called
+// onEvent at all; if it fails, so does the request. A nil reset makes this Translate.
+func (c *Client) TranslateRestartable(ctx context.Context, req *Request, onEvent func(Event) error, reset func() error) (*Result, error) {
+	return c.translate(ctx, req, onEvent, reset)
+}
+
+func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event) error, reset func() error) (*Result, error) {
 	if req == nil {
 		return nil, errors.New("invalid request: nil")
 	}
@@ -47,43 +87,120 @@ func (c *Client) Translate(ctx context.Context, req *Request, onEvent func(Event
 	}
 	endpoint := strings.TrimRight(c.BaseURL, "/") + "/chat/completions"
 
-	// The body is produced while it is sent: WriteBody runs into a pipe that the transport
-	// reads from, so only buffers, never the media, are held in memory.
-	pr, pw := io.Pipe()
-	writeDone := make(chan struct{})
-	var writeErr error
-	go func() {
-		defer close(writeDone)
-		writeErr = req.writeFramed(pw, frame)
-		pw.CloseWithError(writeErr) // nil: the transport sees io.EOF
-	}()
-	// Whatever happens, stop the writer and wait for it, so no goroutine outlives the call. If
-	// ctx is done the writer may be blocked reading Media.Body; it ends at its next write.
-	defer func() {
-		pr.CloseWithError(errRequestOver)
-		select {
-		case <-writeDone:
-		case <-ctx.Done():
+	policy := c.Retry
+	attempts := max(policy.Max, 0) + 1
+	var (
+		res  *Result
+		last attemptResult
+		wait time.Duration // before the next attempt
+	)
+	for n := 1; ; n++ {
+		now := time.Now()
+		until := now.Add(wait)
+		if c.Throttle != nil {
+			if t := c.Throttle.NotBefore(); t.After(until) {
+				until = t
+			}
 		}
-	}()
-	// bodyError reports the writer's own failure (reading the media), if that is why the
-	// request failed; failures of the pipe itself are the transport's story.
-	bodyError := func() error {
-		pr.CloseWithError(errRequestOver)
-		select {
-		case <-writeDone:
-		case <-ctx.Done():
-			return nil
+		d := until.Sub(now)
+		if n > 1 {
+			if deadline, ok := ctx.Deadline(); ok && until.After(deadline) {
+				return res, fmt.Errorf("%w; not retried: the next attempt, in %s, would pass the deadline", withAttempts(last.err, n-1), roundedDuration(d))
+			}
+			if policy.OnRetry != nil {
+				policy.OnRetry(RetryEvent{Attempt: n, Attempts: attempts, Wait: d, Reason: last.reason, Err: last.err})
+			}
+			if reset != nil && last.delivered {
+				if err := reset(); err != nil {
+					return res, fmt.Errorf("discarding partial output before a retry: %w", err)
+				}
+			}
 		}
-		if writeErr != nil && !errors.Is(writeErr, errRequestOver) && !errors.Is(writeErr, io.ErrClosedPipe) {
-			return writeErr
+		if d > 0 {
+			if err := policy.sleep(ctx, d); err != nil {
+				if ctx.Err() != nil {
+					err = ctxError(ctx, "waiting to send the request")
+				}
+				return res, withAttempts(err, n-1)
+			}
 		}
-		return nil
-	}
 
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, pr)
+		a := c.attempt(ctx, req, frame, endpoint, n, onEvent)
+		if a.res != nil {
+			res = a.res
+		}
+		if a.err == nil {
+			return res, nil
+		}
+		// Media that can be neither reopened nor skipped (a Body already read) cannot be sent
+		// again.
+		resendable := req.Media.Open != nil || req.Media.Body == nil || !a.mediaRead
+		more := n < attempts && resendable
+		switch {
+		case more && (a.kind == retryable || a.kind == brokeOutput && reset != nil):
+		case more && a.kind == brokeOutput:
+			return res, withAttempts(&BrokenStreamError{Reason: a.reason, RequestID: res.RequestID, Err: a.err}, n)
+		default:
+			return res, withAttempts(a.err, n)
+		}
+
+		wait = policy.backoff(n)
+		if a.retryAfter > 0 {
+			wait = min(a.retryAfter, MaxRetryAfter)
+		}
+		if a.rateLimited && c.Throttle != nil {
+			c.Throttle.Hold(time.Now().Add(wait))
+		}
+		last = a
+	}
+}
+
+// withAttempts says how many attempts an error ended, when there were several.
+func withAttempts(err error, n int) error {
+	if n > 1 {
+		return fmt.Errorf("after %d attempts: %w", n, err)
+	}
+	return err
+}
+
+// ctxError is the error for ctx ending while doing something: a deadline is said to be the
+// request's timeout; both wrap ctx.Err().
+func ctxError(ctx context.Context, doing string) error {
+	err := ctx.Err()
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("the request exceeded its timeout while %s: %w", doing, err)
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// attemptResult is how one attempt ended.
+type attemptResult struct {
+	res         *Result
+	err         error
+	kind        outcome
+	reason      string        // err in a few words, for RetryEvent and BrokenStreamError
+	retryAfter  time.Duration // the server's Retry-After, if any
+	rateLimited bool          // HTTP 429: the Throttle is held
+	mediaRead   bool          // the body writer started, so Media.Body was read
+	delivered   bool          // onEvent was called
+}
+
+// attempt sends the request once.
+func (c *Client) attempt(ctx context.Context, req *Request, frame bodyFrame, endpoint string, n int, onEvent func(Event) error) (a attemptResult) {
+	// The attempt has its own context, so the idle watch can end it without ending ctx.
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	watch := newIdleWatch(c.IdleTimeout, cancel)
+	defer watch.stop()
+	// Once the body is sent the server owes an answer: the watch starts then.
+	body := newRequestBody(req, frame, watch.sent)
+	// Whatever happens, stop the body writer and wait for it, so no goroutine outlives the
+	// attempt.
+	defer func() { a.mediaRead = body.finish(ctx) }()
+
+	hreq, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, body)
 	if err != nil {
-		return nil, fmt.Errorf("invalid base URL: %w", err)
+		return attemptResult{err: fmt.Errorf("invalid base URL: %w", err)}
 	}
 	hreq.ContentLength = frame.size(req.Media.Size) // -1 (unknown) sends the body chunked
 	hreq.Header.Set("Authorization", "Bearer "+c.APIKey)
@@ -101,32 +218,106 @@ func (c *Client) Translate(ctx context.Context, req *Request, onEvent func(Event
 	if hc == nil {
 		hc = http.DefaultClient
 	}
+	sent := time.Now()
+	c.traceRequest(hreq, n)
 	resp, err := hc.Do(hreq)
 	if err != nil {
+		c.tracef("no response after %s: %s", roundedDuration(time.Since(sent)), err)
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("sending the request: %w", ctx.Err())
+			return attemptResult{err: ctxError(ctx, "sending the request")}
 		}
-		if berr := bodyError(); berr != nil {
-			return nil, berr
+		if merr := body.failure(ctx); merr != nil {
+			return attemptResult{err: merr}
 		}
-		return nil, fmt.Errorf("sending the request: %w", err)
+		if watch.expired() {
+			idle := watch.err()
+			return attemptResult{err: fmt.Errorf("waiting for the response: %w", idle), kind: retryable, reason: idle.Error()}
+		}
+		out := attemptResult{err: fmt.Errorf("sending the request: %w", err)}
+		if reason, transient := transportReason(err); transient {
+			out.kind, out.reason = retryable, reason
+		}
+		return out
 	}
+	watch.respond()
+	resp.Body = &idleReader{r: resp.Body, watch: watch}
 	defer resp.Body.Close()
 
 	res := &Result{RequestID: redact(oneLine(resp.Header.Get("X-Request-Id"), 100), c.APIKey)}
+	c.traceResponse(resp, res.RequestID, time.Since(sent))
 	if resp.StatusCode != http.StatusOK {
 		e := errorFromResponse(resp, c.APIKey)
 		if ctx.Err() != nil {
-			return res, fmt.Errorf("reading the error response: %w", ctx.Err())
+			return attemptResult{res: res, err: ctxError(ctx, "reading the error response")}
 		}
 		if e.RequestID != "" {
 			res.RequestID = e.RequestID
 		}
-		return res, e
+		out := attemptResult{res: res, err: e, reason: e.reason(), retryAfter: e.RetryAfter, rateLimited: e.StatusCode == http.StatusTooManyRequests}
+		if e.Temporary() {
+			out.kind = retryable
+		}
+		return out
 	}
 
+	delivered, output := false, false
+	deliver := func(ev Event) error {
+		delivered = true
+		if ev.Text != "" || len(ev.Audio) > 0 {
+			output = true
+		}
+		if onEvent == nil {
+			return nil
+		}
+		return onEvent(ev)
+	}
+	err = c.readBody(resp, res, deliver)
+	if err == nil {
+		return attemptResult{res: res}
+	}
+	out := attemptResult{res: res, err: err, delivered: delivered}
+	var cb *callbackError
+	var ae *Error
+	var pe *ProtocolError
+	switch {
+	case errors.As(err, &cb):
+		out.err = fmt.Errorf("handling the response: %w", cb.err)
+		return out
+	case ctx.Err() != nil:
+		out.err = ctxError(ctx, "reading the response")
+		return out
+	case errors.As(err, &ae):
+		return out // the service's own refusal, inside a 200 response
+	case errors.As(err, &pe):
+		if !pe.truncated {
+			return out
+		}
+		out.reason, _, _ = strings.Cut(pe.Msg, ";")
+	default:
+		reason, transient := transportReason(err)
+		if !transient {
+			return out
+		}
+		out.reason = reason
+	}
+	out.kind = retryable
+	if output {
+		out.kind = brokeOutput
+	}
+	return out
+}
+
+// readBody decodes a 200 response: an event stream, or one JSON document.
+func (c *Client) readBody(resp *http.Response, res *Result, onEvent func(Event) error) error {
 	body := bufio.NewReaderSize(resp.Body, sseBufferSize)
-	mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	contentType := resp.Header.Get("Content-Type")
+	if _, err := body.Peek(1); err == io.EOF {
+		// Nothing at all: a proxy's or server's hiccup more often than an answer.
+		return &ProtocolError{Msg: unexpectedBody(contentType, nil), RequestID: res.RequestID, truncated: true}
+	} else if err != nil {
+		return fmt.Errorf("reading the response: %w", err)
+	}
+	mediaType, _, _ := mime.ParseMediaType(contentType)
 	isStream := mediaType == "text/event-stream"
 	if !isStream {
 		// A proxy may drop or replace the content type; an event stream still starts with
@@ -136,28 +327,14 @@ func (c *Client) Translate(ctx context.Context, req *Request, onEvent func(Event
 	}
 	switch {
 	case isStream:
-		err = readStream(body, res, c.APIKey, onEvent)
+		return readStream(body, res, c.APIKey, onEvent)
 	case mediaType == "application/json":
-		err = readCompletion(body, res, c.APIKey, onEvent)
-	case ctx.Err() != nil:
-		err = ctx.Err()
-	default:
-		err = &ProtocolError{
-			Msg:       redact(unexpectedBody(resp.Header.Get("Content-Type"), peekText(body)), c.APIKey),
-			RequestID: res.RequestID,
-		}
+		return readCompletion(body, res, c.APIKey, onEvent)
 	}
-	if err != nil {
-		var cb *callbackError
-		if errors.As(err, &cb) {
-			return res, fmt.Errorf("handling the response: %w", cb.err)
-		}
-		if ctx.Err() != nil {
-			return res, fmt.Errorf("reading the response: %w", ctx.Err())
-		}
-		return res, err
+	return &ProtocolError{
+		Msg:       redact(unexpectedBody(contentType, peekText(body)), c.APIKey),
+		RequestID: res.RequestID,
 	}
-	return res, nil
 }
 
 // peekText returns what is buffered of a body, for an error message.

@@ -432,7 +432,7 @@ func TestTranslateBrokenStreams(t *testing.T) {
 	}{
 		{"missing DONE", sse(refTextChunk, stopChunk, refUsageChunk), "ended before data: [DONE]"},
 		{"cut after text", sse(refTextChunk), "ended before data: [DONE]"},
-		{"empty stream", "", "ended before data: [DONE]"},
+		{"empty stream", "", "empty response body (text/event-stream)"},
 		{"DONE without finish_reason", sse(refTextChunk, "[DONE]"), "without a finish_reason"},
 		{"malformed chunk", sse(refTextChunk, `{"id":"x","choices":[{"delta":{"content":"a"}`, stopChunk, "[DONE]"), "chunk 2 is not valid JSON"},
 		{"cut mid-line", sse(refTextChunk) + `data: {"id":"x","choices":[{"delta":{"au`, "chunk 2 is not valid JSON"},

@@ -74,11 +74,28 @@ func (e *Error) Temporary() bool {
 	return false
 }
 
+// reason is the error in a few words, for a retry notice: "HTTP 429 limit_requests".
+func (e *Error) reason() string {
+	switch {
+	case e.Code != "":
+		return fmt.Sprintf("HTTP %d %s", e.StatusCode, oneLine(e.Code, 40))
+	case e.Type != "":
+		return fmt.Sprintf("HTTP %d %s", e.StatusCode, oneLine(e.Type, 40))
+	case http.StatusText(e.StatusCode) != "":
+		return fmt.Sprintf("HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	}
+	return fmt.Sprintf("HTTP %d", e.StatusCode)
+}
+
 // ProtocolError is a response that does not follow the protocol: malformed chunk JSON, a stream
 // without [DONE] or finish_reason, an unexpected content type.
 type ProtocolError struct {
 	Msg       string
 	RequestID string
+
+	// truncated marks a response that ended early (no data: [DONE], an empty body) rather
+	// than one that said something wrong: sent again, the request may well succeed.
+	truncated bool
 }
 
 func (e *ProtocolError) Error() string {

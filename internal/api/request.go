@@ -34,14 +34,41 @@ func (k Kind) String() string {
 // more is refused with HTTP 400 "Exceeded limit on max bytes per data-uri item : 10485760".
 const MaxDataURISize = 10 << 20
 
-// Media is the single content item of the user message.
+// Media is the single content item of the user message: a URL, or raw bytes from Open or Body.
+//
+// Open is what makes a request retryable: Client.Translate calls it at most once per attempt,
+// when the transport starts reading that attempt's body, and closes what it returns once the
+// body is written (or the attempt is over). Body is the single-shot alternative for a reader
+// that cannot be read twice (a pipe, stdin): a request whose Body was read is never retried,
+// whatever Client.Retry says; it is retried only when it failed before its body was read, as
+// when the connection is refused. Set one of URL, Open and Body.
 type Media struct {
 	Kind   Kind
-	Format string    // input_audio.format, e.g. "mp3", "wav" (audio only)
-	MIME   string    // MIME for the data URL, e.g. "audio/mpeg", "video/mp4"; "" for audio means "audio/"+Format
-	URL    string    // if non-empty an http(s) URL sent as-is (no Body)
-	Body   io.Reader // raw media bytes; Base64-encoded into the JSON body while it is sent
-	Size   int64     // raw byte size of Body if known, else -1
+	Format string                        // input_audio.format, e.g. "mp3", "wav" (audio only)
+	MIME   string                        // MIME for the data URL, e.g. "audio/mpeg", "video/mp4"; "" for audio means "audio/"+Format
+	URL    string                        // if non-empty an http(s) URL sent as-is (no Body or Open)
+	Open   func() (io.ReadCloser, error) // opens the raw media bytes afresh, once per attempt
+	Body   io.Reader                     // raw media bytes, read once; Base64-encoded into the JSON body while it is sent
+	Size   int64                         // raw byte size of the media if known, else -1
+}
+
+// hasBytes reports whether the media is sent inline, from Open or Body.
+func (m *Media) hasBytes() bool { return m.Open != nil || m.Body != nil }
+
+// open returns the raw media bytes for one writing of the body, and the function that closes
+// them (a no-op for Body, which belongs to the caller).
+func (m *Media) open() (io.Reader, func(), error) {
+	if m.Open == nil {
+		return m.Body, func() {}, nil
+	}
+	rc, err := m.Open()
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening media: %w", err)
+	}
+	if rc == nil {
+		return nil, nil, errors.New("opening media: Open returned no reader")
+	}
+	return rc, func() { rc.Close() }, nil // a read-only source: its Close has nothing to report
 }
 
 // DataURISize returns the length in bytes of the data URI for n raw bytes with this MIME:
@@ -124,7 +151,7 @@ func (r *Request) frame() (bodyFrame, error) {
 	encode := false
 	switch {
 	case m.URL != "":
-		if m.Body != nil {
+		if m.hasBytes() {
 			return bodyFrame{}, errors.New("media has both a URL and a body")
 		}
 		lower := strings.ToLower(m.URL)
@@ -132,7 +159,9 @@ func (r *Request) frame() (bodyFrame, error) {
 			return bodyFrame{}, fmt.Errorf("media URL %q is not http(s)", m.URL)
 		}
 		data = jsonStringContent(m.URL)
-	case m.Body != nil:
+	case m.Body != nil && m.Open != nil:
+		return bodyFrame{}, errors.New("media has both Body and Open; set one")
+	case m.hasBytes():
 		mime := m.MIME
 		if mime == "" {
 			if m.Kind != Audio || m.Format == "" {
@@ -227,10 +256,11 @@ func (f bodyFrame) size(mediaSize int64) int64 {
 	return n
 }
 
-// WriteBody writes the JSON request body to w, Base64-encoding Media.Body as it goes through a
-// buffered encoder, never holding the whole media in memory. When Media.Size >= 0 the body
-// must hold exactly that many bytes (the HTTP Content-Length depends on it); a body that is
-// shorter or longer is an error.
+// WriteBody writes the JSON request body to w, Base64-encoding the media (from Media.Open,
+// which it calls and closes, or Media.Body) as it goes through a buffered encoder, never
+// holding the whole media in memory. When Media.Size >= 0 the media must hold exactly that
+// many bytes (the HTTP Content-Length depends on it); media that is shorter or longer is an
+// error.
 func (r *Request) WriteBody(w io.Writer) error {
 	f, err := r.frame()
 	if err != nil {
@@ -252,7 +282,13 @@ func (r *Request) writeFramed(w io.Writer, f bodyFrame) error {
 		return fmt.Errorf("writing request body: %w", err)
 	}
 	if f.encode {
-		if err := encodeMedia(bw, r.Media.Body, r.Media.Size); err != nil {
+		src, closeSrc, err := r.Media.open()
+		if err != nil {
+			return err
+		}
+		err = encodeMedia(bw, src, r.Media.Size)
+		closeSrc()
+		if err != nil {
 			return err
 		}
 	}

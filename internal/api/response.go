@@ -127,7 +127,7 @@ func readStream(body io.Reader, res *Result, apiKey string, onEvent func(Event) 
 	for {
 		sev, err := sse.Next()
 		if err == io.EOF {
-			return &ProtocolError{Msg: "the stream ended before data: [DONE]; the translation may be incomplete", RequestID: res.RequestID}
+			return &ProtocolError{Msg: "the stream ended before data: [DONE]; the translation may be incomplete", RequestID: res.RequestID, truncated: true}
 		}
 		if err != nil {
 			return fmt.Errorf("reading the response stream: %w", err)

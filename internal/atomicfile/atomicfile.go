@@ -114,5 +114,16 @@ func (f *File) Abort() {
 	os.Remove(f.File.Name())
 }
 
+// Reset empties the temporary file to write it again from the start.
+func (f *File) Reset() error {
+	if err := f.File.Truncate(0); err != nil {
+		return fmt.Errorf("resetting %s: %w", f.path, err)
+	}
+	if _, err := f.File.Seek(0, 0); err != nil {
+		return fmt.Errorf("resetting %s: %w", f.path, err)
+	}
+	return nil
+}
+
 // Path is the destination.
 func (f *File) Path() string { return f.path }

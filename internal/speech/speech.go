@@ -202,6 +202,27 @@ func (w *Writer) flush() error {
 	return nil
 }
 
+// Reset discards the audio written so far, leaving an empty WAV to write again: a request that
+// is retried from the start must not leave its first attempt's speech in the file.
+func (w *Writer) Reset() error {
+	if w.finished {
+		return ErrFinished
+	}
+	if err := w.file.Truncate(0); err != nil {
+		return fmt.Errorf("reset speech in %s: %w", w.file.Name(), err)
+	}
+	if _, err := w.file.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("reset speech in %s: %w", w.file.Name(), err)
+	}
+	w.enc = wav.NewEncoder(w.file, SampleRate, bitDepth, channels, wavFormatPCM)
+	w.samples, w.hasCarry = 0, false
+	w.block.Data = w.block.Data[:0]
+	if err := w.enc.Write(w.block); err != nil {
+		return fmt.Errorf("write WAV header to %s: %w", w.file.Name(), err)
+	}
+	return nil
+}
+
 // Samples is the number of samples written so far.
 func (w *Writer) Samples() int64 { return w.samples }
 

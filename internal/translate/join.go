@@ -2,6 +2,7 @@ package translate
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,6 +30,7 @@ type heldPart struct {
 	audio   *os.File // held speech; nil until some arrives
 	done    bool
 	started bool // the part's text has begun on the sink
+	direct  bool // the part wrote to the sink itself: what it wrote cannot be taken back
 }
 
 // NewOrdered joins n parts into sink, sep between the text of consecutive parts; held speech goes
@@ -37,9 +39,9 @@ func NewOrdered(n int, sink Sink, sep, tempDir string) *Ordered {
 	return &Ordered{out: sink, sep: sep, tempDir: tempDir, parts: make([]heldPart, n)}
 }
 
-// Sink returns the Sink for part i.
+// Sink returns the Sink for part i. Its Reset succeeds while the part's output is only held.
 func (j *Ordered) Sink(i int) Sink {
-	s := Sink{Text: func(t string) error { return j.text(i, t) }}
+	s := Sink{Text: func(t string) error { return j.text(i, t) }, Reset: func() error { return j.reset(i) }}
 	if j.out.Audio != nil {
 		s.Audio = func(b []byte) error { return j.audio(i, b) }
 	}
@@ -54,7 +56,28 @@ func (j *Ordered) text(i int, t string) error {
 		p.text.WriteString(t)
 		return nil
 	}
+	p.direct = true
 	return j.writeText(p, t)
+}
+
+// reset drops what part i holds, for a retry from the start.
+func (j *Ordered) reset(i int) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	p := &j.parts[i]
+	if p.direct {
+		return errors.New("its output was already written, so it cannot be retried from the start")
+	}
+	p.text.Reset()
+	if p.audio != nil {
+		if err := p.audio.Truncate(0); err != nil {
+			return fmt.Errorf("dropping held speech: %w", err)
+		}
+		if _, err := p.audio.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("dropping held speech: %w", err)
+		}
+	}
+	return nil
 }
 
 // writeText sends t to the sink, with the separator before the first text of a part.
@@ -76,6 +99,7 @@ func (j *Ordered) audio(i int, b []byte) error {
 	defer j.mu.Unlock()
 	p := &j.parts[i]
 	if i == j.next {
+		p.direct = true
 		return j.out.Audio(b)
 	}
 	if p.audio == nil {

@@ -52,9 +52,13 @@ type Part struct {
 }
 
 // Sink receives the joined output in source order. Audio is nil when no speech was asked for.
+// Reset, when set, discards everything the sink received so far: the sink can then take a
+// request retried from the start after its stream broke mid-way (a file, a buffer). A sink that
+// cannot take output back (a terminal) leaves it nil, and such a break is reported instead.
 type Sink struct {
 	Text  func(string) error
 	Audio func([]byte) error
+	Reset func() error
 }
 
 // PartResult is the outcome of one part's request.
@@ -130,18 +134,19 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 	if s.Voice != "" {
 		req.Audio = &api.AudioOutput{Voice: s.Voice, Format: "wav"}
 	}
-	var h hash.Hash
+	var h hash.Hash // of the last attempt's body
 	if p.URL == "" {
-		f, err := os.Open(p.Path)
-		if err != nil {
-			return nil, fmt.Errorf("opening %s: %w", p.Path, err)
+		req.Media.Open = func() (io.ReadCloser, error) {
+			f, err := os.Open(p.Path)
+			if err != nil {
+				return nil, fmt.Errorf("opening %s: %w", p.Path, err)
+			}
+			h = sha256.New()
+			return teeCloser{io.TeeReader(f, h), f}, nil
 		}
-		defer f.Close()
-		h = sha256.New()
-		req.Media.Body = io.TeeReader(f, h)
 	}
 	sent := Sent{Part: p, Start: time.Now()}
-	res, err := r.Client.Translate(ctx, req, func(ev api.Event) error {
+	onEvent := func(ev api.Event) error {
 		if ev.Text != "" {
 			if err := out.Text(ev.Text); err != nil {
 				return err
@@ -156,7 +161,14 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 			}
 		}
 		return nil
-	})
+	}
+	var res *api.Result
+	var err error
+	if out.Reset != nil {
+		res, err = r.Client.TranslateRestartable(ctx, req, onEvent, out.Reset)
+	} else {
+		res, err = r.Client.Translate(ctx, req, onEvent)
+	}
 	sent.End, sent.Result, sent.Err = time.Now(), res, err
 	if h != nil {
 		sent.SHA256 = hex.EncodeToString(h.Sum(nil))
@@ -245,3 +257,11 @@ func clock(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d:%02d", m, sec)
 }
+
+// teeCloser reads through a hash and closes the file.
+type teeCloser struct {
+	io.Reader
+	f *os.File
+}
+
+func (t teeCloser) Close() error { return t.f.Close() }
