@@ -24,7 +24,7 @@ func (a *app) dryRun(ctx context.Context, opts *translateOptions, items []batch.
 	for _, it := range items {
 		in, err := media.Resolve(ctx, it.Name, media.Options{Format: opts.InputFormat, Stdin: a.io.In})
 		if err != nil {
-			fmt.Fprintf(tw, "%s\terror: %v\t\t\t\t\t\n", it.Name, err)
+			fmt.Fprintf(a.io.Err, "livetranslate: error: %v\n", err)
 			failed++
 			continue
 		}
