@@ -3,24 +3,30 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"math"
 	"text/tabwriter"
+	"time"
 
-	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/pricing"
+	"github.com/livetranslate/livetranslate/internal/split"
 )
 
-// audioTokensPerSecond is the service's rate for audio, in and out (facts.md §6).
-const audioTokensPerSecond = 12.5
-
-// dryRun lists what would be sent for each input, and the totals, without sending anything.
-func (a *app) dryRun(ctx context.Context, opts *translateOptions, items []batch.Item) error {
+// dryRun shows, for each input, how it would be sent (whole, re-encoded, or which segments),
+// with sizes, estimated tokens and cost, and the totals, without sending anything.
+func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, items []batch.Item) error {
+	prices, err := loadPrices(a)
+	if err != nil {
+		return err
+	}
+	region := pricing.RegionOfBaseURL(s.baseURL)
+	speech := opts.AudioOut != "" || opts.Speech
 	tw := tabwriter.NewWriter(a.io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "INPUT\tKIND\tFORMAT\tSIZE\tDURATION\tDATA URI\tEST. INPUT TOKENS")
+	fmt.Fprintln(tw, "INPUT\tKIND\tFORMAT\tSIZE\tDURATION\tREQUESTS\tEST. INPUT TOKENS\tEST. OUTPUT TOKENS\tEST. COST")
+	var total pricing.Tokens
 	var totalSize int64
-	var totalTokens int
-	failed := 0
+	var totalCost float64
+	currency, failed, requests := "", 0, 0
 	for _, it := range items {
 		in, err := media.Resolve(ctx, it.Name, media.Options{Format: opts.InputFormat, Stdin: a.io.In})
 		if err != nil {
@@ -28,30 +34,86 @@ func (a *app) dryRun(ctx context.Context, opts *translateOptions, items []batch.
 			failed++
 			continue
 		}
-		size, uri, dur, tokens := "-", "-", "unknown", "-"
+		plan, err := a.plan(ctx, s, opts, in, speech)
+		if err != nil {
+			in.Close()
+			fmt.Fprintf(a.io.Err, "livetranslate: error: %v\n", err)
+			failed++
+			continue
+		}
+		var tok pricing.Tokens
+		for _, seg := range plan.Segments {
+			tok = addTokens(tok, segmentTokens(seg, speech))
+		}
+		cost, cur, ok := prices.Estimate(region, s.model, tok)
+		costText := "unknown"
+		if ok {
+			costText = fmt.Sprintf("%.4f %s", cost, cur)
+			totalCost += cost
+			currency = cur
+		}
+		size, dur := "-", "unknown"
 		if in.URL == "" {
-			size = fmt.Sprintf("%d", in.Size)
-			uri = fmt.Sprintf("%d", api.DataURISize(in.MIME, in.Size))
+			size = fmt.Sprint(in.Size)
 			totalSize += in.Size
 		}
-		if in.Duration > 0 {
-			dur = fmt.Sprintf("%.1fs", in.Duration.Seconds())
-			n := int(math.Ceil(math.Max(in.Duration.Seconds(), 1) * audioTokensPerSecond))
-			tokens = fmt.Sprintf("%d", n)
-			if in.Kind == media.Video {
-				tokens += "+video"
-			}
-			totalTokens += n
+		if plan.Duration > 0 {
+			dur = clockText(plan.Duration)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.Name, in.Kind, in.Format, size, dur, uri, tokens)
+		how := fmt.Sprint(len(plan.Segments))
+		if plan.Reencoded {
+			how += " (re-encoded)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", it.Name, in.Kind, in.Format, size, dur, how,
+			tok.InputAudio+tok.InputVideo, tok.OutputText+tok.OutputAudio, costText)
+		if len(plan.Segments) > 1 {
+			for _, seg := range plan.Segments {
+				fmt.Fprintf(tw, "  segment %d\t%s–%s\t\t~%d\t%s\t\t%d\t%d\t\n", seg.Index+1, clockText(seg.Start), clockText(seg.End),
+					seg.Size, clockText(seg.Duration()), seg.EstInputTokens, seg.EstOutputTokens)
+			}
+		}
+		requests += len(plan.Segments)
+		total = addTokens(total, tok)
+		plan.Cleanup()
 		in.Close()
 	}
-	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%d\t\t\t%d\n", len(items), totalSize, totalTokens)
+	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%d\t\t%d\t%d\t%d\t%.4f %s\n", len(items), totalSize, requests,
+		total.InputAudio+total.InputVideo, total.OutputText+total.OutputAudio, totalCost, currency)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	fmt.Fprintf(a.io.Err, "livetranslate: dry run: nothing was sent; costs are estimates from the price table (%s, %s)\n", prices.Source, prices.AsOf)
 	if failed > 0 {
 		return &silentExit{code: exitUsage}
 	}
 	return nil
+}
+
+// segmentTokens splits a segment's estimated tokens into the kinds the price table prices.
+func segmentTokens(seg split.Segment, speech bool) pricing.Tokens {
+	d := seg.Duration()
+	audioIn := int64(split.AudioTokens(d))
+	if seg.EstInputTokens == 0 || audioIn > int64(seg.EstInputTokens) {
+		audioIn = int64(seg.EstInputTokens)
+	}
+	t := pricing.Tokens{InputAudio: audioIn, InputVideo: int64(seg.EstInputTokens) - audioIn}
+	text := int64(split.OutputTokens(d, false))
+	if speech {
+		t.OutputAudio = int64(seg.EstOutputTokens) - text
+	}
+	t.OutputText = min(text, int64(seg.EstOutputTokens))
+	return t
+}
+
+func addTokens(a, b pricing.Tokens) pricing.Tokens {
+	return pricing.Tokens{InputAudio: a.InputAudio + b.InputAudio, InputVideo: a.InputVideo + b.InputVideo,
+		InputText: a.InputText + b.InputText, OutputText: a.OutputText + b.OutputText, OutputAudio: a.OutputAudio + b.OutputAudio}
+}
+
+// clockText prints a position as m:ss.s or h:mm:ss.
+func clockText(d time.Duration) string {
+	if d >= time.Hour {
+		return fmt.Sprintf("%d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%d:%04.1f", int(d.Minutes()), d.Seconds()-float64(int(d.Minutes())*60))
 }

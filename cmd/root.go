@@ -46,6 +46,14 @@ type app struct {
 	cfgFile string
 }
 
+// getenv reads the environment through the injected streams.
+func (a *app) getenv() func(string) string {
+	if a.io.Getenv != nil {
+		return a.io.Getenv
+	}
+	return os.Getenv
+}
+
 // warnf prints one warning line on stderr.
 func (a *app) warnf(format string, args ...any) {
 	fmt.Fprintf(a.io.Err, "livetranslate: warning: "+format+"\n", args...)
@@ -156,6 +164,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		newVoicesCmd(a),
 		newLanguagesCmd(a),
 		newVersionCmd(a),
+		newUsageCmd(a),
 	)
 	return root
 }

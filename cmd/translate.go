@@ -11,6 +11,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/lang"
+	"github.com/livetranslate/livetranslate/internal/split"
 )
 
 // translateOptions is what the translate flags say, before the configuration fills the gaps.
@@ -31,6 +32,9 @@ type translateOptions struct {
 	FailFast    bool
 	DryRun      bool
 	Progress    string
+	Split       string
+	Segment     time.Duration
+	NoLedger    bool
 
 	// Sampling settings; nil when the flag was not given, so the service's defaults apply.
 	MaxTokens         *int
@@ -116,6 +120,10 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.BoolVar(&opts.FailFast, "fail-fast", false, "stop the batch at the first failed input")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "say what would be sent (inputs, kinds, sizes, estimated tokens) and send nothing")
 	f.StringVar(&opts.Progress, "progress", "auto", "progress on stderr: auto (bars on a terminal), always, never")
+	f.StringVar(&opts.Split, "split", "auto", "split long inputs at silences: auto (when over a cap), always, never (refuse them)")
+	f.DurationVar(&opts.Segment, "segment", 0, "longest segment when splitting, e.g. 5m (default: as long as the caps allow)")
+	f.String("ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
+	f.BoolVar(&opts.NoLedger, "no-ledger", false, "do not record requests in the usage ledger")
 	f.Int("retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output)")
 	f.Duration("idle-timeout", 60*time.Second, "give up on a request when no data arrives for this long (0 = never)")
 	f.Duration("timeout", 0, "limit for the whole request, e.g. 10m (0 = none)")
@@ -180,6 +188,18 @@ type translation struct {
 	AudioFile      *string    `json:"audio_file"`
 	AudioSeconds   *float64   `json:"audio_seconds,omitempty"`
 	ElapsedSeconds float64    `json:"elapsed_seconds"`
+	// Segments are the requests of an input that was split; the usage above is their sum.
+	Segments []segmentJSON `json:"segments,omitempty"`
+}
+
+// segmentJSON is one segment of a split input in --format json.
+type segmentJSON struct {
+	Index        int        `json:"index"`
+	Start        float64    `json:"start_seconds"`
+	End          float64    `json:"end_seconds"`
+	RequestID    string     `json:"request_id"`
+	FinishReason string     `json:"finish_reason"`
+	Usage        *api.Usage `json:"usage"`
 }
 
 // settings is everything runTranslate decided before sending.
@@ -196,6 +216,8 @@ type settings struct {
 	jobs     int
 	retries  int
 	idle     time.Duration
+	split    split.Mode
+	ledger   *usageLedger
 }
 
 func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
@@ -263,6 +285,12 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	default:
 		return nil, usagef("", "unknown --progress %q; choose auto, always or never", opts.Progress)
 	}
+	if s.split, err = split.ParseMode(opts.Split); err != nil {
+		return nil, err
+	}
+	if opts.Segment < 0 || (opts.Segment > 0 && opts.Segment < split.MinSegment) {
+		return nil, usagef("e.g. --segment 5m", "--segment %s is too short: at least %s", opts.Segment, split.MinSegment)
+	}
 	if s.retries = c.Int("retries"); s.retries < 0 || s.retries > 100 {
 		return nil, usagef("", "--retries %d is out of range: must be in [0, 100]", s.retries)
 	}
@@ -274,8 +302,8 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	if s.timeout, terr = time.ParseDuration(c.String(config.KeyTimeout)); terr != nil || s.timeout < 0 {
 		return nil, usagef("e.g. --timeout 10m", "invalid --timeout %q", c.String(config.KeyTimeout))
 	}
-	if s.apiKey, err = c.APIKey(); err != nil {
-		return nil, err
+	if s.apiKey, err = c.APIKey(); err != nil && !opts.DryRun {
+		return nil, err // a dry run sends nothing, so it needs no key
 	}
 	if s.baseURL, err = c.BaseURL(); err != nil {
 		return nil, err

@@ -133,7 +133,14 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 		}
 		return nil
 	}
-	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, opts.Speech), sink)
+	outputs := []string{txtPath}
+	if opts.Speech {
+		outputs = append(outputs, wavPath)
+	}
+	if s.format == "json" {
+		outputs = append(outputs, jsonPath)
+	}
+	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, opts.Speech), sink, outputs)
 	if err != nil {
 		return fail(err)
 	}
@@ -206,7 +213,7 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, opts *translateOpt
 		w.reset()
 		return header()
 	}
-	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, false), ws)
+	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, false), ws, nil)
 	if err == nil {
 		err = w.finish(tr)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/speech"
+	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
@@ -39,8 +40,12 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		return usagef("", "--out-dir names the result files itself; drop -o and --audio-out")
 	}
 	if opts.DryRun {
-		return a.dryRun(ctx, opts, items)
+		return a.dryRun(ctx, s, opts, items)
 	}
+	if s.ledger, err = a.openLedger(ctx, s, opts.NoLedger); err != nil {
+		return err
+	}
+	defer s.ledger.close()
 	if s.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
@@ -141,9 +146,11 @@ func (a *app) requestSettings(s *settings, opts *translateOptions, speech bool) 
 }
 
 // translateInput translates one input, delivering its text and speech to sink as they arrive in
-// order, and returns what --format json reports of it.
+// order, and returns what --format json reports of it. An input over the service's caps is split
+// at silences into segments (split.MakePlan) translated -j at once. outputs are the files the
+// input's results go to, for the usage ledger.
 func (a *app) translateInput(ctx context.Context, s *settings, opts *translateOptions, runner *translate.Runner,
-	it batch.Item, ts translate.Settings, sink translate.Sink) (*translation, error) {
+	it batch.Item, ts translate.Settings, sink translate.Sink, outputs []string) (*translation, error) {
 	in, err := media.Resolve(ctx, it.Name, media.Options{Format: opts.InputFormat, Stdin: a.io.In})
 	if err != nil {
 		return nil, err
@@ -154,17 +161,20 @@ func (a *app) translateInput(ctx context.Context, s *settings, opts *translateOp
 		a.infof("%s: converted %s to %s (the service does not take %s)", name, in.ConvertedFrom, in.Format, in.ConvertedFrom)
 	}
 	if in.URL == "" {
-		uri := api.DataURISize(in.MIME, in.Size)
-		if limit := int64(opts.InlineLimit); limit > 0 && uri >= limit {
-			return nil, &usageError{
-				msg: fmt.Sprintf("%s is %s; sent inline it would be a %s data URI, over the %s inline limit",
-					name, humanBytes(in.Size), humanBytes(uri), humanBytes(limit)),
-				hint: "pass a public http(s) URL of the file instead, or --inline-limit 0 for a server without that limit",
-			}
-		}
-		a.infof("%s: %s %s, %s; data URI %d bytes", name, in.Kind, in.Format, humanBytes(in.Size), uri)
+		a.infof("%s: %s %s, %s; data URI %d bytes", name, in.Kind, in.Format, humanBytes(in.Size), api.DataURISize(in.MIME, in.Size))
 	}
-	parts := []translate.Part{partOf(in)}
+	plan, err := a.plan(ctx, s, opts, in, ts.Voice != "")
+	if err != nil {
+		return nil, err
+	}
+	defer plan.Cleanup()
+	if !plan.Whole {
+		if err := plan.Prepare(ctx); err != nil {
+			return nil, fmt.Errorf("%s: preparing segments: %w", name, err)
+		}
+	}
+	parts := partsOf(plan)
+	runner = s.ledger.hook(ctx, runner, ts, inputRecord{input: name, kind: in.Kind.String(), outputs: outputs})
 
 	var text strings.Builder
 	counted := translate.Sink{Text: func(t string) error {
@@ -199,7 +209,46 @@ func (a *app) translateInput(ctx context.Context, s *settings, opts *translateOp
 	if s.from != nil {
 		tr.SourceLanguage = &s.from.Code
 	}
+	if len(res.Parts) > 1 {
+		for _, p := range res.Parts {
+			tr.Segments = append(tr.Segments, segmentJSON{Index: p.Index + 1, Start: p.Start.Seconds(), End: p.End.Seconds(),
+				RequestID: p.RequestID, FinishReason: p.FinishReason, Usage: p.Usage})
+		}
+	}
 	return tr, nil
+}
+
+// plan decides how the input is sent: whole, re-encoded, or split at silences.
+func (a *app) plan(ctx context.Context, s *settings, opts *translateOptions, in *media.Input, speech bool) (*split.Plan, error) {
+	// The output cap is the service's: --max-tokens is the user's own limit, and a translation it
+	// cuts short says so (finish_reason "length") rather than being split to avoid it.
+	plan, err := split.MakePlan(ctx, in, split.Options{Mode: s.split, Segment: opts.Segment,
+		MaxDataURI: int64(opts.InlineLimit), Speech: speech})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range plan.Notes {
+		a.infof("%s: %s", in.Name, n)
+	}
+	return plan, nil
+}
+
+// partsOf turns a plan into the requests to send.
+func partsOf(plan *split.Plan) []translate.Part {
+	in := plan.Input
+	var parts []translate.Part
+	for _, seg := range plan.Segments {
+		p := translate.Part{Index: seg.Index, Segment: len(plan.Segments) > 1, Start: seg.Start, End: seg.End,
+			Path: seg.Path, Format: seg.Format, MIME: seg.MIME, Size: seg.Size}
+		if plan.Whole {
+			p.URL = in.URL
+		}
+		if seg.Kind == media.Video {
+			p.Kind = api.Video
+		}
+		parts = append(parts, p)
+	}
+	return parts
 }
 
 // translateSingle is the one-input run: text to stdout or -o, speech to --audio-out.
@@ -246,7 +295,13 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 			return nil
 		}
 	}
-	tr, err := a.translateInput(ctx, s, opts, a.newRunner(s), it, a.requestSettings(s, opts, audio != nil), sink)
+	var outputs []string
+	for _, o := range []string{opts.Output, opts.AudioOut} {
+		if o != "" && o != "-" {
+			outputs = append(outputs, o)
+		}
+	}
+	tr, err := a.translateInput(ctx, s, opts, a.newRunner(s), it, a.requestSettings(s, opts, audio != nil), sink, outputs)
 	if err != nil {
 		return err
 	}
@@ -370,13 +425,4 @@ func usageLine(u *api.Usage, requestID string) string {
 	}
 	fmt.Fprintf(&b, ", total %d tokens; request id %s", u.TotalTokens, requestID)
 	return b.String()
-}
-
-// partOf describes a whole input as the one part of its translation.
-func partOf(in *media.Input) translate.Part {
-	p := translate.Part{Path: in.Path, URL: in.URL, Format: in.Format, MIME: in.MIME, Size: in.Size, End: in.Duration}
-	if in.Kind == media.Video {
-		p.Kind = api.Video
-	}
-	return p
 }

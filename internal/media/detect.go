@@ -142,6 +142,7 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 	}
 	if d.convert == nil {
 		in.setFormat(d.format)
+		in.Probe = probe
 		in.cleanup = removeTemps(temps)
 		return in, nil
 	}

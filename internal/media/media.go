@@ -54,6 +54,9 @@ type Input struct {
 	// Duration is ffprobe's reading of the input's length; 0 when unknown (URL, no ffprobe,
 	// --input-format given).
 	Duration time.Duration
+	// Probe is ffprobe's reading of Path, kept so planning need not run ffprobe again; nil when
+	// not probed, or when Path is a converted copy.
+	Probe *ProbeInfo
 
 	cleanup func() error
 }

@@ -42,6 +42,7 @@ type Settings struct {
 // Part is one request's worth of media: the whole input, or one segment of it.
 type Part struct {
 	Index      int
+	Segment    bool          // one segment of a split input (else the whole input)
 	Start, End time.Duration // in the source; zero for a whole input of unknown length
 	Path       string        // local file to send
 	URL        string        // or an http(s) URL passed through
@@ -94,6 +95,9 @@ type Runner struct {
 	Client *api.Client
 	// OnSent, if set, is called after every request; it may be called from several goroutines.
 	OnSent func(Sent)
+	// OnRetry, if set, is called for every failed attempt that is retried (after Client.Retry's
+	// own OnRetry), so the attempt can be recorded too.
+	OnRetry func(Part, api.RetryEvent)
 	// Separator goes between the text of consecutive segments.
 	Separator string
 }
@@ -162,12 +166,24 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 		}
 		return nil
 	}
+	client := r.Client
+	if r.OnRetry != nil {
+		c := *r.Client // a copy whose retries also report which part they were for
+		prev := c.Retry.OnRetry
+		c.Retry.OnRetry = func(e api.RetryEvent) {
+			if prev != nil {
+				prev(e)
+			}
+			r.OnRetry(p, e)
+		}
+		client = &c
+	}
 	var res *api.Result
 	var err error
 	if out.Reset != nil {
-		res, err = r.Client.TranslateRestartable(ctx, req, onEvent, out.Reset)
+		res, err = client.TranslateRestartable(ctx, req, onEvent, out.Reset)
 	} else {
-		res, err = r.Client.Translate(ctx, req, onEvent)
+		res, err = client.Translate(ctx, req, onEvent)
 	}
 	sent.End, sent.Result, sent.Err = time.Now(), res, err
 	if h != nil {

@@ -1,0 +1,408 @@
+package cmd
+
+import (
+	"bytes"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/ledger"
+	"github.com/livetranslate/livetranslate/internal/pricing"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// usageEnv is an isolated environment: no config file, an empty state directory, days in UTC,
+// and "now" fixed at noon on 1 November 2026.
+func usageEnv(t *testing.T) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	return map[string]string{
+		"HOME":              dir,
+		"XDG_CONFIG_HOME":   filepath.Join(dir, "config"),
+		"XDG_STATE_HOME":    filepath.Join(dir, "state"),
+		"TZ":                "UTC",
+		envNow:              "2026-11-01T12:00:00Z",
+		"DASHSCOPE_API_KEY": "sk-test-key-never-stored",
+	}
+}
+
+// runUsageCommand runs `livetranslate usage args…` through the root command and returns its
+// standard output, standard error and exit code.
+func runUsageCommand(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	s := streams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return env[k] }}
+	root := newRootCmd(s)
+	if c, _, err := root.Find([]string{"usage"}); err != nil || c.Name() != "usage" {
+		// root.go does not register the command yet: add it with an app whose configuration is
+		// loaded as the root's PersistentPreRunE loads it.
+		cfg, err := config.Load(config.Options{Getenv: s.Getenv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		root.AddCommand(newUsageCmd(&app{io: s, cfg: cfg}))
+	}
+	root.SetArgs(append([]string{"usage"}, args...))
+	code = exitOK
+	if err := root.ExecuteContext(t.Context()); err != nil {
+		code = exitCode(err)
+		errOut.WriteString("error: " + err.Error() + "\n")
+	}
+	return out.String(), errOut.String(), code
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "usage", name+".golden")
+	if *updateGolden {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd -run Usage -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test ./cmd -run Usage -update rewrites it):\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+// fillUsageLedger records a month of requests: a split input with speech, a video in Beijing, an
+// API error, an interruption, a model the price table does not know, one it no longer knows (with
+// the cost recorded at the time), and two requests before the default 30-day window.
+func fillUsageLedger(t *testing.T, path string) {
+	t.Helper()
+	l, err := ledger.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	const flash, snapshot = "qwen3-livetranslate-flash", "qwen3-livetranslate-flash-2025-12-01"
+	rows := []ledger.Row{
+		{Start: at("2026-09-15T09:00:00Z"), Input: "talks/old.mp3", Kind: "audio", Model: flash, Region: "intl",
+			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "ok", HTTPStatus: 200, RequestID: "req-0000",
+			PromptAudioTokens: 100, CompletionTextTokens: 10, TotalTokens: 110},
+		{Start: at("2026-10-02T08:00:00Z"), Input: "talks/keynote.mp3", Kind: "audio", Model: flash, Region: "intl",
+			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "ok", HTTPStatus: 200, RequestID: "req-0001",
+			PromptAudioTokens: 415, CompletionTextTokens: 51, TotalTokens: 466},
+		{Start: at("2026-10-05T09:00:00Z"), Input: "talks/keynote.mp3", Kind: "audio", Model: flash, Region: "intl",
+			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "ok", HTTPStatus: 200, RequestID: "req-0002",
+			PromptAudioTokens: 415, CompletionTextTokens: 51, TotalTokens: 466},
+		{Start: at("2026-10-06T10:00:00Z"), Input: "talks/long.wav", Kind: "audio", Segment: 1, Model: flash, Region: "intl",
+			SourceLang: "zh", TargetLang: "fr", Modalities: "text,audio", Voice: "Cherry", Status: "ok", HTTPStatus: 200,
+			RequestID: "req-0003", PromptAudioTokens: 3750, CompletionTextTokens: 300, CompletionAudioTokens: 1800, TotalTokens: 5850},
+		{Start: at("2026-10-06T10:00:01Z"), Input: "talks/long.wav", Kind: "audio", Segment: 2, Model: flash, Region: "intl",
+			SourceLang: "zh", TargetLang: "fr", Modalities: "text,audio", Voice: "Cherry", Status: "truncated", HTTPStatus: 200,
+			RequestID: "req-0004", PromptAudioTokens: 3750, CompletionTextTokens: 200, CompletionAudioTokens: 3896, TotalTokens: 7846},
+		{Start: at("2026-10-07T14:30:00Z"), Input: "clips/demo.mp4", Kind: "video", Model: snapshot, Region: "cn",
+			TargetLang: "ja", Modalities: "text", Status: "ok", HTTPStatus: 200, RequestID: "req-0005",
+			PromptAudioTokens: 375, PromptVideoTokens: 2600, CompletionTextTokens: 80, TotalTokens: 3055},
+		{Start: at("2026-10-07T15:00:00Z"), Input: "https://example.com/a.wav?sig=secret", Kind: "audio", Model: flash, Region: "intl",
+			TargetLang: "en", Modalities: "text", Status: "api_error", HTTPStatus: 400, ErrorCode: "InvalidParameter", RequestID: "req-0006"},
+		{Start: at("2026-10-20T08:00:00Z"), Input: "talks/keynote.mp3", Kind: "audio", Model: flash, Region: "intl",
+			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "interrupted", HTTPStatus: 200},
+		{Start: at("2026-10-21T08:00:00Z"), Input: "talks/keynote.mp3", Kind: "audio", Model: "my-proxy-model",
+			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "ok", HTTPStatus: 200, RequestID: "req-0008",
+			PromptAudioTokens: 100, CompletionTextTokens: 10, TotalTokens: 110},
+		{Start: at("2026-10-22T08:00:00Z"), Input: "talks/keynote.mp3", Kind: "audio", Model: "retired-model", Region: "intl",
+			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "ok", HTTPStatus: 200, RequestID: "req-0009",
+			PromptAudioTokens: 100, CompletionTextTokens: 10, TotalTokens: 110, Cost: 0.5, Currency: "CNY"},
+	}
+	for _, r := range rows {
+		if r.End.IsZero() {
+			r.End = r.Start.Add(12 * time.Second)
+		}
+		if err := l.Record(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestUsageGolden(t *testing.T) {
+	env := usageEnv(t)
+	path := ledger.DefaultPath(func(k string) string { return env[k] })
+	fillUsageLedger(t, path)
+	october := []string{"--since", "2026-10-01", "--until", "2026-10-31"}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"default", nil},
+		{"total-october", october},
+		{"by-day", append([]string{"--by", "day"}, october...)},
+		{"by-model", append([]string{"--by", "model"}, october...)},
+		{"by-language", append([]string{"--by", "language"}, october...)},
+		{"by-input", append([]string{"--by", "input"}, october...)},
+		{"by-day-json", append([]string{"--by", "day", "--json"}, october...)},
+		{"total-json", append([]string{"--json"}, october...)},
+		{"by-model-csv", append([]string{"--by", "model", "--csv"}, october...)},
+		{"total-csv", append([]string{"--csv"}, october...)},
+		{"since-2w-by-day", []string{"--since", "2w", "--by", "day"}},
+		{"list", []string{"--list", "--since", "90d"}},
+		{"list-limit", []string{"--list", "--limit", "3"}},
+		{"list-json", []string{"--list", "--limit", "4", "--json"}},
+		{"list-csv", []string{"--list", "--limit", "0", "--since", "2026-09-01", "--csv"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := runUsageCommand(t, env, tt.args...)
+			if code != exitOK || stderr != "" {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			if strings.Contains(stdout, "secret") || strings.Contains(stdout, env["DASHSCOPE_API_KEY"]) {
+				t.Error("the output shows a secret")
+			}
+			checkGolden(t, tt.name, stdout)
+		})
+	}
+}
+
+func TestUsageWithoutLedgerPrintsAnEmptySummary(t *testing.T) {
+	env := usageEnv(t)
+	path := ledger.DefaultPath(func(k string) string { return env[k] })
+	for _, args := range [][]string{{"--by", "day"}, {"--json"}, {"--list", "--json"}} {
+		stdout, stderr, code := runUsageCommand(t, env, args...)
+		if code != exitOK || stderr != "" {
+			t.Fatalf("usage %v without a ledger: exit %d, stderr %q", args, code, stderr)
+		}
+		checkGolden(t, "empty"+strings.ReplaceAll(strings.Join(args, ""), "--", "-"), stdout)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("usage created %s (%v); looking must not create a ledger", path, err)
+	}
+}
+
+func TestUsagePricesFromTheConfigFile(t *testing.T) {
+	env := usageEnv(t)
+	fillUsageLedger(t, ledger.DefaultPath(func(k string) string { return env[k] }))
+	cfgDir := filepath.Join(env["XDG_CONFIG_HOME"], "livetranslate")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := `pricing:
+  source: negotiated contract
+  as_of: 2026-10-01
+  models:
+    qwen3-livetranslate-flash:
+      intl: {currency: CNY, input_audio: 1000, output_text: 1000, output_audio: 1000}
+    my-proxy-model:
+      intl: {currency: CNY, input_audio: 10000}
+`
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runUsageCommand(t, env, "--by", "model", "--since", "2026-10-01", "--until", "2026-10-31")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	checkGolden(t, "by-model-config-prices", stdout)
+
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte("pricing:\n  models: {m: {intl: {currency: CNY, input_audo: 1}}}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runUsageCommand(t, env); code != exitConfig || !strings.Contains(stderr, "input_audo") {
+		t.Errorf("a misspelt price in the config file: exit %d, stderr %q; want exit 3 naming the key", code, stderr)
+	}
+}
+
+func TestUsageLedgerLocation(t *testing.T) {
+	env := usageEnv(t)
+	elsewhere := filepath.Join(t.TempDir(), "team.db")
+	fillUsageLedger(t, elsewhere)
+	countOf := func(out string) string {
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "TOTAL") {
+				return strings.Fields(line)[1]
+			}
+		}
+		return ""
+	}
+	// The flag.
+	if out, stderr, _ := runUsageCommand(t, env, "--ledger", elsewhere); countOf(out) != "8" {
+		t.Errorf("--ledger: TOTAL requests %q, want 8\n%s%s", countOf(out), out, stderr)
+	}
+	// The environment (viper reads it from the process, not from the injected Getenv).
+	t.Run("env", func(t *testing.T) {
+		t.Setenv("LIVETRANSLATE_LEDGER", elsewhere)
+		if out, stderr, _ := runUsageCommand(t, env); countOf(out) != "8" {
+			t.Errorf("LIVETRANSLATE_LEDGER: TOTAL requests %q, want 8\n%s%s", countOf(out), out, stderr)
+		}
+	})
+	// The config file.
+	cfgDir := filepath.Join(env["XDG_CONFIG_HOME"], "livetranslate")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte("ledger: "+elsewhere+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, _ := runUsageCommand(t, env); countOf(out) != "8" {
+		t.Errorf("ledger in the config file: TOTAL requests %q, want 8\n%s%s", countOf(out), out, stderr)
+	}
+}
+
+func TestUsageDamagedLedgerIsAnError(t *testing.T) {
+	env := usageEnv(t)
+	path := filepath.Join(t.TempDir(), "usage.db")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("garbage!"), 512), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runUsageCommand(t, env, "--ledger", path)
+	if code != exitFailure || !strings.Contains(stderr, path) {
+		t.Errorf("damaged ledger: exit %d, stderr %q; want exit 1 naming the file", code, stderr)
+	}
+}
+
+func TestUsageFlagErrors(t *testing.T) {
+	env := usageEnv(t)
+	tests := [][]string{
+		{"--since", "yesterday"},
+		{"--since", "7x"},
+		{"--since", "-7d"},
+		{"--until", "2026-13-01"},
+		{"--since", "2026-10-10", "--until", "2026-10-01"},
+		{"--since", "1d", "--until", "2d"},
+		{"--by", "week"},
+		{"--json", "--csv"},
+		{"--limit", "5"},
+		{"--list", "--limit", "-1"},
+		{"--list", "--by", "day"},
+		{"extra-argument"},
+		{"--no-such-flag"},
+	}
+	for _, args := range tests {
+		_, stderr, code := runUsageCommand(t, env, args...)
+		if code != exitUsage {
+			t.Errorf("usage %v: exit %d, want %d (usage error); stderr %q", args, code, exitUsage, stderr)
+		}
+	}
+}
+
+func TestParseWhen(t *testing.T) {
+	loc := time.FixedZone("UTC+8", 8*3600)
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, loc)
+	tests := []struct {
+		in       string
+		endOfDay bool
+		want     time.Time
+	}{
+		{"now", false, now},
+		{"7d", false, now.Add(-7 * 24 * time.Hour)},
+		{"2w", false, now.Add(-14 * 24 * time.Hour)},
+		{"36h", false, now.Add(-36 * time.Hour)},
+		{"90m", false, now.Add(-90 * time.Minute)},
+		{"1d12h", false, now.Add(-36 * time.Hour)},
+		{"1.5h", false, now.Add(-90 * time.Minute)},
+		{"0d", false, now},
+		{"2026-10-01", false, time.Date(2026, 10, 1, 0, 0, 0, 0, loc)},
+		{"2026-10-31", true, time.Date(2026, 11, 1, 0, 0, 0, 0, loc)},
+		{"2026-10-01T10:00:00Z", false, time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)},
+		{"2026-10-01T10:00:00+08:00", true, time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		got, err := parseWhen(tt.in, now, loc, tt.endOfDay)
+		if err != nil || !got.Equal(tt.want) {
+			t.Errorf("parseWhen(%q, endOfDay %v) = %v, %v; want %v", tt.in, tt.endOfDay, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "d", "7", "7dd", "seven days", "2026-10", "10/01/2026", "-3d", "1y", "1e3d", "100000w"} {
+		if _, err := parseWhen(bad, now, loc, false); err == nil {
+			t.Errorf("parseWhen(%q) succeeded, want an error", bad)
+		}
+	}
+}
+
+func TestSetRowUsage(t *testing.T) {
+	prices, err := pricing.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The reference's example usage.
+	u := &api.Usage{PromptTokens: 415, CompletionTokens: 242, TotalTokens: 657,
+		PromptTokensDetails:     &api.PromptTokensDetails{AudioTokens: 415},
+		CompletionTokensDetails: &api.CompletionTokensDetails{AudioTokens: 191, TextTokens: 51}}
+	r := ledger.Row{Model: "qwen3-livetranslate-flash", Region: "cn", Kind: "audio"}
+	setRowUsage(&r, u, prices)
+	if r.PromptAudioTokens != 415 || r.CompletionTextTokens != 51 || r.CompletionAudioTokens != 191 || r.TotalTokens != 657 {
+		t.Errorf("tokens: %+v", r)
+	}
+	if want := (415*64 + 51*64 + 191*240) / 1e6; math.Abs(r.Cost-want) > 1e-12 || r.Currency != "CNY" {
+		t.Errorf("cost %v %s, want %v CNY", r.Cost, r.Currency, want)
+	}
+	// Without details the prompt counts as the input's kind.
+	v := ledger.Row{Model: "unknown", Kind: "video"}
+	setRowUsage(&v, &api.Usage{PromptTokens: 900, CompletionTokens: 20, TotalTokens: 920}, prices)
+	if v.PromptVideoTokens != 900 || v.CompletionTextTokens != 20 || v.Cost != 0 || v.Currency != "" {
+		t.Errorf("video without details: %+v", v)
+	}
+	setRowUsage(&v, nil, prices) // the service sent no usage: nothing changes
+	if v.PromptVideoTokens != 900 {
+		t.Errorf("a nil usage changed the row: %+v", v)
+	}
+}
+
+func TestUsageDaysFollowTZ(t *testing.T) {
+	if _, err := time.LoadLocation("Pacific/Kiritimati"); err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	env := usageEnv(t)
+	fillUsageLedger(t, ledger.DefaultPath(func(k string) string { return env[k] }))
+	env["TZ"] = "Pacific/Kiritimati" // UTC+14: 10:00 UTC on 6 October is the 7th there
+	out, stderr, code := runUsageCommand(t, env, "--by", "day", "--since", "2026-10-01", "--until", "2026-10-31")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	days := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && strings.HasPrefix(f[0], "2026-") {
+			days[f[0]] = f[1]
+		}
+	}
+	if days["2026-10-06"] != "" || days["2026-10-07"] != "2" || days["2026-10-08"] != "2" {
+		t.Errorf("requests per day in UTC+14 = %v; want none on the 6th, 2 on the 7th and 2 on the 8th\n%s", days, out)
+	}
+	if !strings.Contains(out, "+14") && !strings.Contains(out, "LINT") {
+		t.Errorf("the window is not shown in the zone of the days:\n%s", out)
+	}
+}
+
+func TestUsageMixedCurrencies(t *testing.T) {
+	env := usageEnv(t)
+	fillUsageLedger(t, ledger.DefaultPath(func(k string) string { return env[k] }))
+	cfgDir := filepath.Join(env["XDG_CONFIG_HOME"], "livetranslate")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := "pricing:\n  models:\n    qwen3-livetranslate-flash:\n      intl: {currency: USD, input_audio: 10}\n"
+	if err := os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runUsageCommand(t, env, "--by", "model")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"USD", "(mixed currencies)", "not added up", "overridden"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
