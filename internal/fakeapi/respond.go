@@ -46,6 +46,7 @@ type mediaFacts struct {
 	Known         bool // Duration was measured, not assumed
 	Width, Height int
 	HasAudio      bool
+	HasVideo      bool // ffprobe found a picture stream
 }
 
 // measure finds the input's duration (and frame size for video): a WAV
@@ -72,7 +73,7 @@ func (s *Server) measure(ctx context.Context, j *job) mediaFacts {
 	}
 	facts.Duration, facts.Known = p.Duration, true
 	if j.ContentType == "video_url" {
-		facts.HasAudio = p.HasAudio
+		facts.HasAudio, facts.HasVideo = p.HasAudio, p.HasVideo
 		if p.HasVideo && p.Width > 0 && p.Height > 0 {
 			facts.Width, facts.Height = p.Width, p.Height
 		}
@@ -165,6 +166,7 @@ type answer struct {
 // than the model takes.
 func (s *Server) plan(ctx context.Context, j *job, uuid string, fault *Fault) (answer, *apiError) {
 	facts := s.measure(ctx, j)
+	j.facts = facts
 	var promptAudio int
 	var promptVideo *int
 	if j.ContentType == "video_url" {

@@ -76,6 +76,8 @@ type Recorded struct {
 	Params       map[string]any // sampling params as received, decoded by encoding/json (numbers are float64)
 	Status       int            // HTTP status answered (0: connection reset)
 	RequestID    string         // the x-request-id answered
+	Seconds      float64        // the media's duration as measured (WAV header or ffprobe); 0 when unknown
+	VideoStream  bool           // ffprobe found a picture stream in the media
 }
 
 // Fault kinds; see the package documentation.
@@ -317,6 +319,10 @@ func (ex *exchange) serve() {
 		return
 	}
 	a, aerr := ex.s.plan(r.Context(), j, ex.id, fault)
+	if j.facts.Known {
+		ex.rec.Seconds = j.facts.Duration.Seconds()
+	}
+	ex.rec.VideoStream = j.facts.HasVideo
 	if aerr != nil {
 		ex.fail(aerr)
 		return

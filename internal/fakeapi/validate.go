@@ -55,6 +55,7 @@ type job struct {
 	Format       string // input_audio.format
 	URL          string // plain http(s) URL
 	Media        *capturedDataURI
+	facts        mediaFacts // what measuring the media found (set when answering)
 }
 
 // object is a decoded JSON object whose members are still raw.
