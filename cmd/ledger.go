@@ -123,3 +123,13 @@ func fillError(row *ledger.Row, err error) {
 		}
 	}
 }
+
+// estimate prices usage with the run's price table, as the ledger rows are priced.
+func (u *usageLedger) estimate(model, kind string, usage *api.Usage) (float64, string, bool) {
+	if u == nil || usage == nil {
+		return 0, "", false
+	}
+	row := ledger.Row{Model: model, Kind: kind, Region: u.region}
+	setRowUsage(&row, usage, u.prices)
+	return row.Cost, row.Currency, row.Currency != ""
+}

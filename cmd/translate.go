@@ -183,11 +183,14 @@ type translation struct {
 	Text           string     `json:"text"`
 	FinishReason   string     `json:"finish_reason"`
 	Usage          *api.Usage `json:"usage"`
-	RequestID      string     `json:"request_id"`
-	ID             string     `json:"id"`
-	AudioFile      *string    `json:"audio_file"`
-	AudioSeconds   *float64   `json:"audio_seconds,omitempty"`
-	ElapsedSeconds float64    `json:"elapsed_seconds"`
+	// EstimatedCost prices Usage with the price table (configs/pricing.yaml, or the config file's).
+	EstimatedCost  *float64 `json:"estimated_cost,omitempty"`
+	Currency       string   `json:"currency,omitempty"`
+	RequestID      string   `json:"request_id"`
+	ID             string   `json:"id"`
+	AudioFile      *string  `json:"audio_file"`
+	AudioSeconds   *float64 `json:"audio_seconds,omitempty"`
+	ElapsedSeconds float64  `json:"elapsed_seconds"`
 	// Segments are the requests of an input that was split; the usage above is their sum.
 	Segments []segmentJSON `json:"segments,omitempty"`
 }

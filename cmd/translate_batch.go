@@ -26,6 +26,8 @@ type outcome struct {
 	status string // "translated", "skipped", "failed"
 	err    error
 	usage  *api.Usage
+	cost   *float64
+	cur    string
 }
 
 // translateBatch translates several inputs, -j at once: into --out-dir (one set of result files
@@ -181,7 +183,7 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 	if tr.FinishReason == "length" {
 		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length)", it.Name)
 	}
-	return outcome{status: "translated", usage: tr.Usage}
+	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency}
 }
 
 // batchToStdout translates one input of several printed to stdout in input order, each preceded
@@ -230,7 +232,7 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, opts *translateOpt
 	if err := ord.Finish(i); err != nil {
 		return outcome{status: "failed", err: err}
 	}
-	return outcome{status: "translated", usage: tr.Usage}
+	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency}
 }
 
 type writerFunc func([]byte) (int, error)
@@ -251,6 +253,8 @@ func allExist(paths []string) bool {
 func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed time.Duration) error {
 	var translated, skipped, failed, notRun int
 	var total api.Usage
+	var cost float64
+	currency := ""
 	var firstErr error
 	var failures []string
 	for _, o := range results {
@@ -259,6 +263,14 @@ func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed 
 			translated++
 			if o.usage != nil {
 				total.Add(*o.usage)
+			}
+			if o.cost != nil {
+				cost += *o.cost
+				if currency == "" || currency == o.cur {
+					currency = o.cur
+				} else {
+					currency = "mixed currencies"
+				}
 			}
 		case "skipped":
 			skipped++
@@ -280,7 +292,11 @@ func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed 
 	if notRun > 0 {
 		fmt.Fprintf(a.io.Err, ", %d not done", notRun)
 	}
-	fmt.Fprintf(a.io.Err, "; %d tokens; %s\n", total.TotalTokens, elapsed.Round(10*time.Millisecond))
+	fmt.Fprintf(a.io.Err, "; %d tokens", total.TotalTokens)
+	if currency != "" {
+		fmt.Fprintf(a.io.Err, " (estimated %.4f %s)", cost, currency)
+	}
+	fmt.Fprintf(a.io.Err, "; %s\n", elapsed.Round(10*time.Millisecond))
 	for _, f := range failures {
 		fmt.Fprintf(a.io.Err, "livetranslate: failed: %s\n", strings.ReplaceAll(f, "\n", " "))
 	}

@@ -209,6 +209,10 @@ func (a *app) translateInput(ctx context.Context, s *settings, opts *translateOp
 	if s.from != nil {
 		tr.SourceLanguage = &s.from.Code
 	}
+	if cost, cur, ok := s.ledger.estimate(s.model, tr.Kind, res.Usage); ok {
+		cost = roundCost(cost)
+		tr.EstimatedCost, tr.Currency = &cost, cur
+	}
 	if len(res.Parts) > 1 {
 		for _, p := range res.Parts {
 			tr.Segments = append(tr.Segments, segmentJSON{Index: p.Index + 1, Start: p.Start.Seconds(), End: p.End.Seconds(),
