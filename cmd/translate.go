@@ -12,6 +12,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/split"
+	"github.com/livetranslate/livetranslate/internal/subtitle"
 )
 
 // translateOptions is what the translate flags say, before the configuration fills the gaps.
@@ -35,6 +36,10 @@ type translateOptions struct {
 	Split       string
 	Segment     time.Duration
 	NoLedger    bool
+	CueMax      time.Duration // subtitles and dubbing: the longest piece of speech (subtitles.go)
+	Dub         string
+	DubMix      float64
+	Align       bool
 
 	// Sampling settings; nil when the flag was not given, so the service's defaults apply.
 	MaxTokens         *int
@@ -48,7 +53,7 @@ type translateOptions struct {
 }
 
 func newTranslateCmd(a *app) *cobra.Command {
-	opts := &translateOptions{InlineLimit: 10 << 20}
+	opts := &translateOptions{InlineLimit: 10 << 20, CueMax: 7 * time.Second}
 	var (
 		maxTokens, topK                                     int
 		seed                                                int64
@@ -62,6 +67,7 @@ func newTranslateCmd(a *app) *cobra.Command {
   livetranslate translate clip.mp4 --from Chinese --to Japanese
   cat a.wav | livetranslate translate - --input-format wav --to en | tee a.en.txt
   livetranslate translate talk.mp3 --to English --format json | jq -r .text
+  livetranslate translate clip.mp4 --to French --format srt -o clip.fr.srt --dub clip.fr.mp4
   livetranslate translate ./recordings --to English --out-dir ./translated -j 4`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
@@ -103,7 +109,7 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.StringP("from", "f", "", "source language (default: the model detects it)")
 	f.String("model", config.DefaultModel, "model name")
 	f.String("voice", "", "voice for speech (default Cherry; Kiki for Cantonese); see `livetranslate voices`")
-	f.String("format", "text", "output format: text, json (one object at the end) or jsonl (one event per line)")
+	f.String("format", "text", "output format: text, json (one object at the end), jsonl (one event per line), or subtitles timed to the source: srt, vtt")
 	f.StringVarP(&opts.Output, "output", "o", "", "write the output to FILE instead of stdout (written atomically)")
 	f.StringVar(&opts.AudioOut, "audio-out", "", "also request speech and write it to FILE as a WAV (24 kHz mono); - for stdout")
 	f.StringVar(&opts.InputFormat, "input-format", "", "input format, overriding detection (wav, mp3, m4a, aac, flac, ogg, opus, amr, wma, mp4, mov, mkv, webm, avi); required for -")
@@ -124,6 +130,10 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.DurationVar(&opts.Segment, "segment", 0, "longest segment when splitting, e.g. 5m (default: as long as the caps allow)")
 	f.String("ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
 	f.BoolVar(&opts.NoLedger, "no-ledger", false, "do not record requests in the usage ledger")
+	f.DurationVar(&opts.CueMax, "cue-max", opts.CueMax, "subtitles and dubbing: the longest piece of speech translated and timed on its own, cut at pauses [1s, 1m]")
+	f.StringVar(&opts.Dub, "dub", "", "write a copy of the video (one input) to FILE (.mp4 .mov .mkv .webm) whose sound is the translated speech, each piece at its source time")
+	f.Float64Var(&opts.DubMix, "dub-mix", 0, "with --dub: keep the original sound under the translation at this volume, e.g. 0.15 (0 = replace it)")
+	f.BoolVar(&opts.Align, "align", false, "place each piece's speech in --audio-out (or --speech) at its source time, silence between, so the WAV is as long as the source")
 	f.Int("retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output)")
 	f.Duration("idle-timeout", 60*time.Second, "give up on a request when no data arrives for this long (0 = never)")
 	f.Duration("timeout", 0, "limit for the whole request, e.g. 10m (0 = none)")
@@ -191,6 +201,8 @@ type translation struct {
 	AudioFile      *string  `json:"audio_file"`
 	AudioSeconds   *float64 `json:"audio_seconds,omitempty"`
 	ElapsedSeconds float64  `json:"elapsed_seconds"`
+	// DubFile is the dubbed video (--dub).
+	DubFile *string `json:"dub_file,omitempty"`
 	// Segments are the requests of an input that was split; the usage above is their sum.
 	Segments []segmentJSON `json:"segments,omitempty"`
 }
@@ -203,6 +215,7 @@ type segmentJSON struct {
 	RequestID    string     `json:"request_id"`
 	FinishReason string     `json:"finish_reason"`
 	Usage        *api.Usage `json:"usage"`
+	Text         string     `json:"text,omitempty"` // of each piece of timed output (subtitles, dubbing)
 }
 
 // settings is everything runTranslate decided before sending.
@@ -221,6 +234,8 @@ type settings struct {
 	idle     time.Duration
 	split    split.Mode
 	ledger   *usageLedger
+	timed    bool            // subtitles, --dub or --align: pieces placed at their source times
+	subs     subtitle.Format // --format srt or vtt; 0 otherwise
 }
 
 func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
@@ -230,11 +245,9 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 		s.model = config.DefaultModel
 	}
 	switch s.format {
-	case "text", "json", "jsonl":
-	case "srt", "vtt":
-		return nil, usagef("use --format text, json or jsonl", "--format %s (subtitles) is not available in this version", s.format)
+	case "text", "json", "jsonl", "srt", "vtt":
 	default:
-		return nil, usagef("", "unknown --format %q; choose text, json or jsonl", s.format)
+		return nil, usagef("", "unknown --format %q; choose text, json, jsonl, srt or vtt", s.format)
 	}
 	to := c.String(config.KeyTo)
 	if to == "" {
@@ -255,7 +268,7 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	if err := opts.checkRanges(); err != nil {
 		return nil, err
 	}
-	if opts.AudioOut != "" || opts.Speech {
+	if opts.AudioOut != "" || opts.Speech || opts.Dub != "" {
 		s.voice = c.String(config.KeyVoice)
 		if s.voice == "" {
 			s.voice = lang.DefaultVoice(s.to.Code)
@@ -293,6 +306,9 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	}
 	if opts.Segment < 0 || (opts.Segment > 0 && opts.Segment < split.MinSegment) {
 		return nil, usagef("e.g. --segment 5m", "--segment %s is too short: at least %s", opts.Segment, split.MinSegment)
+	}
+	if err := checkTimed(opts, s); err != nil {
+		return nil, err
 	}
 	if s.retries = c.Int("retries"); s.retries < 0 || s.retries > 100 {
 		return nil, usagef("", "--retries %d is out of range: must be in [0, 100]", s.retries)

@@ -72,6 +72,8 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 			var o outcome
 			if ord != nil {
 				o = a.batchToStdout(ctx, s, opts, runner, it, ord, i)
+			} else if s.timed {
+				o = a.timedToDir(ctx, s, opts, runner, it)
 			} else {
 				o = a.batchToDir(ctx, s, opts, runner, it)
 			}

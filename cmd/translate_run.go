@@ -39,6 +39,9 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	case opts.OutDir != "" && (opts.Output != "" || opts.AudioOut != ""):
 		return usagef("", "--out-dir names the result files itself; drop -o and --audio-out")
 	}
+	if err := checkTimedInputs(opts, s, items); err != nil {
+		return err
+	}
 	if opts.DryRun {
 		return a.dryRun(ctx, s, opts, items)
 	}
@@ -51,7 +54,10 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
-	if single {
+	switch {
+	case single && s.timed:
+		return a.timedSingle(ctx, s, opts, items[0])
+	case single:
 		return a.translateSingle(ctx, s, opts, items[0])
 	}
 	return a.translateBatch(ctx, s, opts, items)
@@ -224,6 +230,13 @@ func (a *app) translateInput(ctx context.Context, s *settings, opts *translateOp
 
 // plan decides how the input is sent: whole, re-encoded, or split at silences.
 func (a *app) plan(ctx context.Context, s *settings, opts *translateOptions, in *media.Input, speech bool) (*split.Plan, error) {
+	if s.timed {
+		tp, err := a.timedPlan(ctx, opts, in, speech || opts.Dub != "")
+		if err != nil {
+			return nil, err
+		}
+		return tp.sentPlan(), nil
+	}
 	// The output cap is the service's: --max-tokens is the user's own limit, and a translation it
 	// cuts short says so (finish_reason "length") rather than being split to avoid it.
 	plan, err := split.MakePlan(ctx, in, split.Options{Mode: s.split, Segment: opts.Segment,

@@ -85,7 +85,7 @@ type Result struct {
 type Sent struct {
 	Part       Part
 	Start, End time.Time
-	SHA256     string // of the bytes sent ("" for a URL)
+	SHA256     string // of the bytes sent ("" for a URL); computed only when Runner.OnSent is set
 	Result     *api.Result
 	Err        error
 }
@@ -144,6 +144,9 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 			f, err := os.Open(p.Path)
 			if err != nil {
 				return nil, fmt.Errorf("opening %s: %w", p.Path, err)
+			}
+			if r.OnSent == nil {
+				return f, nil // no one to tell the hash: SHA-256 would cost a third of the CPU of sending
 			}
 			h = sha256.New()
 			return teeCloser{io.TeeReader(f, h), f}, nil
@@ -217,11 +220,22 @@ func summarize(parts []PartResult) *Result {
 
 // runParts translates the parts s.Jobs at a time and joins their output in order.
 func (r *Runner) runParts(ctx context.Context, parts []Part, s Settings, sink Sink) (*Result, error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	j := NewOrdered(len(parts), sink, r.Separator, s.TempDir)
 	defer j.Close()
+	return r.Each(ctx, parts, s, j.Sink, j.Finish)
+}
 
+// Each translates the parts s.Jobs at a time like Run, but keeps them apart: part i's output goes
+// to sinkFor(i) only, and done(i), if set, is called from the goroutine that ran part i once it
+// has ended well. It is for callers that place each part's output themselves (subtitles timed to
+// each part, speech laid at each part's source time). A part that fails, or a done that fails,
+// cancels the others and fails the whole.
+func (r *Runner) Each(ctx context.Context, parts []Part, s Settings, sinkFor func(i int) Sink, done func(i int) error) (*Result, error) {
+	if len(parts) == 0 {
+		return nil, errors.New("nothing to translate")
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	jobs := max(s.Jobs, 1)
 	sem := make(chan struct{}, jobs)
 	results := make([]PartResult, len(parts))
@@ -243,9 +257,9 @@ func (r *Runner) runParts(ctx context.Context, parts []Part, s Settings, sink Si
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			pr, err := r.send(ctx, p, s, j.Sink(i))
-			if err == nil {
-				err = j.Finish(i)
+			pr, err := r.send(ctx, p, s, sinkFor(i))
+			if err == nil && done != nil {
+				err = done(i)
 			}
 			if err != nil {
 				fail(fmt.Errorf("segment %d of %d (%s–%s): %w", i+1, len(parts), clock(p.Start), clock(p.End), err))

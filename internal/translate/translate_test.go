@@ -121,3 +121,66 @@ func TestSegmentFailureFailsInput(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestEachKeepsPartsApart translates four parts three at a time into a sink each: every sink gets
+// its own part's whole translation and speech, nothing of another's, and done is called once
+// per part, after that part's output is complete.
+func TestEachKeepsPartsApart(t *testing.T) {
+	emu := fakeapi.New(fakeapi.Options{APIKey: key, ChunkDelay: time.Millisecond, NoProbe: true})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}, Separator: "\n"}
+	ps := parts(t, 4)
+	texts := make([]strings.Builder, len(ps))
+	audio := make([]int, len(ps))
+	var mu sync.Mutex
+	var done []int
+	sinkFor := func(i int) Sink {
+		return Sink{Text: func(s string) error { texts[i].WriteString(s); return nil },
+			Audio: func(b []byte) error { audio[i] += len(b); return nil }}
+	}
+	res, err := r.Each(context.Background(), ps, Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Voice: "Cherry", Stream: true, Jobs: 3},
+		sinkFor, func(i int) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if !strings.HasSuffix(texts[i].String(), ").") {
+				t.Errorf("done(%d) before its text was complete: %q", i, texts[i].String())
+			}
+			done = append(done, i)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ps {
+		want := fmt.Sprintf("of %d.0 seconds of wav audio (%d bytes", i+1, ps[i].Size)
+		if got := texts[i].String(); !strings.Contains(got, want) || strings.Count(got, "Hello") != 1 || strings.Contains(got, "\n") {
+			t.Errorf("part %d text %q, want one translation containing %q", i, got, want)
+		}
+		if audio[i] != 20*12000 {
+			t.Errorf("part %d speech %d bytes, want %d", i, audio[i], 20*12000)
+		}
+	}
+	if len(done) != len(ps) || len(res.Parts) != len(ps) {
+		t.Errorf("done called for %v, %d results; want each of %d parts once", done, len(res.Parts), len(ps))
+	}
+}
+
+// TestEachStopsOnDoneError: an error from done fails the whole, naming the segment.
+func TestEachStopsOnDoneError(t *testing.T) {
+	emu := fakeapi.New(fakeapi.Options{APIKey: key, NoProbe: true})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}}
+	_, err := r.Each(context.Background(), parts(t, 3), Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Stream: true, Jobs: 1},
+		func(int) Sink { return Sink{Text: func(string) error { return nil }} },
+		func(i int) error {
+			if i == 1 {
+				return fmt.Errorf("disk full")
+			}
+			return nil
+		})
+	if err == nil || !strings.Contains(err.Error(), "segment 2 of 3") || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("err = %v", err)
+	}
+}

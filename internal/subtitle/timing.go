@@ -1,0 +1,139 @@
+// Package subtitle times a translation to its source. Pieces cuts a recording at its pauses
+// (split.DetectSilences) into pieces of speech of at most a given length, each translated on its
+// own; Layout spreads a piece's translated text over the time its speech is heard, as cues of
+// at most two lines of 42 characters; Writer writes the cues as SubRip (.srt) or WebVTT (.vtt).
+// The package sends nothing and runs only ffprobe, to learn where the sound ends
+// (SoundDuration): the caller detects the silences, translates the pieces and says where the cues
+// go.
+package subtitle
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/split"
+)
+
+// Span is a stretch of the source.
+type Span struct{ Start, End time.Duration }
+
+// Duration is End - Start.
+func (s Span) Duration() time.Duration { return s.End - s.Start }
+
+// Piece is one request's worth of speech.
+type Piece struct {
+	// Speech is where the piece's speech is heard: its cues are on screen then, and a dub
+	// starts its translated speech at Speech.Start.
+	Speech Span
+	// Send is what is translated: Speech with up to Pad of the pauses around it, so a soft
+	// first or last syllable under the silence threshold is not clipped. Consecutive pieces
+	// whose pause is short meet in its middle.
+	Send Span
+}
+
+const (
+	// Pad is how much of the pause on either side of a piece's speech is sent with it.
+	Pad = 500 * time.Millisecond
+	// MaxJoinedPause is the longest pause kept inside one piece: past it, a cue would stay on
+	// screen through a silence a viewer notices, so the speech after it starts a piece of its own.
+	MaxJoinedPause = time.Second
+	// MinSpeech is the shortest sound between two silences that counts as speech; shorter ones
+	// are clicks and breaths.
+	MinSpeech = 100 * time.Millisecond
+	// minGap is the shortest stretch between two pieces that is left out of both: a shorter one
+	// is shared between them, as there is nothing gained by not sending it.
+	minGap = 500 * time.Millisecond
+)
+
+// Pieces cuts [0, total] into pieces of speech of at most longest each. The speech is what lies
+// between the silences; consecutive stretches of it are joined into one piece while the piece
+// stays within longest and the pause between them within MaxJoinedPause, so a piece is a sentence
+// or a few; speech that runs on longer than longest without a pause is cut into equal parts.
+// With no silences at all, the whole is speech. It returns nil when all of it is silence.
+func Pieces(silences []split.Silence, total, longest time.Duration) []Piece {
+	if total <= 0 || longest <= 0 {
+		return nil
+	}
+	var spans []Span
+	for _, s := range speechSpans(silences, total) {
+		if s.Duration() <= longest {
+			spans = append(spans, s)
+			continue
+		}
+		n := (s.Duration() + longest - 1) / longest
+		for i := range n {
+			spans = append(spans, Span{s.Start + s.Duration()*i/n, s.Start + s.Duration()*(i+1)/n})
+		}
+	}
+	var groups []Span
+	for _, s := range spans {
+		if k := len(groups) - 1; k >= 0 && s.End-groups[k].Start <= longest && s.Start-groups[k].End <= MaxJoinedPause {
+			groups[k].End = s.End
+			continue
+		}
+		groups = append(groups, s)
+	}
+	pieces := make([]Piece, len(groups))
+	for i, g := range groups {
+		pieces[i] = Piece{Speech: g, Send: g}
+	}
+	for i := range pieces {
+		p := &pieces[i]
+		if i == 0 {
+			p.Send.Start = max(0, p.Speech.Start-edgeRoom(p.Speech.Start))
+		} else {
+			prev := &pieces[i-1]
+			gap := p.Speech.Start - prev.Speech.End
+			if gap <= 2*Pad+minGap {
+				mid := prev.Speech.End + gap/2
+				prev.Send.End, p.Send.Start = mid, mid
+			} else {
+				prev.Send.End, p.Send.Start = prev.Speech.End+Pad, p.Speech.Start-Pad
+			}
+		}
+		if i == len(pieces)-1 {
+			p.Send.End = min(total, p.Speech.End+edgeRoom(total-p.Speech.End))
+		}
+	}
+	return pieces
+}
+
+// edgeRoom is how much of a silence of length d at the start or end of the recording is sent:
+// all of it when what is left would be too short to bother leaving out.
+func edgeRoom(d time.Duration) time.Duration {
+	if d <= Pad+minGap {
+		return d
+	}
+	return Pad
+}
+
+// speechSpans is the complement of the silences in [0, total], without sounds shorter than
+// MinSpeech.
+func speechSpans(silences []split.Silence, total time.Duration) []Span {
+	quiet := make([]Span, 0, len(silences))
+	for _, s := range silences {
+		s.Start, s.End = max(s.Start, 0), min(s.End, total)
+		if s.End > s.Start {
+			quiet = append(quiet, Span{s.Start, s.End})
+		}
+	}
+	slices.SortFunc(quiet, func(a, b Span) int { return cmp.Compare(a.Start, b.Start) })
+	var spans []Span
+	pos := time.Duration(0)
+	add := func(end time.Duration) {
+		if end-pos >= MinSpeech {
+			spans = append(spans, Span{pos, end})
+		}
+	}
+	for _, q := range quiet {
+		if q.Start > pos {
+			add(q.Start)
+		}
+		pos = max(pos, q.End)
+	}
+	if pos < total {
+		add(total)
+	}
+	return spans
+}
