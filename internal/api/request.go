@@ -301,24 +301,38 @@ func (r *Request) writeFramed(w io.Writer, f bodyFrame) error {
 	return nil
 }
 
-// encodeMedia copies body through a Base64 encoder into bw, checking it against size when known.
-// Errors reading body and writing bw are told apart so the caller can say which side failed.
+// mediaBlock is how much media is encoded at a time: a multiple of 3, so no Base64 group spans
+// two blocks and no padding appears before the end; its encoding (64 KiB) is one write.
+const mediaBlock = 48 << 10
+
+// encodeMedia reads body a block at a time, Base64-encodes each block and writes it to bw,
+// checking the total against size when known. Errors reading body and writing bw are told apart
+// so the caller can say which side failed.
 func encodeMedia(bw *bufio.Writer, body io.Reader, size int64) error {
-	enc := base64.NewEncoder(base64.StdEncoding, bw)
-	src := &readErrorReader{r: body}
+	src := body
 	if size >= 0 {
-		src.r = io.LimitReader(body, size)
+		src = io.LimitReader(body, size)
 	}
-	buf := make([]byte, 48<<10) // a multiple of 3, so the encoder never holds a partial group between writes
-	n, err := io.CopyBuffer(enc, src, buf)
-	if err != nil {
-		if src.err != nil {
-			return fmt.Errorf("reading media: %w", src.err)
+	in := make([]byte, mediaBlock)
+	out := make([]byte, base64.StdEncoding.EncodedLen(mediaBlock))
+	var n int64
+	for {
+		// A full block unless the media ends: a short read mid-way must not end a group early.
+		k, err := io.ReadFull(src, in)
+		if k > 0 {
+			n += int64(k)
+			enc := out[:base64.StdEncoding.EncodedLen(k)]
+			encodeBase64(enc, in[:k])
+			if _, werr := bw.Write(enc); werr != nil {
+				return fmt.Errorf("writing request body: %w", werr)
+			}
 		}
-		return fmt.Errorf("writing request body: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("writing request body: %w", err)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("reading media: %w", err)
+		}
 	}
 	if size >= 0 {
 		if n < size {

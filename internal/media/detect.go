@@ -114,7 +114,7 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 		return nil, usagef("%s (detected wav) is cut short: %d bytes and no audio data; export or download it again", shown, fi.Size())
 	}
 
-	probe, err := probeIfAvailable(ctx, opts.FFprobe, path)
+	probe, err := probeIfAvailable(ctx, opts.FFprobe, path, f, fi.Size(), s)
 	if err != nil {
 		var perr *ProbeError
 		if !errors.As(err, &perr) {
@@ -182,9 +182,17 @@ func spoolFile(ctx context.Context, path, dir string) (string, error) {
 	return spoolToTemp(ctx, f, dir, "livetranslate-pipe-*")
 }
 
-func probeIfAvailable(ctx context.Context, ffprobePath, path string) (*ProbeInfo, error) {
+// probeIfAvailable reads the file's streams and duration: from the header of a plain PCM WAV
+// (what ffprobe would say, without its 30-50 ms and ~50 MB per file), else with ffprobe. Without
+// ffprobe it returns nil, as it always has, so that the magic numbers alone decide.
+func probeIfAvailable(ctx context.Context, ffprobePath, path string, f io.ReaderAt, size int64, s sniffed) (*ProbeInfo, error) {
 	if _, err := LookFFprobe(ffprobePath); err != nil {
 		return nil, nil // without ffprobe the magic numbers alone decide
+	}
+	if s.audioFormat == "wav" {
+		if info, ok := wavHeaderProbe(f, size); ok {
+			return info, nil
+		}
 	}
 	return Probe(ctx, ffprobePath, path)
 }

@@ -4,7 +4,8 @@
 // refuses inputs that cannot be sent with a one-line UsageError that says what to do instead, and
 // converts audio the service does not take (audio-only WebM/Matroska, AIFF, CAF …) into one it does
 // with ffmpeg. ffprobe, when present, confirms what magic numbers cannot tell (an MP4 or WebM with
-// no picture is audio) and rejects files too damaged to decode before they are uploaded.
+// no picture is audio) and rejects files too damaged to decode before they are uploaded; a plain
+// PCM WAV is read from its header instead, which says all ffprobe would at none of its cost.
 package media
 
 import (
@@ -54,8 +55,9 @@ type Input struct {
 	// Duration is ffprobe's reading of the input's length; 0 when unknown (URL, no ffprobe,
 	// --input-format given).
 	Duration time.Duration
-	// Probe is ffprobe's reading of Path, kept so planning need not run ffprobe again; nil when
-	// not probed, or when Path is a converted copy.
+	// Probe is ffprobe's reading of Path (for a plain PCM WAV the same facts read from its
+	// header), kept so planning need not run ffprobe again; nil when not probed, or when Path is
+	// a converted copy.
 	Probe *ProbeInfo
 
 	cleanup func() error
