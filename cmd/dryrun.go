@@ -20,7 +20,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 		return err
 	}
 	region := pricing.RegionOfBaseURL(s.baseURL)
-	speech := opts.AudioOut != "" || opts.Speech
+	speech := opts.AudioOut != "" || opts.Speech || opts.Dub != ""
 	tw := tabwriter.NewWriter(a.io.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "INPUT\tKIND\tFORMAT\tSIZE\tDURATION\tREQUESTS\tEST. INPUT TOKENS\tEST. OUTPUT TOKENS\tEST. COST")
 	var total pricing.Tokens

@@ -412,9 +412,6 @@ func (a *app) translateTimed(ctx context.Context, s *settings, opts *translateOp
 		cost = roundCost(cost)
 		tr.EstimatedCost, tr.Currency = &cost, cur
 	}
-	if res.Usage != nil {
-		a.infof("%s: %s", name, usageLine(res.Usage, res.RequestID))
-	}
 
 	if speechOn {
 		clips := make([]dub.Clip, len(pieces))
@@ -568,6 +565,7 @@ func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptio
 	if err := to.text.finish(tr); err != nil {
 		return err
 	}
+	a.reportUsage(tr)
 	if textFile != nil {
 		if err := bw.Flush(); err != nil {
 			return fmt.Errorf("writing %s: %w", opts.Output, err)
@@ -627,6 +625,9 @@ func (a *app) timedToDir(ctx context.Context, s *settings, opts *translateOption
 	tr, err := a.translateTimed(ctx, s, opts, runner, it, to, outputs)
 	if err == nil {
 		err = to.text.finish(tr)
+	}
+	if err == nil {
+		a.reportUsage(tr)
 	}
 	if err == nil {
 		err = bw.Flush()

@@ -151,6 +151,7 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 	if err := w.finish(tr); err != nil {
 		return fail(err)
 	}
+	a.reportUsage(tr)
 	if err := bw.Flush(); err != nil {
 		return fail(fmt.Errorf("writing %s: %w", txtPath, err))
 	}
@@ -220,6 +221,9 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, opts *translateOpt
 	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, false), ws, nil)
 	if err == nil {
 		err = w.finish(tr)
+	}
+	if err == nil {
+		a.reportUsage(tr)
 	}
 	if err != nil {
 		if s.format == "jsonl" {

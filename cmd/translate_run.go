@@ -201,11 +201,6 @@ func (a *app) translateInput(ctx context.Context, s *settings, opts *translateOp
 	if text.Len() == 0 {
 		a.warnf("%s: the service returned no text", name)
 	}
-	if res.Usage != nil {
-		a.infof("%s: %s", name, usageLine(res.Usage, res.RequestID))
-	} else if ts.Stream {
-		a.infof("%s: request id %s: the service sent no usage", name, res.RequestID)
-	}
 	tr := &translation{
 		Input: name, Kind: in.Kind.String(), InputFormat: in.Format, Model: s.model,
 		TargetLanguage: s.to.Code, Text: text.String(), FinishReason: res.FinishReason,
@@ -333,6 +328,7 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 	if err := w.finish(tr); err != nil {
 		return err
 	}
+	a.reportUsage(tr)
 	if textFile != nil {
 		if err := out.(*bufio.Writer).Flush(); err != nil {
 			return fmt.Errorf("writing %s: %w", opts.Output, err)
@@ -428,6 +424,16 @@ type jsonlEvent struct {
 	Bytes  int          `json:"bytes,omitempty"`
 	Error  string       `json:"error,omitempty"`
 	Result *translation `json:"result,omitempty"`
+}
+
+// reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
+// the input's output is complete, so the line never lands in the middle of text on a terminal.
+func (a *app) reportUsage(tr *translation) {
+	if tr.Usage == nil {
+		a.infof("%s: request id %s: the service sent no usage", tr.Input, tr.RequestID)
+		return
+	}
+	a.infof("%s: %s", tr.Input, usageLine(tr.Usage, tr.RequestID))
 }
 
 func usageLine(u *api.Usage, requestID string) string {
