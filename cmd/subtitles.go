@@ -553,19 +553,23 @@ func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptio
 		}
 		p, secs := opts.AudioOut, math.Round(wav.Duration().Seconds()*1000)/1000
 		tr.AudioFile, tr.AudioSeconds = &p, &secs
-		a.infof("wrote %s (%.3f s of speech)", p, secs)
 	}
 	if to.dub != nil {
 		if err := to.dub.Commit(); err != nil {
 			return err
 		}
 		tr.DubFile = &opts.Dub
-		a.infof("wrote %s", opts.Dub)
 	}
 	if err := to.text.finish(tr); err != nil {
 		return err
 	}
 	a.reportUsage(tr)
+	if tr.AudioFile != nil {
+		a.infof("wrote %s (%.3f s of speech)", *tr.AudioFile, *tr.AudioSeconds)
+	}
+	if tr.DubFile != nil {
+		a.infof("wrote %s", *tr.DubFile)
+	}
 	if textFile != nil {
 		if err := bw.Flush(); err != nil {
 			return fmt.Errorf("writing %s: %w", opts.Output, err)

@@ -323,12 +323,14 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 		}
 		p, secs := opts.AudioOut, math.Round(wav.Duration().Seconds()*1000)/1000
 		tr.AudioFile, tr.AudioSeconds = &p, &secs
-		a.infof("wrote %s (%.3f s of speech)", p, secs)
 	}
 	if err := w.finish(tr); err != nil {
 		return err
 	}
 	a.reportUsage(tr)
+	if tr.AudioFile != nil {
+		a.infof("wrote %s (%.3f s of speech)", *tr.AudioFile, *tr.AudioSeconds)
+	}
 	if textFile != nil {
 		if err := out.(*bufio.Writer).Flush(); err != nil {
 			return fmt.Errorf("writing %s: %w", opts.Output, err)
