@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
@@ -54,37 +53,24 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 	defer prog.close()
 
 	results := make([]outcome, len(items))
-	sem := make(chan struct{}, s.jobs)
-	var wg sync.WaitGroup
-	for i, it := range items {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
+	batch.Each(ctx, len(items), s.jobs, func(i int) {
+		it := items[i]
+		prog.start(it.Name)
+		var o outcome
+		switch {
+		case ord != nil:
+			o = a.batchToStdout(ctx, s, opts, runner, it, ord, i)
+		case s.timed:
+			o = a.timedToDir(ctx, s, opts, runner, it)
+		default:
+			o = a.batchToDir(ctx, s, opts, runner, it)
 		}
-		if ctx.Err() != nil {
-			break
+		if o.status == "failed" && ctx.Err() == nil && opts.FailFast {
+			cancel()
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			prog.start(it.Name)
-			var o outcome
-			if ord != nil {
-				o = a.batchToStdout(ctx, s, opts, runner, it, ord, i)
-			} else if s.timed {
-				o = a.timedToDir(ctx, s, opts, runner, it)
-			} else {
-				o = a.batchToDir(ctx, s, opts, runner, it)
-			}
-			if o.status == "failed" && ctx.Err() == nil && opts.FailFast {
-				cancel()
-			}
-			results[i] = o
-			prog.done(it.Name, o)
-		}()
-	}
-	wg.Wait()
+		results[i] = o
+		prog.done(it.Name, o)
+	})
 	prog.close()
 	return a.summarize(parent, ctx, results, time.Since(start))
 }

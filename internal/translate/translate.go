@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/batch"
 )
 
 // Settings are what every request of the input asks for.
@@ -236,39 +237,24 @@ func (r *Runner) Each(ctx context.Context, parts []Part, s Settings, sinkFor fun
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	jobs := max(s.Jobs, 1)
-	sem := make(chan struct{}, jobs)
 	results := make([]PartResult, len(parts))
-	var wg sync.WaitGroup
 	var once sync.Once
 	var firstErr error
 	fail := func(err error) {
 		once.Do(func() { firstErr = err; cancel(err) })
 	}
-	for i, p := range parts {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
+	batch.Each(ctx, len(parts), s.Jobs, func(i int) {
+		p := parts[i]
+		pr, err := r.send(ctx, p, s, sinkFor(i))
+		if err == nil && done != nil {
+			err = done(i)
 		}
-		if ctx.Err() != nil {
-			break
+		if err != nil {
+			fail(fmt.Errorf("segment %d of %d (%s–%s): %w", i+1, len(parts), clock(p.Start), clock(p.End), err))
+			return
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			pr, err := r.send(ctx, p, s, sinkFor(i))
-			if err == nil && done != nil {
-				err = done(i)
-			}
-			if err != nil {
-				fail(fmt.Errorf("segment %d of %d (%s–%s): %w", i+1, len(parts), clock(p.Start), clock(p.End), err))
-				return
-			}
-			results[i] = *pr
-		}()
-	}
-	wg.Wait()
+		results[i] = *pr
+	})
 	if firstErr != nil {
 		return nil, firstErr
 	}
