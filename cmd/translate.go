@@ -108,7 +108,7 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.StringP("to", "t", "", "target language: English name, code or native name (required unless configured)")
 	f.StringP("from", "f", "", "source language (default: the model detects it)")
 	f.String("model", config.DefaultModel, "model name")
-	f.String("voice", "", "voice for speech (default Cherry; Kiki for Cantonese); see `livetranslate voices`")
+	f.String("voice", "", "voice for speech (default Cherry; Kiki for Cantonese); see: livetranslate voices")
 	f.String("format", "text", "output format: text, json (one object at the end), jsonl (one event per line), or subtitles timed to the source: srt, vtt")
 	f.StringVarP(&opts.Output, "output", "o", "", "write the output to FILE instead of stdout (written atomically)")
 	f.StringVar(&opts.AudioOut, "audio-out", "", "also request speech and write it to FILE as a WAV (24 kHz mono); - for stdout")
