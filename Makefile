@@ -5,7 +5,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/livetranslate/livetranslate/cmd.version=$(VERSION)
 MEDIA   := testdata/media
-FUZZTIME ?= 5s
+FUZZTIME ?= 4s
 
 .PHONY: all build emulator deps fixtures test vet fuzz demo bench clean
 
@@ -34,6 +34,8 @@ vet:
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzSSE$$' -fuzztime=$(FUZZTIME) ./internal/api/
 	$(GO) test -run='^$$' -fuzz='^FuzzStream$$' -fuzztime=$(FUZZTIME) ./internal/api/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeChunk$$' -fuzztime=$(FUZZTIME) ./internal/api/
+	$(GO) test -run='^$$' -fuzz='^FuzzEncodeBase64$$' -fuzztime=$(FUZZTIME) ./internal/api/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./internal/lang/
 
 test: fixtures vet
@@ -43,8 +45,14 @@ test: fixtures vet
 demo: build emulator fixtures
 	@bash scripts/demo.sh
 
-bench: build emulator fixtures
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+# The performance suite (scripts/bench, README "Performance"): the built command against the
+# emulator on loopback, beside the vendor's Node SDK and curl examples; prints one table and
+# writes it to bench/results/<date>-<rev>.json. About 5 minutes; its generated inputs (about
+# 1.5 GB) stay in $TMPDIR/livetranslate-bench. BENCHFLAGS='-only memory,batch -peers=false'
+# runs a part.
+BENCHFLAGS ?=
+bench: build fixtures
+	$(GO) run ./scripts/bench -bin bin/livetranslate $(BENCHFLAGS)
 
 clean:
 	rm -rf bin $(MEDIA) demo-out

@@ -136,7 +136,7 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	res := results{
 		Date:    started.UTC().Format(time.RFC3339),
-		Rev:     gitRev(s.repo),
+		Rev:     gitRev(ctx, s.repo),
 		Machine: mach,
 		Rows:    s.rows,
 	}
@@ -222,8 +222,8 @@ func (s *suite) installPeers(ctx context.Context) error {
 	return nil
 }
 
-func gitRev(repo string) string {
-	out, err := exec.Command("git", "-C", repo, "describe", "--always", "--dirty").Output()
+func gitRev(ctx context.Context, repo string) string {
+	out, err := exec.CommandContext(ctx, "git", "-C", repo, "describe", "--always", "--dirty").Output()
 	if err != nil {
 		return "unknown"
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -235,6 +234,3 @@ func descendants(pid int) []int {
 	}
 	return out
 }
-
-// errSkipped marks a measurement that could not be taken here (a missing tool).
-var errSkipped = errors.New("skipped")
