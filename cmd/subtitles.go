@@ -593,69 +593,30 @@ func (a *app) timedToDir(ctx context.Context, s *settings, opts *translateOption
 	if s.subs != 0 {
 		ext = s.subs.Ext()
 	}
-	textPath := batch.ResultPath(opts.OutDir, it, s.to.Code, ext)
-	wavPath := batch.ResultPath(opts.OutDir, it, s.to.Code, ".wav")
-	jsonPath := batch.ResultPath(opts.OutDir, it, s.to.Code, ".json")
-	outputs := []string{textPath}
-	if opts.Speech {
-		outputs = append(outputs, wavPath)
-	}
-	if s.format == "json" {
-		outputs = append(outputs, jsonPath)
-	}
-	if !opts.Overwrite && allExist(outputs) {
-		a.infof("skipping %s: %s exists (--overwrite redoes it)", it.Name, textPath)
-		return outcome{status: "skipped"}
-	}
 	fail := func(err error) outcome { return outcome{status: "failed", err: err} }
-	if err := os.MkdirAll(filepath.Dir(textPath), 0o755); err != nil {
-		return fail(fmt.Errorf("creating %s: %w", filepath.Dir(textPath), err))
-	}
-	tf, err := atomicfile.Create(textPath, true)
-	if err != nil {
+	d, skip, err := a.openDirResults(s, opts, it, ext)
+	switch {
+	case skip:
+		return outcome{status: "skipped"}
+	case err != nil:
 		return fail(err)
 	}
-	defer tf.Abort()
-	bw := bufio.NewWriter(tf)
-	to := timedOut{text: newTimedText(bw, s, "text")}
-	var wav *speech.Writer
-	if opts.Speech {
-		if wav, err = speech.Create(wavPath, true); err != nil {
-			return fail(err)
-		}
-		defer wav.Abort()
-		to.audio = wav
+	defer d.abort()
+	to := timedOut{text: newTimedText(d.bw, s, "text")}
+	if d.wav != nil {
+		to.audio = d.wav
 	}
-	tr, err := a.translateTimed(ctx, s, opts, runner, it, to, outputs)
+	tr, err := a.translateTimed(ctx, s, opts, runner, it, to, d.outputs)
 	if err == nil {
 		err = to.text.finish(tr)
 	}
 	if err == nil {
-		a.reportUsage(tr)
-	}
-	if err == nil {
-		err = bw.Flush()
+		err = d.commit(s, tr)
 	}
 	if err != nil {
 		return fail(err)
 	}
-	if wav != nil {
-		p, secs := wavPath, math.Round(wav.Duration().Seconds()*1000)/1000
-		tr.AudioFile, tr.AudioSeconds = &p, &secs
-	}
-	if s.format == "json" {
-		if err := writeJSONFile(jsonPath, tr); err != nil {
-			return fail(err)
-		}
-	}
-	if wav != nil {
-		if err := wav.Commit(); err != nil {
-			return fail(err)
-		}
-	}
-	if err := tf.Commit(); err != nil {
-		return fail(err)
-	}
+	a.reportUsage(tr)
 	if tr.FinishReason == "length" {
 		a.warnf("%s: a piece's translation was cut short at the output limit (finish_reason: length)", it.Name)
 	}

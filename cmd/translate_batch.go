@@ -1,22 +1,17 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
-	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
-	"github.com/livetranslate/livetranslate/internal/speech"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
@@ -77,98 +72,36 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 
 // batchToDir translates one input into its result files under --out-dir.
 func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOptions, runner *translate.Runner, it batch.Item) outcome {
-	txtPath := batch.ResultPath(opts.OutDir, it, s.to.Code, ".txt")
-	wavPath := batch.ResultPath(opts.OutDir, it, s.to.Code, ".wav")
-	jsonPath := batch.ResultPath(opts.OutDir, it, s.to.Code, ".json")
-	want := []string{txtPath}
-	if opts.Speech {
-		want = append(want, wavPath)
-	}
-	if s.format == "json" {
-		want = append(want, jsonPath)
-	}
-	if !opts.Overwrite && allExist(want) {
-		a.infof("skipping %s: %s exists (--overwrite redoes it)", it.Name, txtPath)
-		return outcome{status: "skipped"}
-	}
 	fail := func(err error) outcome { return outcome{status: "failed", err: err} }
-	if err := os.MkdirAll(filepath.Dir(txtPath), 0o755); err != nil {
-		return fail(fmt.Errorf("creating %s: %w", filepath.Dir(txtPath), err))
-	}
-	tf, err := atomicfile.Create(txtPath, true)
-	if err != nil {
+	d, skip, err := a.openDirResults(s, opts, it, ".txt")
+	switch {
+	case skip:
+		return outcome{status: "skipped"}
+	case err != nil:
 		return fail(err)
 	}
-	defer tf.Abort()
-	bw := bufio.NewWriter(tf)
+	defer d.abort()
 	var audio io.Writer
-	var wav *speech.Writer
-	if opts.Speech {
-		if wav, err = speech.Create(wavPath, true); err != nil {
-			return fail(err)
-		}
-		defer wav.Abort()
-		audio = wav
+	if d.wav != nil {
+		audio = d.wav
 	}
-	w := newTextWriter(bw, "text", "")
+	w := newTextWriter(d.bw, "text", "")
 	sink := w.sink(audio)
 	sink.Reset = func() error {
 		w.reset()
-		bw.Reset(tf)
-		if err := tf.Reset(); err != nil {
-			return err
-		}
-		if wav != nil {
-			return wav.Reset()
-		}
-		return nil
+		return d.reset()
 	}
-	outputs := []string{txtPath}
-	if opts.Speech {
-		outputs = append(outputs, wavPath)
+	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, opts.Speech), sink, d.outputs)
+	if err == nil {
+		err = w.finish(tr)
 	}
-	if s.format == "json" {
-		outputs = append(outputs, jsonPath)
+	if err == nil {
+		err = d.commit(s, tr)
 	}
-	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, opts.Speech), sink, outputs)
 	if err != nil {
 		return fail(err)
 	}
-	if err := w.finish(tr); err != nil {
-		return fail(err)
-	}
 	a.reportUsage(tr)
-	if err := bw.Flush(); err != nil {
-		return fail(fmt.Errorf("writing %s: %w", txtPath, err))
-	}
-	if wav != nil {
-		p, secs := wavPath, math.Round(wav.Duration().Seconds()*1000)/1000
-		tr.AudioFile, tr.AudioSeconds = &p, &secs
-	}
-	if s.format == "json" {
-		jf, err := atomicfile.Create(jsonPath, true)
-		if err != nil {
-			return fail(err)
-		}
-		defer jf.Abort()
-		e := json.NewEncoder(jf)
-		e.SetIndent("", "  ")
-		if err := e.Encode(tr); err != nil {
-			return fail(fmt.Errorf("writing %s: %w", jsonPath, err))
-		}
-		if err := jf.Commit(); err != nil {
-			return fail(err)
-		}
-	}
-	// The text last: its presence is what marks an input done for a rerun.
-	if wav != nil {
-		if err := wav.Commit(); err != nil {
-			return fail(err)
-		}
-	}
-	if err := tf.Commit(); err != nil {
-		return fail(err)
-	}
 	if tr.FinishReason == "length" {
 		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length)", it.Name)
 	}

@@ -1,0 +1,101 @@
+package cmd
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/livetranslate/livetranslate/internal/atomicfile"
+	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/speech"
+)
+
+// dirResults are one input's result files under --out-dir: the text (or subtitles), the speech
+// with --speech, the JSON with --format json. Each is written to a temporary file and renamed by
+// commit; the text goes last, since its presence is what marks the input done for a rerun.
+type dirResults struct {
+	textPath, wavPath, jsonPath string
+	outputs                     []string // the paths this run will write, for the ledger
+	text                        *atomicfile.File
+	bw                          *bufio.Writer
+	wav                         *speech.Writer // nil without --speech
+}
+
+// openDirResults names the input's results and, unless they all exist already and --overwrite
+// is not given (then skip is true), opens them for writing.
+func (a *app) openDirResults(s *settings, opts *translateOptions, it batch.Item, textExt string) (d *dirResults, skip bool, err error) {
+	d = &dirResults{
+		textPath: batch.ResultPath(opts.OutDir, it, s.to.Code, textExt),
+		wavPath:  batch.ResultPath(opts.OutDir, it, s.to.Code, ".wav"),
+		jsonPath: batch.ResultPath(opts.OutDir, it, s.to.Code, ".json"),
+	}
+	d.outputs = []string{d.textPath}
+	if opts.Speech {
+		d.outputs = append(d.outputs, d.wavPath)
+	}
+	if s.format == "json" {
+		d.outputs = append(d.outputs, d.jsonPath)
+	}
+	if !opts.Overwrite && allExist(d.outputs) {
+		a.infof("skipping %s: %s exists (--overwrite redoes it)", it.Name, d.textPath)
+		return nil, true, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(d.textPath), 0o755); err != nil {
+		return nil, false, fmt.Errorf("creating %s: %w", filepath.Dir(d.textPath), err)
+	}
+	if d.text, err = atomicfile.Create(d.textPath, true); err != nil {
+		return nil, false, err
+	}
+	d.bw = bufio.NewWriter(d.text)
+	if opts.Speech {
+		if d.wav, err = speech.Create(d.wavPath, true); err != nil {
+			d.text.Abort()
+			return nil, false, err
+		}
+	}
+	return d, false, nil
+}
+
+// reset empties the text and speech written so far, for a request retried from the start.
+func (d *dirResults) reset() error {
+	d.bw.Reset(d.text)
+	if err := d.text.Reset(); err != nil {
+		return err
+	}
+	if d.wav != nil {
+		return d.wav.Reset()
+	}
+	return nil
+}
+
+// commit writes tr as JSON when asked, then puts every file in place, the text last.
+func (d *dirResults) commit(s *settings, tr *translation) error {
+	if err := d.bw.Flush(); err != nil {
+		return fmt.Errorf("writing %s: %w", d.textPath, err)
+	}
+	if d.wav != nil {
+		p, secs := d.wavPath, math.Round(d.wav.Duration().Seconds()*1000)/1000
+		tr.AudioFile, tr.AudioSeconds = &p, &secs
+	}
+	if s.format == "json" {
+		if err := writeJSONFile(d.jsonPath, tr); err != nil {
+			return err
+		}
+	}
+	if d.wav != nil {
+		if err := d.wav.Commit(); err != nil {
+			return err
+		}
+	}
+	return d.text.Commit()
+}
+
+// abort removes whatever was not committed.
+func (d *dirResults) abort() {
+	d.text.Abort()
+	if d.wav != nil {
+		d.wav.Abort()
+	}
+}
