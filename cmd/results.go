@@ -3,6 +3,7 @@ package cmd
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -97,5 +98,110 @@ func (d *dirResults) abort() {
 	d.text.Abort()
 	if d.wav != nil {
 		d.wav.Abort()
+	}
+}
+
+// singleResults are the destinations of a one-input run: text to stdout or -o (a temporary file
+// renamed by commit), speech to --audio-out (a WAV file, or a streamed WAV on stdout for -).
+type singleResults struct {
+	out      io.Writer // where the text goes
+	textFile *atomicfile.File
+	bw       *bufio.Writer
+	audio    io.Writer // nil without speech
+	wav      *speech.Writer
+	stream   *speech.StreamWriter
+	outputs  []string // the files this run writes, for the ledger
+}
+
+// openSingleResults opens every destination before anything is sent, so a bad path fails before
+// any tokens are spent.
+func (a *app) openSingleResults(opts *translateOptions, extra ...string) (_ *singleResults, err error) {
+	r := &singleResults{out: a.io.Out}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+	if opts.Output != "" && opts.Output != "-" {
+		if r.textFile, err = atomicfile.Create(opts.Output, opts.Overwrite); err != nil {
+			return nil, err
+		}
+		r.bw = bufio.NewWriter(r.textFile)
+		r.out = r.bw
+	}
+	switch opts.AudioOut {
+	case "":
+	case "-":
+		r.stream = speech.NewStream(a.io.Out)
+		r.audio = r.stream
+	default:
+		if r.wav, err = speech.Create(opts.AudioOut, opts.Overwrite); err != nil {
+			return nil, err
+		}
+		r.audio = r.wav
+	}
+	for _, o := range append([]string{opts.Output, opts.AudioOut}, extra...) {
+		if o != "" && o != "-" {
+			r.outputs = append(r.outputs, o)
+		}
+	}
+	return r, nil
+}
+
+// canReset reports whether what was written can be taken back (a file, or JSON printed only at
+// the end), so a request whose stream broke mid-way can be retried cleanly from the start; text
+// already on a terminal, or a WAV streamed to stdout, cannot.
+func (r *singleResults) canReset(format string) bool {
+	return (r.textFile != nil || format == "json") && r.stream == nil
+}
+
+// reset empties the files written so far.
+func (r *singleResults) reset() error {
+	if r.textFile != nil {
+		r.bw.Reset(r.textFile)
+		if err := r.textFile.Reset(); err != nil {
+			return err
+		}
+	}
+	if r.wav != nil {
+		return r.wav.Reset()
+	}
+	return nil
+}
+
+// commitSpeech puts the WAV in place and names it in tr.
+func (r *singleResults) commitSpeech(tr *translation, path string) error {
+	if r.wav == nil {
+		return nil
+	}
+	if err := r.wav.Commit(); err != nil {
+		return err
+	}
+	secs := math.Round(r.wav.Duration().Seconds()*1000) / 1000
+	tr.AudioFile, tr.AudioSeconds = &path, &secs
+	return nil
+}
+
+// commitText puts the -o file in place.
+func (r *singleResults) commitText() error {
+	if r.textFile == nil {
+		return nil
+	}
+	if err := r.bw.Flush(); err != nil {
+		return fmt.Errorf("writing %s: %w", r.textFile.Path(), err)
+	}
+	return r.textFile.Commit()
+}
+
+// close removes what was not committed and ends a streamed WAV.
+func (r *singleResults) close() {
+	if r.textFile != nil {
+		r.textFile.Abort()
+	}
+	if r.wav != nil {
+		r.wav.Abort()
+	}
+	if r.stream != nil {
+		r.stream.Close()
 	}
 }

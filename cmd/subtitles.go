@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/dub"
 	"github.com/livetranslate/livetranslate/internal/media"
-	"github.com/livetranslate/livetranslate/internal/speech"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
 	"github.com/livetranslate/livetranslate/internal/translate"
@@ -505,54 +503,24 @@ func copyFile(w io.Writer, path string) error {
 // timedSingle is the one-input timed run: subtitles or text to stdout or -o, speech to
 // --audio-out, the dubbed video to --dub. Every file appears only when all of them are complete.
 func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
-	// Open every destination before sending, so a bad path fails before any tokens are spent.
-	var out io.Writer = a.io.Out
-	var textFile *atomicfile.File
-	var bw *bufio.Writer
-	var err error
-	if opts.Output != "" && opts.Output != "-" {
-		if textFile, err = atomicfile.Create(opts.Output, opts.Overwrite); err != nil {
-			return err
-		}
-		defer textFile.Abort()
-		bw = bufio.NewWriter(textFile)
-		out = bw
+	r, err := a.openSingleResults(opts, opts.Dub)
+	if err != nil {
+		return err
 	}
-	to := timedOut{text: newTimedText(out, s, s.format)}
-	var wav *speech.Writer
-	if opts.AudioOut == "-" {
-		sw := speech.NewStream(a.io.Out)
-		defer sw.Close()
-		to.audio = sw
-	} else if opts.AudioOut != "" {
-		if wav, err = speech.Create(opts.AudioOut, opts.Overwrite); err != nil {
-			return err
-		}
-		defer wav.Abort()
-		to.audio = wav
-	}
+	defer r.close()
+	to := timedOut{text: newTimedText(r.out, s, s.format), audio: r.audio}
 	if opts.Dub != "" {
 		if to.dub, err = atomicfile.Create(opts.Dub, opts.Overwrite); err != nil {
 			return err
 		}
 		defer to.dub.Abort()
 	}
-	var outputs []string
-	for _, o := range []string{opts.Output, opts.AudioOut, opts.Dub} {
-		if o != "" && o != "-" {
-			outputs = append(outputs, o)
-		}
-	}
-	tr, err := a.translateTimed(ctx, s, opts, a.newRunner(s), it, to, outputs)
+	tr, err := a.translateTimed(ctx, s, opts, a.newRunner(s), it, to, r.outputs)
 	if err != nil {
 		return err
 	}
-	if wav != nil {
-		if err := wav.Commit(); err != nil {
-			return err
-		}
-		p, secs := opts.AudioOut, math.Round(wav.Duration().Seconds()*1000)/1000
-		tr.AudioFile, tr.AudioSeconds = &p, &secs
+	if err := r.commitSpeech(tr, opts.AudioOut); err != nil {
+		return err
 	}
 	if to.dub != nil {
 		if err := to.dub.Commit(); err != nil {
@@ -570,13 +538,8 @@ func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptio
 	if tr.DubFile != nil {
 		a.infof("wrote %s", *tr.DubFile)
 	}
-	if textFile != nil {
-		if err := bw.Flush(); err != nil {
-			return fmt.Errorf("writing %s: %w", opts.Output, err)
-		}
-		if err := textFile.Commit(); err != nil {
-			return err
-		}
+	if err := r.commitText(); err != nil {
+		return err
 	}
 	if tr.FinishReason == "length" {
 		a.warnf("%s: a piece's translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096)", it.Name)

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,10 +12,8 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
-	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/media"
-	"github.com/livetranslate/livetranslate/internal/speech"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
@@ -264,65 +261,26 @@ func partsOf(plan *split.Plan) []translate.Part {
 }
 
 // translateSingle is the one-input run: text to stdout or -o, speech to --audio-out.
-func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) (err error) {
-	// Open every destination before sending, so a bad path fails before any tokens are spent.
-	var out io.Writer = a.io.Out
-	var textFile *atomicfile.File
-	if opts.Output != "" && opts.Output != "-" {
-		if textFile, err = atomicfile.Create(opts.Output, opts.Overwrite); err != nil {
-			return err
-		}
-		defer textFile.Abort()
-		out = bufio.NewWriter(textFile)
-	}
-	var audio io.Writer
-	var wav *speech.Writer
-	if opts.AudioOut == "-" {
-		sw := speech.NewStream(a.io.Out)
-		defer sw.Close()
-		audio = sw
-	} else if opts.AudioOut != "" {
-		if wav, err = speech.Create(opts.AudioOut, opts.Overwrite); err != nil {
-			return err
-		}
-		defer wav.Abort()
-		audio = wav
-	}
-	w := newTextWriter(out, s.format, "")
-	sink := w.sink(audio)
-	// Output that can be taken back (a file, JSON printed only at the end) lets a request whose
-	// stream broke mid-way be retried cleanly from the start; text already on a terminal cannot.
-	if (textFile != nil || s.format == "json") && opts.AudioOut != "-" {
-		sink.Reset = func() error {
-			w.reset()
-			if textFile != nil {
-				out.(*bufio.Writer).Reset(textFile)
-				if err := textFile.Reset(); err != nil {
-					return err
-				}
-			}
-			if wav != nil {
-				return wav.Reset()
-			}
-			return nil
-		}
-	}
-	var outputs []string
-	for _, o := range []string{opts.Output, opts.AudioOut} {
-		if o != "" && o != "-" {
-			outputs = append(outputs, o)
-		}
-	}
-	tr, err := a.translateInput(ctx, s, opts, a.newRunner(s), it, a.requestSettings(s, opts, audio != nil), sink, outputs)
+func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
+	r, err := a.openSingleResults(opts)
 	if err != nil {
 		return err
 	}
-	if wav != nil {
-		if err := wav.Commit(); err != nil {
-			return err
+	defer r.close()
+	w := newTextWriter(r.out, s.format, "")
+	sink := w.sink(r.audio)
+	if r.canReset(s.format) {
+		sink.Reset = func() error {
+			w.reset()
+			return r.reset()
 		}
-		p, secs := opts.AudioOut, math.Round(wav.Duration().Seconds()*1000)/1000
-		tr.AudioFile, tr.AudioSeconds = &p, &secs
+	}
+	tr, err := a.translateInput(ctx, s, opts, a.newRunner(s), it, a.requestSettings(s, opts, r.audio != nil), sink, r.outputs)
+	if err != nil {
+		return err
+	}
+	if err := r.commitSpeech(tr, opts.AudioOut); err != nil {
+		return err
 	}
 	if err := w.finish(tr); err != nil {
 		return err
@@ -331,13 +289,8 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 	if tr.AudioFile != nil {
 		a.infof("wrote %s (%.3f s of speech)", *tr.AudioFile, *tr.AudioSeconds)
 	}
-	if textFile != nil {
-		if err := out.(*bufio.Writer).Flush(); err != nil {
-			return fmt.Errorf("writing %s: %w", opts.Output, err)
-		}
-		if err := textFile.Commit(); err != nil {
-			return err
-		}
+	if err := r.commitText(); err != nil {
+		return err
 	}
 	if tr.FinishReason == "length" {
 		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the input", it.Name)
