@@ -21,6 +21,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	}
 	region := pricing.RegionOfBaseURL(s.baseURL)
 	speech := opts.AudioOut != "" || opts.Speech || opts.Dub != ""
+	j := a.newJob(s, opts)
 	tw := tabwriter.NewWriter(a.io.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "INPUT\tKIND\tFORMAT\tSIZE\tDURATION\tREQUESTS\tEST. INPUT TOKENS\tEST. OUTPUT TOKENS\tEST. COST")
 	var total pricing.Tokens
@@ -34,7 +35,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 			failed++
 			continue
 		}
-		plan, err := a.plan(ctx, s, opts, in, speech)
+		plan, err := j.Plan(ctx, in, speech)
 		if err != nil {
 			in.Close()
 			fmt.Fprintf(a.io.Err, "livetranslate: error: %v\n", err)

@@ -45,16 +45,3 @@ func parseBytes(s string) (int64, error) {
 	}
 	return int64(f * mult), nil
 }
-
-// humanBytes prints a size the way a user reads it, with the exact figure when it matters.
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB (%d bytes)", float64(n)/(1<<30), n)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB (%d bytes)", float64(n)/(1<<20), n)
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB (%d bytes)", float64(n)/(1<<10), n)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}

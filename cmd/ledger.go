@@ -2,14 +2,11 @@ package cmd
 
 import (
 	"context"
-	"errors"
-	"strings"
-	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/pricing"
-	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
 // usageLedger records every request of a run in the usage ledger. A ledger that cannot be opened
@@ -49,87 +46,28 @@ func (u *usageLedger) close() {
 	}
 }
 
-// inputRecord is what every row of one input shares.
-type inputRecord struct {
-	input   string
-	kind    string
-	outputs []string
-}
-
-// hook wires the ledger into a copy of runner for one input.
-func (u *usageLedger) hook(ctx context.Context, runner *translate.Runner, ts translate.Settings, in inputRecord) *translate.Runner {
+// recorder is the ledger the job records every request in; nil when nothing is recorded.
+func (u *usageLedger) recorder() job.Recorder {
 	if u == nil || u.rec == nil {
-		return runner
+		return nil
 	}
-	r := *runner
-	base := ledger.Row{Input: in.input, Kind: in.kind, Model: ts.Model, Region: u.region,
-		SourceLang: ts.SourceLang, TargetLang: ts.TargetLang, Modalities: "text", Voice: ts.Voice}
-	if ts.Voice != "" {
-		base.Modalities = "text,audio"
-	}
-	segmentOf := func(p translate.Part) int {
-		if p.Segment {
-			return p.Index + 1
-		}
-		return 0
-	}
-	r.OnSent = func(sent translate.Sent) {
-		row := base
-		row.Start, row.End, row.Segment = sent.Start, sent.End, segmentOf(sent.Part)
-		row.InputSHA256, row.InputSize = sent.SHA256, max(sent.Part.Size, 0)
-		if sent.Result != nil {
-			row.RequestID = sent.Result.RequestID
-			setRowUsage(&row, sent.Result.Usage, u.prices)
-		}
-		row.Status = statusOf(sent.Err, sent.Result)
-		fillError(&row, sent.Err)
-		if row.Status == ledger.StatusOK || row.Status == ledger.StatusTruncated {
-			row.Outputs = strings.Join(in.outputs, ",")
-		}
-		u.rec.Record(ctx, row)
-	}
-	r.OnRetry = func(p translate.Part, e api.RetryEvent) {
-		row := base
-		row.Start, row.End, row.Segment = time.Now(), time.Now(), segmentOf(p)
-		row.InputSize = max(p.Size, 0)
-		row.Status = statusOf(e.Err, nil)
-		fillError(&row, e.Err)
-		u.rec.Record(ctx, row)
-	}
-	return &r
+	return u
 }
 
-func statusOf(err error, res *api.Result) string {
-	var ae *api.Error
-	switch {
-	case err == nil && res != nil && res.FinishReason == "length":
-		return ledger.StatusTruncated
-	case err == nil:
-		return ledger.StatusOK
-	case errors.Is(err, context.Canceled):
-		return ledger.StatusInterrupted
-	case errors.As(err, &ae):
-		return ledger.StatusAPIError
-	}
-	return ledger.StatusFailed
+// Record prices a request's row in the run's region and records it.
+func (u *usageLedger) Record(ctx context.Context, row ledger.Row, usage *api.Usage) {
+	row.Region = u.region
+	setRowUsage(&row, usage, u.prices)
+	u.rec.Record(ctx, row)
 }
 
-func fillError(row *ledger.Row, err error) {
-	var ae *api.Error
-	if errors.As(err, &ae) {
-		row.HTTPStatus, row.ErrorCode = ae.StatusCode, ae.Code
-		if row.RequestID == "" {
-			row.RequestID = ae.RequestID
-		}
-	}
-}
-
-// estimate prices usage with the run's price table, as the ledger rows are priced.
+// estimate prices an input's usage with the run's price table, as the ledger rows are priced,
+// rounded as costs are printed.
 func (u *usageLedger) estimate(model, kind string, usage *api.Usage) (float64, string, bool) {
 	if u == nil || usage == nil {
 		return 0, "", false
 	}
 	row := ledger.Row{Model: model, Kind: kind, Region: u.region}
 	setRowUsage(&row, usage, u.prices)
-	return row.Cost, row.Currency, row.Currency != ""
+	return roundCost(row.Cost), row.Currency, row.Currency != ""
 }

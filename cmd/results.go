@@ -10,6 +10,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/speech"
 )
 
@@ -72,7 +73,7 @@ func (d *dirResults) reset() error {
 }
 
 // commit writes tr as JSON when asked, then puts every file in place, the text last.
-func (d *dirResults) commit(s *settings, tr *translation) error {
+func (d *dirResults) commit(s *settings, tr *job.Translation) error {
 	if err := d.bw.Flush(); err != nil {
 		return fmt.Errorf("writing %s: %w", d.textPath, err)
 	}
@@ -170,7 +171,7 @@ func (r *singleResults) reset() error {
 }
 
 // commitSpeech puts the WAV in place and names it in tr.
-func (r *singleResults) commitSpeech(tr *translation, path string) error {
+func (r *singleResults) commitSpeech(tr *job.Translation, path string) error {
 	if r.wav == nil {
 		return nil
 	}

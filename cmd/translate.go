@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/split"
@@ -180,42 +179,6 @@ func (o *translateOptions) checkRanges() error {
 		return bad("speech-rate", "in [0.5, 2]", *p)
 	}
 	return nil
-}
-
-// translation is the outcome of one input, as --format json prints it.
-type translation struct {
-	Input          string     `json:"input"`
-	Kind           string     `json:"kind"`
-	InputFormat    string     `json:"input_format"`
-	Model          string     `json:"model"`
-	SourceLanguage *string    `json:"source_language"`
-	TargetLanguage string     `json:"target_language"`
-	Text           string     `json:"text"`
-	FinishReason   string     `json:"finish_reason"`
-	Usage          *api.Usage `json:"usage"`
-	// EstimatedCost prices Usage with the price table (configs/pricing.yaml, or the config file's).
-	EstimatedCost  *float64 `json:"estimated_cost,omitempty"`
-	Currency       string   `json:"currency,omitempty"`
-	RequestID      string   `json:"request_id"`
-	ID             string   `json:"id"`
-	AudioFile      *string  `json:"audio_file"`
-	AudioSeconds   *float64 `json:"audio_seconds,omitempty"`
-	ElapsedSeconds float64  `json:"elapsed_seconds"`
-	// DubFile is the dubbed video (--dub).
-	DubFile *string `json:"dub_file,omitempty"`
-	// Segments are the requests of an input that was split; the usage above is their sum.
-	Segments []segmentJSON `json:"segments,omitempty"`
-}
-
-// segmentJSON is one segment of a split input in --format json.
-type segmentJSON struct {
-	Index        int        `json:"index"`
-	Start        float64    `json:"start_seconds"`
-	End          float64    `json:"end_seconds"`
-	RequestID    string     `json:"request_id"`
-	FinishReason string     `json:"finish_reason"`
-	Usage        *api.Usage `json:"usage"`
-	Text         string     `json:"text,omitempty"` // of each piece of timed output (subtitles, dubbing)
 }
 
 // settings is everything runTranslate decided before sending.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
@@ -31,7 +32,7 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	runner := a.newRunner(s)
+	j := a.newJob(s, opts)
 	speechOn := opts.Speech
 	var ord *translate.Ordered
 	if opts.OutDir == "" {
@@ -54,11 +55,11 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 		var o outcome
 		switch {
 		case ord != nil:
-			o = a.batchToStdout(ctx, s, opts, runner, it, ord, i)
+			o = a.batchToStdout(ctx, s, j, it, ord, i)
 		case s.timed:
-			o = a.timedToDir(ctx, s, opts, runner, it)
+			o = a.timedToDir(ctx, s, opts, j, it)
 		default:
-			o = a.batchToDir(ctx, s, opts, runner, it)
+			o = a.batchToDir(ctx, s, opts, j, it)
 		}
 		if o.status == "failed" && ctx.Err() == nil && opts.FailFast {
 			cancel()
@@ -71,7 +72,7 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 }
 
 // batchToDir translates one input into its result files under --out-dir.
-func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOptions, runner *translate.Runner, it batch.Item) outcome {
+func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOptions, j *job.Translator, it batch.Item) outcome {
 	fail := func(err error) outcome { return outcome{status: "failed", err: err} }
 	d, skip, err := a.openDirResults(s, opts, it, ".txt")
 	switch {
@@ -91,7 +92,7 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 		w.reset()
 		return d.reset()
 	}
-	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, opts.Speech), sink, d.outputs)
+	tr, err := j.Translate(ctx, it, job.Output{Sink: sink, Speech: opts.Speech, Files: d.outputs})
 	if err == nil {
 		err = w.finish(tr)
 	}
@@ -110,8 +111,7 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 
 // batchToStdout translates one input of several printed to stdout in input order, each preceded
 // by a header line as tail(1) does, or as JSON.
-func (a *app) batchToStdout(ctx context.Context, s *settings, opts *translateOptions, runner *translate.Runner,
-	it batch.Item, ord *translate.Ordered, i int) outcome {
+func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator, it batch.Item, ord *translate.Ordered, i int) outcome {
 	sink := ord.Sink(i)
 	out := writerFunc(func(p []byte) (int, error) { return len(p), sink.Text(string(p)) })
 	header := func() error {
@@ -137,7 +137,7 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, opts *translateOpt
 		w.reset()
 		return header()
 	}
-	tr, err := a.translateInput(ctx, s, opts, runner, it, a.requestSettings(s, opts, false), ws, nil)
+	tr, err := j.Translate(ctx, it, job.Output{Sink: ws})
 	if err == nil {
 		err = w.finish(tr)
 	}

@@ -5,16 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/media"
-	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
@@ -124,11 +122,30 @@ func (a *app) newRunner(s *settings) *translate.Runner {
 	return &translate.Runner{Client: c, Separator: "\n"}
 }
 
-func (a *app) requestSettings(s *settings, opts *translateOptions, speech bool) translate.Settings {
+// newJob makes the pipeline every input of the run goes through, with the run's one client.
+func (a *app) newJob(s *settings, opts *translateOptions) *job.Translator {
+	return &job.Translator{
+		Settings: job.Settings{
+			Request: a.requestSettings(s, opts), InputFormat: opts.InputFormat, Stdin: a.io.In,
+			Split: s.split, Segment: opts.Segment, InlineLimit: int64(opts.InlineLimit),
+			Timed: s.timed, CueMax: opts.CueMax, Align: opts.Align, DubMix: opts.DubMix,
+		},
+		Runner:   a.newRunner(s),
+		Recorder: s.ledger.recorder(),
+		Estimate: s.ledger.estimate,
+		Info:     a.infof,
+		Warn:     a.warnf,
+	}
+}
+
+// requestSettings is what every request of the run asks for; job uses the voice only for inputs
+// with speech.
+func (a *app) requestSettings(s *settings, opts *translateOptions) translate.Settings {
 	ts := translate.Settings{
 		Model:             s.model,
 		Stream:            !opts.NoStream,
 		TargetLang:        s.to.Code,
+		Voice:             s.voice,
 		MaxTokens:         opts.MaxTokens,
 		Seed:              opts.Seed,
 		Temperature:       opts.Temperature,
@@ -142,122 +159,7 @@ func (a *app) requestSettings(s *settings, opts *translateOptions, speech bool) 
 	if s.from != nil {
 		ts.SourceLang = s.from.Code
 	}
-	if speech {
-		ts.Voice = s.voice
-	}
 	return ts
-}
-
-// translateInput translates one input, delivering its text and speech to sink as they arrive in
-// order, and returns what --format json reports of it. An input over the service's caps is split
-// at silences into segments (split.MakePlan) translated -j at once. outputs are the files the
-// input's results go to, for the usage ledger.
-func (a *app) translateInput(ctx context.Context, s *settings, opts *translateOptions, runner *translate.Runner,
-	it batch.Item, ts translate.Settings, sink translate.Sink, outputs []string) (*translation, error) {
-	in, err := media.Resolve(ctx, it.Name, media.Options{Format: opts.InputFormat, Stdin: a.io.In})
-	if err != nil {
-		return nil, err
-	}
-	defer in.Close()
-	name := it.Name
-	if in.ConvertedFrom != "" {
-		a.infof("%s: converted %s to %s (the service does not take %s)", name, in.ConvertedFrom, in.Format, in.ConvertedFrom)
-	}
-	if in.URL == "" {
-		a.infof("%s: %s %s, %s; data URI %d bytes", name, in.Kind, in.Format, humanBytes(in.Size), api.DataURISize(in.MIME, in.Size))
-	}
-	plan, err := a.plan(ctx, s, opts, in, ts.Voice != "")
-	if err != nil {
-		return nil, err
-	}
-	defer plan.Cleanup()
-	if !plan.Whole {
-		if err := plan.Prepare(ctx); err != nil {
-			return nil, fmt.Errorf("%s: preparing segments: %w", name, err)
-		}
-	}
-	parts := partsOf(plan)
-	runner = s.ledger.hook(ctx, runner, ts, inputRecord{input: name, kind: in.Kind.String(), outputs: outputs})
-
-	var text strings.Builder
-	counted := translate.Sink{Text: func(t string) error {
-		text.WriteString(t)
-		return sink.Text(t)
-	}, Audio: sink.Audio}
-	if sink.Reset != nil {
-		counted.Reset = func() error {
-			text.Reset()
-			return sink.Reset()
-		}
-	}
-	start := time.Now()
-	res, err := runner.Run(ctx, parts, ts, counted)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if text.Len() == 0 {
-		a.warnf("%s: the service returned no text", name)
-	}
-	tr := &translation{
-		Input: name, Kind: in.Kind.String(), InputFormat: in.Format, Model: s.model,
-		TargetLanguage: s.to.Code, Text: text.String(), FinishReason: res.FinishReason,
-		Usage: res.Usage, RequestID: res.RequestID, ID: res.ID,
-		ElapsedSeconds: math.Round(time.Since(start).Seconds()*1000) / 1000,
-	}
-	if s.from != nil {
-		tr.SourceLanguage = &s.from.Code
-	}
-	if cost, cur, ok := s.ledger.estimate(s.model, tr.Kind, res.Usage); ok {
-		cost = roundCost(cost)
-		tr.EstimatedCost, tr.Currency = &cost, cur
-	}
-	if len(res.Parts) > 1 {
-		for _, p := range res.Parts {
-			tr.Segments = append(tr.Segments, segmentJSON{Index: p.Index + 1, Start: p.Start.Seconds(), End: p.End.Seconds(),
-				RequestID: p.RequestID, FinishReason: p.FinishReason, Usage: p.Usage})
-		}
-	}
-	return tr, nil
-}
-
-// plan decides how the input is sent: whole, re-encoded, or split at silences.
-func (a *app) plan(ctx context.Context, s *settings, opts *translateOptions, in *media.Input, speech bool) (*split.Plan, error) {
-	if s.timed {
-		tp, err := a.timedPlan(ctx, opts, in, speech || opts.Dub != "")
-		if err != nil {
-			return nil, err
-		}
-		return tp.sentPlan(), nil
-	}
-	// The output cap is the service's: --max-tokens is the user's own limit, and a translation it
-	// cuts short says so (finish_reason "length") rather than being split to avoid it.
-	plan, err := split.MakePlan(ctx, in, split.Options{Mode: s.split, Segment: opts.Segment,
-		MaxDataURI: int64(opts.InlineLimit), Speech: speech})
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range plan.Notes {
-		a.infof("%s: %s", in.Name, n)
-	}
-	return plan, nil
-}
-
-// partsOf turns a plan into the requests to send.
-func partsOf(plan *split.Plan) []translate.Part {
-	in := plan.Input
-	var parts []translate.Part
-	for _, seg := range plan.Segments {
-		p := translate.Part{Index: seg.Index, Segment: len(plan.Segments) > 1, Start: seg.Start, End: seg.End,
-			Path: seg.Path, Format: seg.Format, MIME: seg.MIME, Size: seg.Size}
-		if plan.Whole {
-			p.URL = in.URL
-		}
-		if seg.Kind == media.Video {
-			p.Kind = api.Video
-		}
-		parts = append(parts, p)
-	}
-	return parts
 }
 
 // translateSingle is the one-input run: text to stdout or -o, speech to --audio-out.
@@ -275,7 +177,7 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 			return r.reset()
 		}
 	}
-	tr, err := a.translateInput(ctx, s, opts, a.newRunner(s), it, a.requestSettings(s, opts, r.audio != nil), sink, r.outputs)
+	tr, err := a.newJob(s, opts).Translate(ctx, it, job.Output{Sink: sink, Speech: r.audio != nil, Files: r.outputs})
 	if err != nil {
 		return err
 	}
@@ -349,7 +251,7 @@ func (w *textWriter) sink(audio io.Writer) translate.Sink {
 func (w *textWriter) reset() { w.wrote, w.lastNewline = false, true }
 
 // finish ends the output: the newline after text, the JSON object, or the done event.
-func (w *textWriter) finish(tr *translation) error {
+func (w *textWriter) finish(tr *job.Translation) error {
 	switch w.format {
 	case "text":
 		if w.wrote && !w.lastNewline {
@@ -373,17 +275,17 @@ func (w *textWriter) finish(tr *translation) error {
 
 // jsonlEvent is one line of --format jsonl.
 type jsonlEvent struct {
-	Type   string       `json:"type"`
-	Input  string       `json:"input,omitempty"`
-	Text   string       `json:"text,omitempty"`
-	Bytes  int          `json:"bytes,omitempty"`
-	Error  string       `json:"error,omitempty"`
-	Result *translation `json:"result,omitempty"`
+	Type   string           `json:"type"`
+	Input  string           `json:"input,omitempty"`
+	Text   string           `json:"text,omitempty"`
+	Bytes  int              `json:"bytes,omitempty"`
+	Error  string           `json:"error,omitempty"`
+	Result *job.Translation `json:"result,omitempty"`
 }
 
 // reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
 // the input's output is complete, so the line never lands in the middle of text on a terminal.
-func (a *app) reportUsage(tr *translation) {
+func (a *app) reportUsage(tr *job.Translation) {
 	if tr.Usage == nil {
 		a.infof("%s: request id %s: the service sent no usage", tr.Input, tr.RequestID)
 		return

@@ -1,0 +1,88 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/ledger"
+	"github.com/livetranslate/livetranslate/internal/translate"
+)
+
+// Recorder keeps the usage ledger: a row for every request sent and every failed attempt
+// retried. usage is what the service reported (nil for none), for the recorder to count and
+// price in the row. Record may be called from several goroutines at once.
+type Recorder interface {
+	Record(ctx context.Context, row ledger.Row, usage *api.Usage)
+}
+
+// hook wires the Recorder into a copy of the Runner for one input; every row of the input shares
+// its name, kind and output files.
+func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kind string, outputs []string) *translate.Runner {
+	if t.Recorder == nil {
+		return t.Runner
+	}
+	r := *t.Runner
+	base := ledger.Row{Input: input, Kind: kind, Model: ts.Model,
+		SourceLang: ts.SourceLang, TargetLang: ts.TargetLang, Modalities: "text", Voice: ts.Voice}
+	if ts.Voice != "" {
+		base.Modalities = "text,audio"
+	}
+	segmentOf := func(p translate.Part) int {
+		if p.Segment {
+			return p.Index + 1
+		}
+		return 0
+	}
+	r.OnSent = func(sent translate.Sent) {
+		row := base
+		row.Start, row.End, row.Segment = sent.Start, sent.End, segmentOf(sent.Part)
+		row.InputSHA256, row.InputSize = sent.SHA256, max(sent.Part.Size, 0)
+		var usage *api.Usage
+		if sent.Result != nil {
+			row.RequestID, usage = sent.Result.RequestID, sent.Result.Usage
+		}
+		row.Status = statusOf(sent.Err, sent.Result)
+		fillError(&row, sent.Err)
+		if row.Status == ledger.StatusOK || row.Status == ledger.StatusTruncated {
+			row.Outputs = strings.Join(outputs, ",")
+		}
+		t.Recorder.Record(ctx, row, usage)
+	}
+	r.OnRetry = func(p translate.Part, e api.RetryEvent) {
+		row := base
+		row.Start, row.End, row.Segment = time.Now(), time.Now(), segmentOf(p)
+		row.InputSize = max(p.Size, 0)
+		row.Status = statusOf(e.Err, nil)
+		fillError(&row, e.Err)
+		t.Recorder.Record(ctx, row, nil)
+	}
+	return &r
+}
+
+func statusOf(err error, res *api.Result) string {
+	var ae *api.Error
+	switch {
+	case err == nil && res != nil && res.FinishReason == "length":
+		return ledger.StatusTruncated
+	case err == nil:
+		return ledger.StatusOK
+	case errors.Is(err, context.Canceled):
+		return ledger.StatusInterrupted
+	case errors.As(err, &ae):
+		return ledger.StatusAPIError
+	}
+	return ledger.StatusFailed
+}
+
+func fillError(row *ledger.Row, err error) {
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		row.HTTPStatus, row.ErrorCode = ae.StatusCode, ae.Code
+		if row.RequestID == "" {
+			row.RequestID = ae.RequestID
+		}
+	}
+}
