@@ -155,11 +155,39 @@ func open(ctx context.Context, path string, busy time.Duration) (*Ledger, error)
 	// SQLite's locks; other processes are what the busy timeout is for.
 	db.SetMaxOpenConns(1)
 	l := &Ledger{db: db, path: abs}
-	if err := l.migrate(ctx); err != nil {
+	if err := l.migrateWaiting(ctx, busy); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("usage ledger %s: %w", abs, err)
 	}
 	return l, nil
+}
+
+// migrateWaiting is migrate, tried again while another process holds the database: when several
+// processes open a new ledger at once, the switch to WAL and the first read can meet SQLITE_BUSY
+// without SQLite's busy handler ever waiting (it does not wait during WAL recovery or a journal
+// mode change), so the busy timeout alone does not cover them.
+func (l *Ledger) migrateWaiting(ctx context.Context, busy time.Duration) error {
+	deadline := time.Now().Add(busy)
+	wait := 10 * time.Millisecond
+	for {
+		err := l.migrate(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY, or SQLITE_LOCKED).
+func isBusy(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") ||
+		strings.Contains(msg, "SQLITE_LOCKED")
 }
 
 // Path is the ledger's file.
