@@ -37,6 +37,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeChunk$$' -fuzztime=$(FUZZTIME) ./internal/api/
 	$(GO) test -run='^$$' -fuzz='^FuzzEncodeBase64$$' -fuzztime=$(FUZZTIME) ./internal/api/
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./internal/lang/
+	$(GO) test -run='^$$' -fuzz='^FuzzHeaderReaders$$' -fuzztime=$(FUZZTIME) ./internal/media/
 
 test: fixtures vet
 	$(GO) test -count=1 ./...

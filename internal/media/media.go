@@ -4,8 +4,9 @@
 // refuses inputs that cannot be sent with a one-line UsageError that says what to do instead, and
 // converts audio the service does not take (audio-only WebM/Matroska, AIFF, CAF …) into one it does
 // with ffmpeg. ffprobe, when present, confirms what magic numbers cannot tell (an MP4 or WebM with
-// no picture is audio) and rejects files too damaged to decode before they are uploaded; a plain
-// PCM WAV is read from its header instead, which says all ffprobe would at none of its cost.
+// no picture is audio) and rejects files too damaged to decode before they are uploaded; audio
+// whose own headers say all ffprobe would (plain WAV, MP3, FLAC, Ogg Opus, ADTS AAC, AMR, MP4
+// with one AAC track) is read from them instead, at none of its cost (see headerprobe.go).
 package media
 
 import (
@@ -52,12 +53,12 @@ type Input struct {
 	// ConvertedFrom is empty unless the input was converted into Format with ffmpeg; it then
 	// describes the original for a human, e.g. "webm (opus audio)" or "wav (96000 Hz)".
 	ConvertedFrom string
-	// Duration is ffprobe's reading of the input's length; 0 when unknown (URL, no ffprobe,
-	// --input-format given).
+	// Duration is the input's length, as ffprobe reads it or its headers tell; 0 when unknown
+	// (URL, no ffprobe, --input-format given).
 	Duration time.Duration
-	// Probe is ffprobe's reading of Path (for a plain PCM WAV the same facts read from its
-	// header), kept so planning need not run ffprobe again; nil when not probed, or when Path is
-	// a converted copy.
+	// Probe is ffprobe's reading of Path (for audio whose headers tell all, the same facts read
+	// from them), kept so planning need not run ffprobe again; nil when not probed, or when Path
+	// is a converted copy.
 	Probe *ProbeInfo
 
 	cleanup func() error

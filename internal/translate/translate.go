@@ -7,11 +7,8 @@ package translate
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"sync"
@@ -86,9 +83,12 @@ type Result struct {
 type Sent struct {
 	Part       Part
 	Start, End time.Time
-	SHA256     string // of the bytes sent ("" for a URL); computed only when Runner.OnSent is set
-	Result     *api.Result
-	Err        error
+	// SHA256 is the hex digest of the file sent, computed only when Runner.OnSent is set; ""
+	// for a URL, or when the last attempt did not read the whole file (it failed or was
+	// cancelled before the body was sent).
+	SHA256 string
+	Result *api.Result
+	Err    error
 }
 
 // Runner sends requests with Client.
@@ -139,19 +139,13 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 	if s.Voice != "" {
 		req.Audio = &api.AudioOutput{Voice: s.Voice, Format: "wav"}
 	}
-	var h hash.Hash // of the last attempt's body
+	var hashes *attemptHashes // of the attempts' bodies; nil: not hashed
 	if p.URL == "" {
-		req.Media.Open = func() (io.ReadCloser, error) {
-			f, err := os.Open(p.Path)
-			if err != nil {
-				return nil, fmt.Errorf("opening %s: %w", p.Path, err)
-			}
-			if r.OnSent == nil {
-				return f, nil // no one to tell the hash: SHA-256 would cost a third of the CPU of sending
-			}
-			h = sha256.New()
-			return teeCloser{io.TeeReader(f, h), f}, nil
+		// Without OnSent no one is told the hash, and SHA-256 costs a third of the CPU of sending.
+		if r.OnSent != nil {
+			hashes = &attemptHashes{}
 		}
+		req.Media.Open = openMedia(p.Path, hashes)
 	}
 	sent := Sent{Part: p, Start: time.Now()}
 	onEvent := func(ev api.Event) error {
@@ -190,8 +184,8 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 		res, err = client.Translate(ctx, req, onEvent)
 	}
 	sent.End, sent.Result, sent.Err = time.Now(), res, err
-	if h != nil {
-		sent.SHA256 = hex.EncodeToString(h.Sum(nil))
+	if hashes != nil {
+		sent.SHA256 = hashes.digest(ctx)
 	}
 	if r.OnSent != nil {
 		r.OnSent(sent)
@@ -274,10 +268,17 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", m, sec)
 }
 
-// teeCloser reads through a hash and closes the file.
-type teeCloser struct {
-	io.Reader
-	f *os.File
+// openMedia returns the Media.Open of a local file: each attempt reads it afresh, hashed when
+// hashes is set.
+func openMedia(path string, hashes *attemptHashes) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		if hashes == nil {
+			return f, nil
+		}
+		return hashes.open(f), nil
+	}
 }
-
-func (t teeCloser) Close() error { return t.f.Close() }
