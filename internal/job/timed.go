@@ -63,10 +63,9 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 	if err != nil {
 		return nil, fmt.Errorf("finding the pauses in %s: %w", in.Name, err)
 	}
-	sound, err := subtitle.SoundDuration(ctx, "", in.Path)
-	if err != nil {
-		return nil, err
-	}
+	// The sound may end before the picture (silencedetect cannot see past it): the audio stream's
+	// own length bounds the pieces.
+	sound := info.Audio().Duration
 	if sound <= 0 || sound > plan.Duration {
 		sound = plan.Duration
 	}

@@ -90,7 +90,8 @@ func audioInfo(format, codec string, rate, channels int, micros, size int64) (*P
 		FormatName: format,
 		Duration:   time.Duration(micros) * time.Microsecond,
 		BitRate:    int64(math.Round(float64(size) * 8 * 1e6 / float64(micros))),
-		Streams:    []StreamInfo{{Index: 0, CodecType: "audio", CodecName: codec, SampleRate: rate, Channels: channels}},
+		Streams: []StreamInfo{{Index: 0, CodecType: "audio", CodecName: codec, SampleRate: rate, Channels: channels,
+			Duration: time.Duration(micros) * time.Microsecond}},
 	}, true
 }
 

@@ -69,6 +69,9 @@ type StreamInfo struct {
 	// AttachedPic marks cover art: ffprobe lists it as a video stream, but it is one still picture
 	// in an audio file.
 	AttachedPic bool
+	// Duration is how long this stream runs (its header, or Matroska's DURATION tag); 0 when the
+	// file does not say. A video's picture may go on after its sound has ended.
+	Duration time.Duration
 }
 
 // Audio returns the first audio stream, or nil.
@@ -113,8 +116,8 @@ func Probe(ctx context.Context, ffprobePath, path string) (*ProbeInfo, error) {
 	cmd := exec.CommandContext(ctx, bin,
 		"-v", "error",
 		"-show_entries", "format=duration,format_name,bit_rate"+
-			":stream=index,codec_type,codec_name,sample_rate,channels,width,height"+
-			":stream_disposition=attached_pic",
+			":stream=index,codec_type,codec_name,sample_rate,channels,width,height,duration"+
+			":stream_disposition=attached_pic:stream_tags=DURATION",
 		"-of", "json",
 		// "file:" keeps a name with a colon or a leading dash from being read as a protocol or an option.
 		"file:"+path)
@@ -143,9 +146,11 @@ func parseProbe(data []byte) (*ProbeInfo, error) {
 			Channels    int    `json:"channels"`
 			Width       int    `json:"width"`
 			Height      int    `json:"height"`
+			Duration    string `json:"duration"`
 			Disposition struct {
 				AttachedPic int `json:"attached_pic"`
 			} `json:"disposition"`
+			Tags map[string]string `json:"tags"`
 		} `json:"streams"`
 		Format struct {
 			FormatName string `json:"format_name"`
@@ -163,11 +168,20 @@ func parseProbe(data []byte) (*ProbeInfo, error) {
 	info.BitRate, _ = strconv.ParseInt(raw.Format.BitRate, 10, 64) // "N/A" for some formats
 	for _, s := range raw.Streams {
 		rate, _ := strconv.Atoi(s.SampleRate)
-		info.Streams = append(info.Streams, StreamInfo{
+		st := StreamInfo{
 			Index: s.Index, CodecType: s.CodecType, CodecName: s.CodecName,
 			SampleRate: rate, Channels: s.Channels, Width: s.Width, Height: s.Height,
 			AttachedPic: s.Disposition.AttachedPic != 0,
-		})
+		}
+		if secs, err := strconv.ParseFloat(s.Duration, 64); err == nil && secs > 0 && !math.IsInf(secs, 0) {
+			st.Duration = time.Duration(math.Round(secs * float64(time.Second)))
+		}
+		for k, v := range s.Tags {
+			if st.Duration == 0 && strings.EqualFold(k, "DURATION") {
+				st.Duration = parseClock(v)
+			}
+		}
+		info.Streams = append(info.Streams, st)
 	}
 	return info, nil
 }
@@ -182,4 +196,19 @@ func firstLine(s, prefix string) string {
 		return strings.TrimPrefix(line, prefix)
 	}
 	return "no reason given"
+}
+
+// parseClock reads Matroska's "00:00:08.505000000"; 0 when it is something else.
+func parseClock(s string) time.Duration {
+	parts := strings.Split(strings.TrimSpace(s), ":")
+	if len(parts) != 3 {
+		return 0
+	}
+	h, err1 := strconv.Atoi(parts[0])
+	m, err2 := strconv.Atoi(parts[1])
+	sec, err3 := strconv.ParseFloat(parts[2], 64)
+	if err1 != nil || err2 != nil || err3 != nil || h < 0 || m < 0 || sec < 0 {
+		return 0
+	}
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(math.Round(sec*float64(time.Second)))
 }

@@ -98,7 +98,8 @@ func wavInfo(fmtChunk []byte, dataBytes, fileSize int64) (*ProbeInfo, bool) {
 		FormatName: "wav",
 		Duration:   time.Duration(micros) * time.Microsecond,
 		BitRate:    int64(math.Round(float64(fileSize) * 8 * 1e6 / float64(micros))),
-		Streams:    []StreamInfo{{Index: 0, CodecType: "audio", CodecName: codec, SampleRate: rate, Channels: channels}},
+		Streams: []StreamInfo{{Index: 0, CodecType: "audio", CodecName: codec, SampleRate: rate, Channels: channels,
+			Duration: time.Duration(micros) * time.Microsecond}},
 	}
 	return info, true
 }

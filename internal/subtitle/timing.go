@@ -2,9 +2,8 @@
 // (split.DetectSilences) into pieces of speech of at most a given length, each translated on its
 // own; Layout spreads a piece's translated text over the time its speech is heard, as cues of
 // at most two lines of 42 characters; Writer writes the cues as SubRip (.srt) or WebVTT (.vtt).
-// The package sends nothing and runs only ffprobe, to learn where the sound ends
-// (SoundDuration): the caller detects the silences, translates the pieces and says where the cues
-// go.
+// The package sends nothing and runs no tool: the caller detects the silences, says where the
+// sound ends, translates the pieces and says where the cues go.
 package subtitle
 
 import (
