@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -57,21 +56,8 @@ func TestBatchInterruptAndResume(t *testing.T) {
 	args := []string{"translate", in, "--to", "de", "--out-dir", out, "-j", "4", "--progress", "never"}
 
 	c, _ := startCommand(t, srv.URL, dir, args...)
-	deadline := time.Now().Add(60 * time.Second)
-	for countResults(out) < 20 {
-		if time.Now().After(deadline) {
-			t.Fatal("the batch made no progress")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := c.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	err := c.Wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-		t.Fatalf("interrupted batch: %v, want exit 130; stderr:\n%s", err, c.Stderr)
-	}
+	waitUntil(t, 60*time.Second, "the batch made no progress", func() bool { return countResults(out) >= 20 })
+	interrupt(t, c)
 	first := countResults(out)
 	if first >= len(names) {
 		t.Fatalf("all %d results done before the interrupt: the test interrupted nothing", first)
@@ -80,7 +66,8 @@ func TestBatchInterruptAndResume(t *testing.T) {
 	seenFirst := len(emu.Requests())
 
 	c, _ = startCommand(t, srv.URL, dir, args...)
-	err = c.Wait()
+	err := c.Wait()
+	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 4 {
 		t.Fatalf("rerun: %v, want exit 4 (broken.wav fails); stderr:\n%s", err, c.Stderr)
 	}

@@ -281,21 +281,6 @@ func TestLongInterruptRemovesSegments(t *testing.T) {
 	t.Cleanup(srv.Close)
 	work := t.TempDir()
 	c, _ := startCommand(t, srv.URL, work, "translate", filepath.Join(dir, "long-speech.mp3"), "--to", "en", "-o", "out.txt")
-	deadline := time.Now().Add(60 * time.Second)
-	for len(emu.Requests()) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("no request reached the emulator")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	c.Process.Signal(os.Interrupt)
-	err := c.Wait()
-	var ee *exec.ExitError
-	if !asExit(err, &ee) || ee.ExitCode() != 130 {
-		t.Fatalf("exit %v, want 130\n%s", err, c.Stderr)
-	}
-	entries, _ := os.ReadDir(work)
-	for _, e := range entries {
-		t.Errorf("left behind: %s", e.Name())
-	}
+	waitUntil(t, 60*time.Second, "no request reached the emulator", func() bool { return len(emu.Requests()) > 0 })
+	interruptClean(t, c, work)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"io"
 	"math"
 	"net/http/httptest"
@@ -15,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -368,13 +366,7 @@ func TestTimedInterruptLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	c, _ := startCommand(t, srv.URL, dir, "translate", filepath.Join(media, "clip.mp4"), "--to", "en", "--no-ledger",
 		"--format", "srt", "-o", "out.srt", "--dub", "out.mp4", "--audio-out", "out.wav", "--align")
-	deadline := time.Now().Add(20 * time.Second)
-	for len(emu.Requests()) < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d requests reached the emulator, want both pieces", len(emu.Requests()))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, 20*time.Second, "fewer than both pieces reached the emulator", func() bool { return len(emu.Requests()) >= 2 })
 	time.Sleep(200 * time.Millisecond) // let the first chunks of speech reach their held files
 	var held int
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
@@ -386,29 +378,5 @@ func TestTimedInterruptLeavesNothing(t *testing.T) {
 	if held == 0 {
 		t.Error("no held speech before the interrupt: the test does not test what it says")
 	}
-	if err := c.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- c.Wait() }()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("still running 10 s after SIGINT")
-	}
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-		t.Fatalf("exit: %v, want status 130; stderr:\n%s", err, c.Stderr)
-	}
-	if s := c.Stderr.(*strings.Builder).String(); s != "livetranslate: error: interrupted\n" {
-		t.Errorf("stderr %q", s)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		t.Errorf("left behind: %s", e.Name())
-	}
+	interruptClean(t, c, dir)
 }
