@@ -206,3 +206,27 @@ func (r *singleResults) close() {
 		r.stream.Close()
 	}
 }
+
+// finishDir ends one input of a batch written under --out-dir, whatever produced it: the output's
+// last bytes (finish), every file put in place, the -v usage line, and the input's outcome.
+func (a *app) finishDir(d *dirResults, s *settings, it batch.Item, tr *job.Translation, err error, finish func(*job.Translation) error) outcome {
+	if err == nil {
+		err = finish(tr)
+	}
+	if err == nil {
+		err = d.commit(s, tr)
+	}
+	if err != nil {
+		return outcome{status: "failed", err: err}
+	}
+	a.reportUsage(tr)
+	if tr.FinishReason == "length" {
+		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length)", it.Name)
+	}
+	return translated(tr)
+}
+
+// translated is the outcome of an input translated in full.
+func translated(tr *job.Translation) outcome {
+	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency}
+}

@@ -188,20 +188,7 @@ func (a *app) timedToDir(ctx context.Context, s *settings, opts *translateOption
 		out.Audio = d.wav
 	}
 	tr, err := j.TranslateTimed(ctx, it, out)
-	if err == nil {
-		err = text.finish(tr)
-	}
-	if err == nil {
-		err = d.commit(s, tr)
-	}
-	if err != nil {
-		return fail(err)
-	}
-	a.reportUsage(tr)
-	if tr.FinishReason == "length" {
-		a.warnf("%s: a piece's translation was cut short at the output limit (finish_reason: length)", it.Name)
-	}
-	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency}
+	return a.finishDir(d, s, it, tr, err, text.finish)
 }
 
 func writeJSONFile(path string, tr *job.Translation) error {

@@ -93,20 +93,7 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 		return d.reset()
 	}
 	tr, err := j.Translate(ctx, it, job.Output{Sink: sink, Speech: opts.Speech, Files: d.outputs})
-	if err == nil {
-		err = w.finish(tr)
-	}
-	if err == nil {
-		err = d.commit(s, tr)
-	}
-	if err != nil {
-		return fail(err)
-	}
-	a.reportUsage(tr)
-	if tr.FinishReason == "length" {
-		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length)", it.Name)
-	}
-	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency}
+	return a.finishDir(d, s, it, tr, err, w.finish)
 }
 
 // batchToStdout translates one input of several printed to stdout in input order, each preceded
@@ -157,7 +144,7 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 	if err := ord.Finish(i); err != nil {
 		return outcome{status: "failed", err: err}
 	}
-	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency}
+	return translated(tr)
 }
 
 type writerFunc func([]byte) (int, error)
