@@ -17,7 +17,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -228,7 +227,7 @@ func speedUp(ctx context.Context, path string, tempo float64, opts Options) (str
 	args := append([]string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y"}, pcm...)
 	args = append(args, "-i", "file:"+path, "-af", "atempo="+strconv.FormatFloat(tempo, 'f', 4, 64))
 	args = append(append(args, pcm...), "file:"+out.Name())
-	if err := run(ctx, ffmpeg, args); err != nil {
+	if err := media.RunFFmpeg(ctx, ffmpeg, args); err != nil {
 		os.Remove(out.Name())
 		return "", err
 	}
@@ -288,11 +287,11 @@ func CheckContainer(ctx context.Context, video, name string, c Container, opts O
 	}
 	tmp.Close()
 	defer os.Remove(tmp.Name())
-	err = run(ctx, ffmpeg, []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", "file:" + video,
+	err = media.RunFFmpeg(ctx, ffmpeg, []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", "file:" + video,
 		"-map", "0:v:0", "-c:v", "copy", "-t", "0.1", "-f", c.Muxer, "file:" + tmp.Name()})
-	var ff *ffmpegError
+	var ff *media.FFmpegError
 	if errors.As(err, &ff) {
-		return &ContainerError{Video: video, Out: name, Reason: ff.reason}
+		return &ContainerError{Video: video, Out: name, Reason: ff.Reason}
 	}
 	return err
 }
@@ -334,58 +333,8 @@ func Mux(ctx context.Context, video, track, out string, opts MuxOptions) error {
 		args = append(args, "-movflags", "+faststart")
 	}
 	args = append(args, "-f", c.Muxer, "file:"+out)
-	if err := run(ctx, ffmpeg, args); err != nil {
+	if err := media.RunFFmpeg(ctx, ffmpeg, args); err != nil {
 		return fmt.Errorf("writing the dubbed video: %w", err)
 	}
 	return nil
-}
-
-// run runs ffmpeg, stopping it when ctx ends, and turns a failure into ffmpeg's first complaint.
-func run(ctx context.Context, ffmpeg string, args []string) error {
-	cmd := exec.CommandContext(ctx, ffmpeg, args...)
-	cmd.WaitDelay = 5 * time.Second
-	var stderr strings.Builder
-	cmd.Stderr = &limitedWriter{w: &stderr, left: 4 << 10}
-	err := cmd.Run()
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxErr
-	}
-	if err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			line, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
-			if strings.HasPrefix(line, "[") { // "[mp4 @ 0x55ed4b124f00] Could not find tag …"
-				if _, rest, ok := strings.Cut(line, "] "); ok {
-					line = rest
-				}
-			}
-			return &ffmpegError{reason: line, err: err}
-		}
-		return fmt.Errorf("run ffmpeg: %w", err)
-	}
-	return nil
-}
-
-// ffmpegError is ffmpeg failing, with its first complaint.
-type ffmpegError struct {
-	reason string
-	err    error
-}
-
-func (e *ffmpegError) Error() string { return "ffmpeg: " + e.reason + ": " + e.err.Error() }
-func (e *ffmpegError) Unwrap() error { return e.err }
-
-// limitedWriter keeps the first bytes written to it, so a chatty ffmpeg cannot grow memory.
-type limitedWriter struct {
-	w    io.Writer
-	left int
-}
-
-func (l *limitedWriter) Write(p []byte) (int, error) {
-	if l.left > 0 {
-		n := min(l.left, len(p))
-		l.w.Write(p[:n])
-		l.left -= n
-	}
-	return len(p), nil
 }

@@ -1,12 +1,9 @@
 package media
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 )
 
 // conversion is audio that must be rewritten into a format the service takes.
@@ -83,19 +80,9 @@ func runConversion(ctx context.Context, ffmpeg, src, tempDir string, target conv
 		"-i", "file:" + src, "-map", "0:a:0", "-vn", "-sn", "-dn"}
 	args = append(args, target.args...)
 	args = append(args, "file:"+out)
-	cmd := exec.CommandContext(ctx, ffmpeg, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	if err := RunFFmpeg(ctx, ffmpeg, args); err != nil {
 		os.Remove(out)
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return "", ctxErr
-		}
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			return "", fmt.Errorf("ffmpeg: %s: %w", firstLine(stderr.String(), ""), err)
-		}
-		return "", fmt.Errorf("run ffmpeg: %w", err)
+		return "", err
 	}
 	return out, nil
 }

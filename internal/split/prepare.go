@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -126,7 +125,7 @@ func (p *Plan) encodeAudio(ctx context.Context, ffmpeg string) error {
 			"-c:a", "libopus", "-b:a", strconv.Itoa(CompactAudioBitRate), "-vbr", "constrained",
 			"-compression_level", "5", "-f", "ogg", "file:"+s.Path)
 	}
-	return runFFmpeg(ctx, ffmpeg, args)
+	return media.RunFFmpeg(ctx, ffmpeg, args)
 }
 
 // encodeVideo encodes each segment with its own ffmpeg: one pass with a segment filter would
@@ -159,52 +158,9 @@ func (p *Plan) encodeVideo(ctx context.Context, ffmpeg string) error {
 		}
 		// The index up front lets a server read the file as it arrives.
 		args = append(args, "-sn", "-dn", "-movflags", "+faststart", "-f", "mp4", "file:"+s.Path)
-		if err := runFFmpeg(ctx, ffmpeg, args); err != nil {
+		if err := media.RunFFmpeg(ctx, ffmpeg, args); err != nil {
 			return fmt.Errorf("segment %d: %w", s.Index+1, err)
 		}
 	}
 	return nil
-}
-
-// runFFmpeg runs ffmpeg, killing it when ctx ends, and turns a failure into ffmpeg's own first
-// complaint.
-func runFFmpeg(ctx context.Context, ffmpeg string, args []string) error {
-	cmd := exec.CommandContext(ctx, ffmpeg, args...)
-	cmd.WaitDelay = 5 * time.Second
-	stderr := &headBuffer{max: 4 << 10}
-	cmd.Stderr = stderr
-	err := cmd.Run()
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxErr
-	}
-	if err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			return fmt.Errorf("ffmpeg: %s: %w", firstLine(string(stderr.buf)), err)
-		}
-		return fmt.Errorf("run ffmpeg: %w", err)
-	}
-	return nil
-}
-
-// headBuffer keeps the first max bytes written to it, so a chatty ffmpeg cannot grow memory.
-type headBuffer struct {
-	buf []byte
-	max int
-}
-
-func (b *headBuffer) Write(p []byte) (int, error) {
-	if room := b.max - len(b.buf); room > 0 {
-		b.buf = append(b.buf, p[:min(room, len(p))]...)
-	}
-	return len(p), nil
-}
-
-func firstLine(s string) string {
-	for _, line := range strings.Split(s, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			return line
-		}
-	}
-	return "no reason given"
 }
