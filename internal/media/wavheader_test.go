@@ -24,14 +24,7 @@ func requireTools(t *testing.T, tools ...string) {
 // output options.
 func makeWAV(t *testing.T, dir, name, codec string, rate, channels int, extra ...string) string {
 	t.Helper()
-	out := filepath.Join(dir, name)
-	args := []string{"-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=1.37",
-		"-ar", strconv.Itoa(rate), "-ac", strconv.Itoa(channels), "-c:a", codec}
-	args = append(append(args, extra...), out)
-	if b, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg %v: %v\n%s", args, err, b)
-	}
-	return out
+	return makeAudio(t, dir, name, append([]string{"-ar", strconv.Itoa(rate), "-ac", strconv.Itoa(channels), "-c:a", codec}, extra...)...)
 }
 
 func headerProbe(t *testing.T, path string) (*ProbeInfo, bool) {
