@@ -1,0 +1,459 @@
+package pauses
+
+import (
+	"math"
+	"time"
+)
+
+// The analysis works on 16 kHz mono samples in frames of 10 ms: short enough to place a pause's
+// edges within a few tens of milliseconds, long enough for a frame's energy to mean something.
+const (
+	// SampleRate is the rate the Detector expects its samples at.
+	SampleRate   = 16000
+	frameSamples = SampleRate / 100
+	frameLen     = 10 * time.Millisecond
+)
+
+// Levels are measured over a window of the recording around the frame being classified, so they
+// follow a recording whose levels change (a second speaker, a noisier room): 30 s is long enough
+// to hold both pauses and speech in any talk, short enough to follow a change within a minute.
+// The window reaches 2 s past the frame, and the first decision waits for 10 s of audio, so the
+// opening seconds are judged on more than themselves.
+const (
+	windowFrames    = 3000 // 30 s
+	nearFrames      = 400  // 4 s: the near window, centred on the frame classified
+	lookaheadFrames = 200  // 2 s
+	initialFrames   = 1000 // 10 s
+	statsEvery      = 10   // frames between recomputing the thresholds
+)
+
+// Thresholds, in dB, between a window's noise floor (its 10th percentile of frame levels: the
+// quiet between words and sentences) and its speech level (its 95th percentile: vowels). The
+// floor is the higher of the 30-second window's and the near window's, so a quiet stretch (a
+// silent intro, a pause in a quieter room) does not lower the floor of the noisy speech beside it. Speech
+// begins above hi and ends below lo (hysteresis, so noise around one threshold does not flicker).
+// hi and lo sit at least 6 and 3 dB over the floor, so noise alone never reads as speech, and a
+// share of the way up to the speech level, so quiet syllables at a good signal-to-noise ratio
+// still count; they need never be more than 35 and 45 dB under the speech level, which keeps a
+// recording with digital silence between its words from treating a breath as speech.
+const (
+	floorPercentile  = 0.10
+	speechPercentile = 0.95
+	hiMinOverFloor   = 6
+	loMinOverFloor   = 3
+	hiShare          = 0.4
+	loShare          = 0.2
+	hiMaxUnderSpeech = 35
+	loMaxUnderSpeech = 45
+	// fixedHysteresis is how far above a fixed threshold (Options.Threshold) speech must rise to
+	// begin again.
+	fixedHysteresis = 4
+)
+
+const (
+	// DefaultMinPause is the shortest quiet stretch inside speech that is a pause: longer than
+	// the gaps between words and the closures of stop consonants (up to about 0.15 s), as short as
+	// the shortest pause between phrases.
+	DefaultMinPause = 200 * time.Millisecond
+	// MinSpeech is the shortest sound between two pauses that is speech; shorter ones are clicks
+	// and taps, and the pause runs on through them.
+	MinSpeech = 80 * time.Millisecond
+	// minEdgePause is the shortest quiet stretch at the very start or end that is reported: a cue
+	// should start where the voice does, however short the lead-in.
+	minEdgePause = 50 * time.Millisecond
+)
+
+// minLevel is the floor of the dB scale: digital silence reads as this, not as -Inf.
+const minLevel = -120.0
+
+// Levels are what the detector measured of one stretch of a recording, in dBFS.
+type Levels struct {
+	NoiseFloor  float64 // the quiet between words
+	SpeechLevel float64 // the loud parts of speech
+	Threshold   float64 // below which a stretch is quiet (the lower of the two thresholds)
+}
+
+// Update tells a Detector's caller how far the classification has come.
+type Update struct {
+	// Pauses are the pauses that became certain since the last update, in order.
+	Pauses []Pause
+	// Through is the time up to which the classification is final: every pause that ends before
+	// it has been reported.
+	Through time.Duration
+	// OpenSince, when non-negative, is the start of a pause that has lasted at least the minimum
+	// length and has not ended yet at Through... (it ends where speech begins again).
+	OpenSince time.Duration
+}
+
+// Detector finds pauses in a stream of 16 kHz mono samples, incrementally: it reads the audio
+// once, holds a few seconds of frame levels, and reports each pause as soon as it is certain.
+// It is not safe for concurrent use.
+type Detector struct {
+	fixed    bool
+	fixedThr float64
+	minPause int // frames
+
+	// Frames in: raw energies of the last frames, for smoothing.
+	partial     []int16 // samples of an incomplete frame
+	raw         [3]float64
+	rawN        int // frames received
+	smoothedN   int // smoothed frames produced
+	pending     []float64
+	pendingBase int // frame index of pending[0]
+
+	hist       histogram // levels of the window
+	near       histogram // levels of the near window (the last nearFrames of window)
+	window     []uint16  // ring of the window's level bins
+	hi, lo     float64
+	sinceStats int
+
+	// Classification state: frame index of the next frame to classify.
+	next        int
+	inSpeech    bool
+	quietStart  int // the current quiet run's first frame (a tentative pause), when !inSpeech
+	aboveLoFrom int // first frame of the current run at or above lo, -1 when below
+	held        *framePause
+	updates     []Pause
+	emitted     int // frames: end of the last reported pause
+
+	// Recent classified levels, for Quietest.
+	recent     []float32
+	recentBase int // frame index of recent[0]
+
+	// Summaries of the measured levels, one sample a second.
+	floorHist, speechHist, thrHist histogram
+	levelsSeen                     int
+}
+
+type framePause struct{ start, end int }
+
+// recentFrames bounds how far back Quietest can look: 4 minutes.
+const recentFrames = 24000
+
+// NewDetector returns a Detector. A non-zero threshold (dBFS) replaces the measured ones; a
+// non-positive minPause means DefaultMinPause.
+func NewDetector(threshold float64, minPause time.Duration) *Detector {
+	if minPause <= 0 {
+		minPause = DefaultMinPause
+	}
+	d := &Detector{
+		minPause:    int(math.Round(float64(minPause) / float64(frameLen))),
+		aboveLoFrom: -1,
+		window:      make([]uint16, 0, windowFrames),
+		quietStart:  0,
+	}
+	if threshold != 0 {
+		d.fixed, d.fixedThr = true, threshold
+		d.lo, d.hi = threshold, threshold+fixedHysteresis
+	}
+	return d
+}
+
+// Write feeds samples; it returns what became certain.
+func (d *Detector) Write(samples []int16) Update {
+	for len(samples) > 0 {
+		if len(d.partial) > 0 || len(samples) < frameSamples {
+			n := min(frameSamples-len(d.partial), len(samples))
+			d.partial = append(d.partial, samples[:n]...)
+			samples = samples[n:]
+			if len(d.partial) == frameSamples {
+				d.addFrame(d.partial)
+				d.partial = d.partial[:0]
+			}
+			continue
+		}
+		d.addFrame(samples[:frameSamples])
+		samples = samples[frameSamples:]
+	}
+	d.classifyReady(false)
+	return d.update()
+}
+
+// Close ends the stream: the rest is classified with what was measured, and a pause still open
+// runs to the end.
+func (d *Detector) Close() Update {
+	if len(d.partial) > 0 {
+		d.addFrame(d.partial) // a short last frame is weighed as a whole one
+		d.partial = d.partial[:0]
+	}
+	if d.rawN > 0 {
+		d.emitSmoothed(d.rawN-1, (d.raw[(d.rawN-2+3)%3]+d.raw[(d.rawN-1)%3])/2, true)
+	}
+	d.classifyReady(true)
+	end := d.next
+	switch {
+	case d.inSpeech && d.held != nil && end-d.held.end < d.frames(MinSpeech):
+		d.report(framePause{d.held.start, end}) // the sound after the held pause was a click
+		d.held = nil
+	case d.inSpeech:
+		d.release()
+	case end-d.quietStart >= d.frames(minEdgePause):
+		d.report(framePause{d.quietStart, end})
+	}
+	u := d.update()
+	u.Through, u.OpenSince = frameTime(end), -1
+	return u
+}
+
+func (d *Detector) frames(t time.Duration) int {
+	return int(math.Round(float64(t) / float64(frameLen)))
+}
+
+func frameTime(i int) time.Duration { return time.Duration(i) * frameLen }
+
+// Duration is the length of audio received so far.
+func (d *Detector) Duration() time.Duration {
+	return time.Duration(d.rawN*frameSamples+len(d.partial)) * time.Second / SampleRate
+}
+
+// addFrame computes a frame's mean energy (full scale = 1) and smooths it over three frames, so
+// one frame between two syllables does not decide anything.
+func (d *Detector) addFrame(s []int16) {
+	var sum float64
+	for _, v := range s {
+		x := float64(v)
+		sum += x * x
+	}
+	e := sum / float64(len(s)) / (32768 * 32768)
+	d.raw[d.rawN%3] = e
+	d.rawN++
+	switch n := d.rawN; {
+	case n == 2:
+		d.emitSmoothed(0, (d.raw[0]+d.raw[1])/2, false)
+	case n > 2:
+		d.emitSmoothed(n-2, (d.raw[0]+d.raw[1]+d.raw[2])/3, false)
+	}
+}
+
+// emitSmoothed adds the smoothed level of frame i to the window and the queue of frames to
+// classify.
+func (d *Detector) emitSmoothed(i int, e float64, last bool) {
+	if i < d.smoothedN {
+		return
+	}
+	if d.rawN == 1 && last { // a single frame
+		e = d.raw[0]
+	}
+	level := minLevel
+	if e > 0 {
+		level = max(10*math.Log10(e), minLevel)
+	}
+	d.smoothedN = i + 1
+	d.pending = append(d.pending, level)
+	bin := levelBin(level)
+	if i >= nearFrames {
+		d.near.remove(d.window[(i-nearFrames)%windowFrames])
+	}
+	d.near.add(bin)
+	if len(d.window) == windowFrames {
+		k := i % windowFrames
+		d.hist.remove(d.window[k])
+		d.window[k] = bin
+	} else {
+		d.window = append(d.window, bin)
+	}
+	d.hist.add(bin)
+	d.sinceStats++
+}
+
+// classifyReady classifies the frames whose lookahead has arrived (all of them at the end).
+func (d *Detector) classifyReady(final bool) {
+	if !final && d.smoothedN < initialFrames {
+		return
+	}
+	limit := d.smoothedN - lookaheadFrames
+	if final {
+		limit = d.smoothedN
+	}
+	for d.next < limit {
+		if d.sinceStats >= statsEvery || d.next == 0 || (d.hi == 0 && d.lo == 0) {
+			d.computeThresholds()
+		}
+		level := d.pending[d.next-d.pendingBase]
+		d.classify(d.next, level)
+		d.remember(d.next, level)
+		d.next++
+	}
+	// Drop classified levels from the queue now and then.
+	if k := d.next - d.pendingBase; k > 4096 {
+		d.pending = append(d.pending[:0], d.pending[k:]...)
+		d.pendingBase = d.next
+	}
+}
+
+func (d *Detector) computeThresholds() {
+	d.sinceStats = 0
+	floor := binLevel(max(d.hist.percentile(floorPercentile), d.near.percentile(floorPercentile)))
+	speech := binLevel(d.hist.percentile(speechPercentile))
+	if !d.fixed {
+		spread := max(speech-floor, 0)
+		d.hi = max(floor+max(hiMinOverFloor, hiShare*spread), speech-hiMaxUnderSpeech)
+		d.lo = max(floor+max(loMinOverFloor, loShare*spread), speech-loMaxUnderSpeech)
+		d.lo = min(d.lo, d.hi)
+	}
+	if d.next/100 >= d.levelsSeen { // one sample a second for the summary
+		d.levelsSeen = d.next/100 + 1
+		d.floorHist.add(levelBin(floor))
+		d.speechHist.add(levelBin(speech))
+		d.thrHist.add(levelBin(d.lo))
+	}
+}
+
+// classify moves the speech/pause state machine by one frame.
+func (d *Detector) classify(i int, level float64) {
+	if level >= d.lo {
+		if d.aboveLoFrom < 0 {
+			d.aboveLoFrom = i
+		}
+	} else {
+		d.aboveLoFrom = -1
+	}
+	if d.inSpeech {
+		if d.held != nil && i-d.held.end >= d.frames(MinSpeech) {
+			d.release()
+		}
+		if level < d.lo {
+			d.inSpeech = false
+			d.quietStart = i
+			if d.held != nil { // speech since the held pause was shorter than MinSpeech
+				d.quietStart = d.held.start
+				d.held = nil
+			}
+		}
+		return
+	}
+	if level < d.hi {
+		return
+	}
+	// Speech begins where the level first rose over lo on its way up.
+	onset := d.aboveLoFrom
+	d.inSpeech = true
+	length := onset - d.quietStart
+	switch {
+	case d.quietStart == 0 && length >= d.frames(minEdgePause): // the lead-in
+		d.held = &framePause{0, onset}
+	case length >= d.minPause:
+		d.held = &framePause{d.quietStart, onset}
+	}
+	if d.held != nil && i+1-d.held.end >= d.frames(MinSpeech) {
+		d.release()
+	}
+}
+
+// release reports the held pause: the speech after it has lasted long enough to be speech.
+func (d *Detector) release() {
+	if d.held != nil {
+		d.report(*d.held)
+		d.held = nil
+	}
+}
+
+func (d *Detector) report(p framePause) {
+	d.updates = append(d.updates, Pause{Start: frameTime(p.start), End: frameTime(p.end)})
+	d.emitted = p.end
+}
+
+// update hands over the pauses that became certain.
+func (d *Detector) update() Update {
+	u := Update{Pauses: d.updates, OpenSince: -1}
+	d.updates = nil
+	through := d.next
+	switch {
+	case d.held != nil:
+		through = d.held.start // the held pause may yet swallow a click and run on
+	case !d.inSpeech:
+		through = d.quietStart
+		if d.next-d.quietStart >= d.minPause {
+			u.OpenSince = frameTime(d.quietStart)
+		}
+	}
+	u.Through = frameTime(through)
+	return u
+}
+
+// remember keeps the classified level for Quietest.
+func (d *Detector) remember(i int, level float64) {
+	if len(d.recent) == recentFrames {
+		half := recentFrames / 2
+		d.recent = append(d.recent[:0], d.recent[half:]...)
+		d.recentBase += half
+	}
+	if len(d.recent) == 0 {
+		d.recentBase = i
+	}
+	d.recent = append(d.recent, float32(level))
+}
+
+// Quietest returns the quietest moment in [from, to] of what has been classified and is still
+// held (the last few minutes): the middle of the quietest 200 ms, where a cut that must fall in
+// speech hurts least. ok is false when nothing of [from, to] is held.
+func (d *Detector) Quietest(from, to time.Duration) (at time.Duration, ok bool) {
+	const span = 20 // frames: 200 ms
+	a := max(int(from/frameLen), d.recentBase)
+	b := min(int(to/frameLen), d.recentBase+len(d.recent))
+	if b <= a {
+		return 0, false
+	}
+	w := min(span, b-a)
+	energy := func(i int) float64 { return math.Pow(10, float64(d.recent[i-d.recentBase])/10) }
+	var sum float64
+	for i := a; i < a+w; i++ {
+		sum += energy(i)
+	}
+	best, bestStart := sum, a
+	for i := a + w; i < b; i++ {
+		sum += energy(i) - energy(i-w)
+		if sum < best {
+			best, bestStart = sum, i-w+1
+		}
+	}
+	return frameTime(bestStart) + frameTime(w)/2, true
+}
+
+// Levels returns the median of what was measured, one sample a second, and the range of the
+// threshold.
+func (d *Detector) Levels() (median Levels, thrMin, thrMax float64) {
+	if d.fixed {
+		return Levels{binLevel(d.floorHist.percentile(0.5)), binLevel(d.speechHist.percentile(0.5)), d.fixedThr}, d.fixedThr, d.fixedThr
+	}
+	return Levels{
+		NoiseFloor:  binLevel(d.floorHist.percentile(0.5)),
+		SpeechLevel: binLevel(d.speechHist.percentile(0.5)),
+		Threshold:   binLevel(d.thrHist.percentile(0.5)),
+	}, binLevel(d.thrHist.percentile(0)), binLevel(d.thrHist.percentile(1))
+}
+
+// histogram counts levels in bins of a quarter of a dB from minLevel to 0.
+type histogram struct {
+	bins [binCount]int32
+	n    int
+}
+
+const binCount = 481
+
+func levelBin(level float64) uint16 {
+	b := int(math.Round((level - minLevel) * 4))
+	return uint16(min(max(b, 0), binCount-1))
+}
+
+func binLevel(b uint16) float64 { return minLevel + float64(b)/4 }
+
+func (h *histogram) add(b uint16)    { h.bins[b]++; h.n++ }
+func (h *histogram) remove(b uint16) { h.bins[b]--; h.n-- }
+
+// percentile returns the bin below which a share q of the counts lie (nearest rank).
+func (h *histogram) percentile(q float64) uint16 {
+	if h.n == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(q * float64(h.n)))
+	rank = min(max(rank, 1), h.n)
+	seen := 0
+	for b, c := range h.bins {
+		seen += int(c)
+		if seen >= rank {
+			return uint16(b)
+		}
+	}
+	return binCount - 1
+}
