@@ -35,7 +35,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 			failed++
 			continue
 		}
-		plan, err := j.Plan(ctx, in, speech)
+		plan, err := j.DryPlan(ctx, in, speech)
 		if err != nil {
 			in.Close()
 			fmt.Fprintf(a.io.Err, "livetranslate: error: %v\n", err)
@@ -62,12 +62,20 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 			dur = clockText(plan.Duration)
 		}
 		how := fmt.Sprint(len(plan.Segments))
-		if plan.Reencoded {
+		switch {
+		case plan.NoSpeech:
+			how += " (no speech)"
+		case plan.Reencoded:
 			how += " (re-encoded)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", it.Name, in.Kind, in.Format, size, dur, how,
 			tok.InputAudio+tok.InputVideo, tok.OutputText+tok.OutputAudio, costText)
-		if len(plan.Segments) > 1 {
+		if rep := plan.Speech; rep != nil && (plan.Split || plan.NoSpeech) {
+			// What the pause finder heard: the share of speech, and its levels.
+			fmt.Fprintf(tw, "  speech %.0f%%\tfloor %.0f dB\tthreshold %.0f dB\t\t%s\t\t\t\t\n", 100*rep.SpeechShare(),
+				rep.NoiseFloor, rep.Threshold, clockText(rep.Speech))
+		}
+		if len(plan.Segments) > 1 || plan.Split {
 			for _, seg := range plan.Segments {
 				fmt.Fprintf(tw, "  segment %d\t%s–%s\t\t~%d\t%s\t\t%d\t%d\t\n", seg.Index+1, clockText(seg.Start), clockText(seg.End),
 					seg.Size, clockText(seg.Duration()), seg.EstInputTokens, seg.EstOutputTokens)

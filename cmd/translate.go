@@ -10,6 +10,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/lang"
+	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
 )
@@ -39,6 +40,10 @@ type translateOptions struct {
 	Dub         string
 	DubMix      float64
 	Align       bool
+	// The speech/pause finder's overrides (pauses.go): a fixed threshold ("" = measured) and the
+	// shortest pause.
+	PauseThreshold string
+	MinPause       time.Duration
 
 	// Sampling settings; nil when the flag was not given, so the service's defaults apply.
 	MaxTokens         *int
@@ -133,6 +138,8 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.StringVar(&opts.Dub, "dub", "", "write a copy of the video (one input) to FILE (.mp4 .mov .mkv .webm) whose sound is the translated speech, each piece at its source time")
 	f.Float64Var(&opts.DubMix, "dub-mix", 0, "with --dub: keep the original sound under the translation at this volume, e.g. 0.15 (0 = replace it)")
 	f.BoolVar(&opts.Align, "align", false, "place each piece's speech in --audio-out (or --speech) at its source time, silence between, so the WAV is as long as the source")
+	f.StringVar(&opts.PauseThreshold, "pause-threshold", "", "a fixed level in dB, e.g. -40, under which the sound is a pause, instead of the one measured from each recording (for music or other voices as loud as the speaker)")
+	f.DurationVar(&opts.MinPause, "min-pause", pauses.DefaultMinPause, "the shortest quiet stretch that counts as a pause between phrases [50ms, 5s]")
 	f.Int("retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output)")
 	f.Duration("idle-timeout", 60*time.Second, "give up on a request when no data arrives for this long (0 = never)")
 	f.Duration("timeout", 0, "limit for the whole request, e.g. 10m (0 = none)")
@@ -198,6 +205,7 @@ type settings struct {
 	split    split.Mode
 	ledger   *usageLedger
 	timed    bool            // subtitles, --dub or --align: pieces placed at their source times
+	pauses   pauses.Options  // --pause-threshold, --min-pause
 	subs     subtitle.Format // --format srt or vtt; 0 otherwise
 }
 
@@ -271,6 +279,9 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 		return nil, usagef("e.g. --segment 5m", "--segment %s is too short: at least %s", opts.Segment, split.MinSegment)
 	}
 	if err := checkTimed(opts, s); err != nil {
+		return nil, err
+	}
+	if s.pauses, err = pauseOptions(opts); err != nil {
 		return nil, err
 	}
 	if s.retries = c.Int("retries"); s.retries < 0 || s.retries > 100 {

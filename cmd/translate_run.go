@@ -128,7 +128,7 @@ func (a *app) newJob(s *settings, opts *translateOptions) *job.Translator {
 		Settings: job.Settings{
 			Request: a.requestSettings(s, opts), InputFormat: opts.InputFormat, Stdin: a.io.In,
 			Split: s.split, Segment: opts.Segment, InlineLimit: int64(opts.InlineLimit),
-			Timed: s.timed, CueMax: opts.CueMax, Align: opts.Align, DubMix: opts.DubMix,
+			Timed: s.timed, CueMax: opts.CueMax, Align: opts.Align, DubMix: opts.DubMix, Pauses: s.pauses,
 		},
 		Runner:   a.newRunner(s),
 		Recorder: s.ledger.recorder(),

@@ -17,6 +17,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
@@ -36,6 +37,8 @@ type Settings struct {
 	CueMax time.Duration
 	Align  bool    // speech laid along the source's timeline, silence between
 	DubMix float64 // the original sound's volume under a dub (0 = replaced)
+	// Pauses tune the speech/pause finder (--pause-threshold, --min-pause).
+	Pauses pauses.Options
 }
 
 // Translator translates the inputs of one run; it may translate several at once.
@@ -145,12 +148,6 @@ func (t *Translator) Translate(ctx context.Context, it batch.Item, out Output) (
 		return nil, err
 	}
 	defer plan.Cleanup()
-	if !plan.Whole {
-		if err := plan.Prepare(ctx); err != nil {
-			return nil, fmt.Errorf("%s: preparing segments: %w", name, err)
-		}
-	}
-	parts := partsOf(plan)
 	ts := t.request(out.Speech)
 	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files)
 
@@ -167,23 +164,56 @@ func (t *Translator) Translate(ctx context.Context, it batch.Item, out Output) (
 		}
 	}
 	start := time.Now()
-	res, err := runner.Run(ctx, parts, ts, counted)
+	var res *translate.Result
+	switch {
+	case plan.NoSpeech:
+		res = &translate.Result{}
+	case plan.Split:
+		// Segments are sent as they are cut, while the rest of the input is still being read.
+		notes := len(plan.Notes)
+		res, err = runner.RunFrom(ctx, func(ctx context.Context, yield func(translate.Part) error) error {
+			return plan.Produce(ctx, func(seg split.Segment) error {
+				return yield(partOf(plan, seg))
+			})
+		}, ts, counted)
+		for _, n := range plan.Notes[notes:] {
+			t.info("%s: %s", name, n)
+		}
+	default:
+		if !plan.Whole {
+			if err := plan.Prepare(ctx); err != nil {
+				return nil, fmt.Errorf("%s: preparing segments: %w", name, err)
+			}
+		}
+		res, err = runner.Run(ctx, partsOf(plan), ts, counted)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if text.Len() == 0 {
+	if len(res.Parts) == 0 {
+		t.warn("%s", noSpeech(name, plan.Speech))
+	} else if text.Len() == 0 {
 		t.warn("%s: the service returned no text", name)
 	}
 	tr := t.record(name, in, res)
 	tr.Text = text.String()
 	tr.ElapsedSeconds = math.Round(time.Since(start).Seconds()*1000) / 1000
-	if len(res.Parts) > 1 {
+	if len(res.Parts) > 1 || plan.Split {
 		for _, p := range res.Parts {
 			tr.Segments = append(tr.Segments, Segment{Index: p.Index + 1, Start: p.Start.Seconds(), End: p.End.Seconds(),
 				RequestID: p.RequestID, FinishReason: p.FinishReason, Usage: p.Usage})
 		}
 	}
 	return tr, nil
+}
+
+// noSpeech says that an input was not sent because nobody speaks in it, and what was measured.
+func noSpeech(name string, rep *pauses.Report) string {
+	if rep == nil {
+		return fmt.Sprintf("%s: no speech heard: nothing was sent", name)
+	}
+	return fmt.Sprintf("%s: no speech heard (noise floor %.0f dB, threshold %.0f dB): nothing was sent; if it does have speech, set --pause-threshold below its level",
+		name, rep.NoiseFloor, rep.Threshold)
 }
 
 func (t *Translator) resolve(ctx context.Context, it batch.Item) (*media.Input, error) {
@@ -222,7 +252,7 @@ func (t *Translator) Plan(ctx context.Context, in *media.Input, speech bool) (*s
 	// The output cap is the service's: --max-tokens is the user's own limit, and a translation it
 	// cuts short says so (finish_reason "length") rather than being split to avoid it.
 	plan, err := split.MakePlan(ctx, in, split.Options{Mode: s.Split, Segment: s.Segment,
-		MaxDataURI: s.InlineLimit, Speech: speech})
+		MaxDataURI: s.InlineLimit, Speech: speech, Pauses: s.Pauses})
 	if err != nil {
 		return nil, err
 	}
@@ -232,19 +262,40 @@ func (t *Translator) Plan(ctx context.Context, in *media.Input, speech bool) (*s
 	return plan, nil
 }
 
+// DryPlan is Plan with a split input's segments found (for --dry-run): the whole input is read
+// for its pauses, nothing is encoded.
+func (t *Translator) DryPlan(ctx context.Context, in *media.Input, speech bool) (*split.Plan, error) {
+	plan, err := t.Plan(ctx, in, speech)
+	if err != nil {
+		return nil, err
+	}
+	notes := len(plan.Notes)
+	if err := plan.Cut(ctx); err != nil {
+		return nil, err
+	}
+	for _, n := range plan.Notes[notes:] {
+		t.info("%s: %s", in.Name, n)
+	}
+	return plan, nil
+}
+
 // partsOf turns a plan into the requests to send.
 func partsOf(plan *split.Plan) []translate.Part {
-	in := plan.Input
 	var parts []translate.Part
 	for _, seg := range plan.Segments {
-		p := translate.Part{Index: seg.Index, Segment: len(plan.Segments) > 1, Start: seg.Start, End: seg.End,
-			Path: seg.Path, Format: seg.Format, MIME: seg.MIME, Size: seg.Size, Kind: kindOf(seg.Kind)}
-		if plan.Whole {
-			p.URL = in.URL
-		}
-		parts = append(parts, p)
+		parts = append(parts, partOf(plan, seg))
 	}
 	return parts
+}
+
+// partOf is the request that sends one segment of a plan.
+func partOf(plan *split.Plan, seg split.Segment) translate.Part {
+	p := translate.Part{Index: seg.Index, Segment: plan.Split || len(plan.Segments) > 1, Start: seg.Start, End: seg.End,
+		Path: seg.Path, Format: seg.Format, MIME: seg.MIME, Size: seg.Size, Kind: kindOf(seg.Kind)}
+	if plan.Whole {
+		p.URL = plan.Input.URL
+	}
+	return p
 }
 
 func kindOf(k media.Kind) api.Kind {

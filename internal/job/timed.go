@@ -15,6 +15,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/dub"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
 	"github.com/livetranslate/livetranslate/internal/translate"
@@ -33,6 +34,7 @@ type timedPlan struct {
 	pieces   []subtitle.Piece
 	segOf    []int // the plan segment of each piece
 	hasAudio bool
+	speech   *pauses.Report
 }
 
 func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool) (*timedPlan, error) {
@@ -45,7 +47,7 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 	if _, err := media.LookFFprobe(""); err != nil {
 		return nil, fmt.Errorf("subtitles and dubbing: %w", err)
 	}
-	plan, err := split.MakePlan(ctx, in, split.Options{Mode: split.Always, MaxDataURI: t.Settings.InlineLimit, Speech: speech})
+	plan, err := split.MakePlan(ctx, in, split.Options{Mode: split.Always, MaxDataURI: t.Settings.InlineLimit, Speech: speech, Pauses: t.Settings.Pauses})
 	if err != nil {
 		return nil, err
 	}
@@ -59,23 +61,23 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 	if !tp.hasAudio {
 		return nil, usagef("", "%s has no sound to translate", in.Name)
 	}
-	silences, err := split.DetectSilences(ctx, "", in.Path)
+	rep, err := pauses.Find(ctx, in.Path, t.Settings.Pauses)
 	if err != nil {
 		return nil, fmt.Errorf("finding the pauses in %s: %w", in.Name, err)
 	}
-	// The sound may end before the picture (silencedetect cannot see past it): the audio stream's
+	tp.speech = rep
+	// The sound may end before the picture (the finder cannot hear past it): the audio stream's
 	// own length bounds the pieces.
 	sound := info.Audio().Duration
 	if sound <= 0 || sound > plan.Duration {
 		sound = plan.Duration
 	}
 	cueMax := t.Settings.CueMax
-	tp.pieces = subtitle.Pieces(silences, sound, cueMax)
+	tp.pieces = subtitle.Pieces(rep.Pauses, sound, cueMax)
 
-	est := newSegmentEstimator(plan, info, speech)
 	var segs []split.Segment
 	add := func(start, end time.Duration) {
-		seg := est.segment(start, end)
+		seg := plan.EstimateSegment(start, end)
 		seg.Index = len(segs)
 		segs = append(segs, seg)
 	}
@@ -96,7 +98,8 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 		add(pos, plan.Duration)
 	}
 	plan.Segments = segs
-	plan.Notes = []string{fmt.Sprintf("cut at pauses into %d pieces of speech of at most %s, re-encoded compactly", len(tp.pieces), cueMax)}
+	plan.Notes = []string{fmt.Sprintf("speech: %s", rep),
+		fmt.Sprintf("cut at pauses into %d pieces of speech of at most %s, re-encoded compactly", len(tp.pieces), cueMax)}
 	return tp, nil
 }
 
@@ -110,47 +113,6 @@ func (tp *timedPlan) sentPlan() *split.Plan {
 		p.Segments = append(p.Segments, seg)
 	}
 	return &p
-}
-
-// segmentEstimator estimates a piece the way split estimates its segments: size from the
-// compact encoding's rate, tokens from the duration (and, for video, the picture as sent).
-type segmentEstimator struct {
-	kind          media.Kind
-	format, mime  string
-	bytesPerSec   float64
-	width, height int
-	speech        bool
-}
-
-func newSegmentEstimator(plan *split.Plan, info *media.ProbeInfo, speech bool) segmentEstimator {
-	first := plan.Segments[0]
-	e := segmentEstimator{kind: first.Kind, format: first.Format, mime: first.MIME, speech: speech}
-	var size int64
-	var d time.Duration
-	for _, s := range plan.Segments {
-		size, d = size+s.Size, d+s.Duration()
-	}
-	if d > 0 {
-		e.bytesPerSec = float64(size) / d.Seconds()
-	}
-	for _, st := range info.Streams {
-		if st.CodecType == "video" && !st.AttachedPic && st.Width > 0 && st.Height > 0 {
-			scale := min(1, float64(split.SegmentVideoMaxSide)/float64(max(st.Width, st.Height)))
-			e.width, e.height = int(float64(st.Width)*scale), int(float64(st.Height)*scale)
-			break
-		}
-	}
-	return e
-}
-
-func (e segmentEstimator) segment(start, end time.Duration) split.Segment {
-	d := end - start
-	in := split.AudioTokens(d)
-	if e.kind == media.Video {
-		in += split.VideoTokens(d, e.width, e.height)
-	}
-	return split.Segment{Start: start, End: end, Kind: e.kind, Format: e.format, MIME: e.mime,
-		Size: int64(math.Ceil(e.bytesPerSec * d.Seconds())), EstInputTokens: in, EstOutputTokens: split.OutputTokens(d, e.speech)}
 }
 
 // TimedOutput is where one timed input's results go.

@@ -78,10 +78,11 @@ type Update struct {
 	// Pauses are the pauses that became certain since the last update, in order.
 	Pauses []Pause
 	// Through is the time up to which the classification is final: every pause that ends before
-	// it has been reported.
+	// it has been reported, and what is not a reported pause before it is speech, except that
+	// [OpenSince, Through] is quiet when OpenSince is not negative.
 	Through time.Duration
-	// OpenSince, when non-negative, is the start of a pause that has lasted at least the minimum
-	// length and has not ended yet at Through... (it ends where speech begins again).
+	// OpenSince, when not negative, is the start of a pause still going on at Through: it has
+	// lasted at least the minimum length, so it is a pause; where it ends is not known yet.
 	OpenSince time.Duration
 }
 
@@ -361,11 +362,10 @@ func (d *Detector) update() Update {
 	switch {
 	case d.held != nil:
 		through = d.held.start // the held pause may yet swallow a click and run on
+	case !d.inSpeech && d.next-d.quietStart >= d.minPause:
+		u.OpenSince = frameTime(d.quietStart)
 	case !d.inSpeech:
-		through = d.quietStart
-		if d.next-d.quietStart >= d.minPause {
-			u.OpenSince = frameTime(d.quietStart)
-		}
+		through = d.quietStart // too short yet to tell a pause from a gap between words
 	}
 	u.Through = frameTime(through)
 	return u

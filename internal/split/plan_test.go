@@ -18,6 +18,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/pauses"
 )
 
 // The long recordings are made once per machine by scripts/make-long-media.sh (stamped with its
@@ -27,6 +28,29 @@ var longMedia struct {
 	once sync.Once
 	dir  string
 	err  error
+}
+
+// cutPlan is MakePlan followed by Cut, so a split plan lists its segments.
+func cutPlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error) {
+	p, err := MakePlan(ctx, in, opts)
+	if err == nil {
+		err = p.Cut(ctx)
+	}
+	return p, err
+}
+
+// prepareAll prepares a plan the way a run does: Produce, taking every segment.
+func prepareAll(ctx context.Context, p *Plan) error {
+	return p.Produce(ctx, func(Segment) error { return nil })
+}
+
+func requireTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed: run scripts/install-deps.sh", tool)
+		}
+	}
 }
 
 func longMediaFile(t *testing.T, name string) string {
@@ -201,7 +225,7 @@ func TestPlanLongSpeech(t *testing.T) {
 	opts := Options{MaxDataURI: api.MaxDataURISize, TempDir: tmp}
 
 	start := time.Now()
-	p, err := MakePlan(ctx, in, opts)
+	p, err := cutPlan(ctx, in, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,21 +237,22 @@ func TestPlanLongSpeech(t *testing.T) {
 	checkCoverage(t, p, longest)
 	checkCaps(t, p, api.MaxDataURISize, MaxOutputTokens)
 
-	silences, err := DetectSilences(ctx, "", path)
+	rep, err := pauses.Find(ctx, path, pauses.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	silences := rep.Pauses
 	for _, s := range p.Segments[1:] {
-		if !insideSilence(s.Start, silences) {
+		if !inside(s.Start, silences) {
 			t.Errorf("cut at %v is not inside a detected silence", s.Start)
 		}
 	}
-	if !strings.Contains(strings.Join(p.Notes, "\n"), "cut at "+plural(len(p.Segments)-1, "silence")) {
+	if !strings.Contains(strings.Join(p.Notes, "\n"), "cut at "+plural(len(p.Segments)-1, "pause")) {
 		t.Errorf("notes do not say every cut is at a silence: %q", p.Notes)
 	}
 
 	start = time.Now()
-	if err := p.Prepare(ctx); err != nil {
+	if err := prepareAll(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	prepared := time.Since(start)
@@ -258,7 +283,7 @@ func TestPlanLongSpeech(t *testing.T) {
 			t.Errorf("segment %d ends in sound: %.1f dB", i, edgeVolume(t, s.Path, true))
 		}
 	}
-	if err := p.Prepare(ctx); err != nil {
+	if err := prepareAll(ctx, p); err != nil {
 		t.Errorf("second Prepare: %v", err)
 	}
 	checkCleanup(t, p, tmp)
@@ -297,7 +322,7 @@ func segmentLengths(p *Plan) []string {
 
 func TestPlanSpeechOutput(t *testing.T) {
 	in := resolve(t, longMediaFile(t, "long-speech.wav"))
-	p, err := MakePlan(context.Background(), in, Options{MaxDataURI: api.MaxDataURISize, Speech: true})
+	p, err := cutPlan(context.Background(), in, Options{MaxDataURI: api.MaxDataURISize, Speech: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +339,7 @@ func TestPlanOptionsSegmentAndOutputLimit(t *testing.T) {
 	in := resolve(t, longMediaFile(t, "long-speech.mp3"))
 	ctx := context.Background()
 
-	p, err := MakePlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, Segment: time.Hour})
+	p, err := cutPlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, Segment: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +349,7 @@ func TestPlanOptionsSegmentAndOutputLimit(t *testing.T) {
 	}
 	checkCoverage(t, p, longest)
 
-	p, err = MakePlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, Segment: 5 * time.Minute})
+	p, err = cutPlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, Segment: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,24 +359,24 @@ func TestPlanOptionsSegmentAndOutputLimit(t *testing.T) {
 		t.Errorf("20 minutes at --segment 5m: %d segments %v", n, segmentLengths(p))
 	}
 
-	p, err = MakePlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, OutputTokenLimit: 1000})
+	p, err = cutPlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, OutputTokenLimit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkCaps(t, p, api.MaxDataURISize, 1000)
 
 	var uerr *media.UsageError
-	if _, err := MakePlan(ctx, in, Options{Segment: 100 * time.Millisecond}); !errors.As(err, &uerr) {
+	if _, err := cutPlan(ctx, in, Options{Segment: 100 * time.Millisecond}); !errors.As(err, &uerr) {
 		t.Errorf("--segment 100ms: error %v, want a usage error", err)
 	}
-	if _, err := MakePlan(ctx, in, Options{MaxDataURI: 1000}); !errors.As(err, &uerr) || !strings.Contains(err.Error(), "--inline-limit") {
+	if _, err := cutPlan(ctx, in, Options{MaxDataURI: 1000}); !errors.As(err, &uerr) || !strings.Contains(err.Error(), "--inline-limit") {
 		t.Errorf("a 1000-byte inline limit: error %v, want a usage error naming --inline-limit", err)
 	}
 }
 
 func TestPlanNeverRefusesLongMP3(t *testing.T) {
 	in := resolve(t, longMediaFile(t, "long-speech.mp3"))
-	_, err := MakePlan(context.Background(), in, Options{Mode: Never, MaxDataURI: api.MaxDataURISize})
+	_, err := cutPlan(context.Background(), in, Options{Mode: Never, MaxDataURI: api.MaxDataURISize})
 	var tl *TooLargeError
 	if !errors.As(err, &tl) {
 		t.Fatalf("error %v, want *TooLargeError", err)
@@ -429,14 +454,14 @@ func TestPlanAroundTheDataURILimit(t *testing.T) {
 	opts := Options{MaxDataURI: limit, TempDir: t.TempDir()}
 
 	in := resolve(t, under)
-	p, err := MakePlan(ctx, in, opts)
+	p, err := cutPlan(ctx, in, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !p.Whole || len(p.Segments) != 1 || p.Segments[0].Path != in.Path || p.Segments[0].Size != fits {
 		t.Fatalf("%d bytes (data URI %d): Whole=%v %+v; want it whole", fits, api.DataURISize(mime, fits), p.Whole, p.Segments)
 	}
-	if err := p.Prepare(ctx); err != nil || p.Segments[0].Path != in.Path {
+	if err := prepareAll(ctx, p); err != nil || p.Segments[0].Path != in.Path {
 		t.Errorf("Prepare on a whole plan: %v, path %s", err, p.Segments[0].Path)
 	}
 	if err := p.Cleanup(); err != nil {
@@ -447,7 +472,7 @@ func TestPlanAroundTheDataURILimit(t *testing.T) {
 	}
 
 	in = resolve(t, over)
-	_, err = MakePlan(ctx, in, Options{Mode: Never, MaxDataURI: limit})
+	_, err = cutPlan(ctx, in, Options{Mode: Never, MaxDataURI: limit})
 	var tl *TooLargeError
 	if !errors.As(err, &tl) || tl.Cap != CapDataURI || tl.Need != api.DataURISize(mime, fits+2) || tl.Limit != limit {
 		t.Fatalf("just over the limit under --split never: %v (%+v), want a data URI TooLargeError", err, tl)
@@ -457,7 +482,7 @@ func TestPlanAroundTheDataURILimit(t *testing.T) {
 	}
 
 	// Auto: re-encoding alone makes it fit.
-	p, err = MakePlan(ctx, in, opts)
+	p, err = cutPlan(ctx, in, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +490,7 @@ func TestPlanAroundTheDataURILimit(t *testing.T) {
 		t.Fatalf("just over: Whole=%v Reencoded=%v %d segments; want one re-encoded", p.Whole, p.Reencoded, len(p.Segments))
 	}
 	checkCoverage(t, p, 0)
-	if err := p.Prepare(ctx); err != nil {
+	if err := prepareAll(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	sizes := checkPrepared(t, p, limit)
@@ -481,7 +506,7 @@ func TestPlanVideo(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	ctx := context.Background()
-	p, err := MakePlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, TempDir: tmp})
+	p, err := cutPlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, TempDir: tmp})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,7 +518,7 @@ func TestPlanVideo(t *testing.T) {
 	checkCaps(t, p, api.MaxDataURISize, MaxOutputTokens)
 
 	start := time.Now()
-	if err := p.Prepare(ctx); err != nil {
+	if err := prepareAll(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	prepared := time.Since(start)
@@ -514,7 +539,7 @@ func TestPlanVideo(t *testing.T) {
 func TestPrepareCancelled(t *testing.T) {
 	in := resolve(t, longMediaFile(t, "long-video.mp4"))
 	tmp := t.TempDir()
-	p, err := MakePlan(context.Background(), in, Options{MaxDataURI: api.MaxDataURISize, TempDir: tmp})
+	p, err := cutPlan(context.Background(), in, Options{MaxDataURI: api.MaxDataURISize, TempDir: tmp})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -529,7 +554,7 @@ func TestPrepareCancelled(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}()
-	err = p.Prepare(ctx)
+	err = prepareAll(ctx, p)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Prepare under cancellation: %v, want context.Canceled", err)
 	}
@@ -541,7 +566,8 @@ func TestPrepareCancelled(t *testing.T) {
 	}
 }
 
-func TestPlanAlwaysHardCutsNoise(t *testing.T) {
+// TestPlanNoiseHasNoSpeech: a recording of noise alone is not sent, whole or split.
+func TestPlanNoiseHasNoSpeech(t *testing.T) {
 	requireTools(t, "ffmpeg", "ffprobe")
 	noise := filepath.Join(t.TempDir(), "noise.wav")
 	if out, err := exec.Command("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
@@ -550,32 +576,51 @@ func TestPlanAlwaysHardCutsNoise(t *testing.T) {
 	}
 	in := resolve(t, noise)
 	ctx := context.Background()
-	tmp := t.TempDir()
-
-	p, err := MakePlan(ctx, in, Options{Mode: Auto, MaxDataURI: api.MaxDataURISize})
-	if err != nil || !p.Whole {
-		t.Fatalf("30 s of noise under auto: %v, Whole=%v; want whole", err, p != nil && p.Whole)
+	for _, mode := range []Mode{Auto, Always} {
+		p, err := cutPlan(ctx, in, Options{Mode: mode, Segment: 10 * time.Second, MaxDataURI: api.MaxDataURISize, TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := prepareAll(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if !p.NoSpeech || len(p.Segments) != 0 {
+			t.Errorf("30 s of pink noise, --split %s: NoSpeech=%v, %d segments; want nothing to send (notes %q)", mode, p.NoSpeech, len(p.Segments), p.Notes)
+		}
 	}
+}
 
-	p, err = MakePlan(ctx, in, Options{Mode: Always, Segment: 10 * time.Second, MaxDataURI: api.MaxDataURISize, TempDir: tmp})
+// TestPlanHardCutsWithoutPauses: a sound that never pauses is cut at its quietest moments, each
+// segment within the target.
+func TestPlanHardCutsWithoutPauses(t *testing.T) {
+	requireTools(t, "ffmpeg", "ffprobe")
+	hum := filepath.Join(t.TempDir(), "warble.wav")
+	if out, err := exec.Command("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
+		"-i", "sine=f=300:d=30:r=16000,tremolo=f=3:d=0.6,volume=0.5", hum).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	in := resolve(t, hum)
+	ctx := context.Background()
+	tmp := t.TempDir()
+	p, err := cutPlan(ctx, in, Options{Mode: Always, Segment: 10 * time.Second, MaxDataURI: api.MaxDataURISize, TempDir: tmp})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkCoverage(t, p, 10*time.Second)
-	if len(p.Segments) != 3 || p.Segments[1].Start != 10*time.Second || p.Segments[2].Start != 20*time.Second {
-		t.Errorf("30 s of noise at 10 s segments: %v", segmentLengths(p))
+	if len(p.Segments) != 3 {
+		t.Errorf("30 s without a pause at 10 s segments: %v", segmentLengths(p))
 	}
-	if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, "0 silences and 2 hard cuts") {
+	if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, "0 pauses and 2 cuts at the quietest moment") {
 		t.Errorf("notes do not report hard cuts: %q", p.Notes)
 	}
-	if err := p.Prepare(ctx); err != nil {
+	if err := prepareAll(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	checkPrepared(t, p, api.MaxDataURISize)
 	checkCleanup(t, p, tmp)
 
 	// Always on an input that fits is one re-encoded segment when no --segment asks for less.
-	p, err = MakePlan(ctx, in, Options{Mode: Always, MaxDataURI: api.MaxDataURISize})
+	p, err = cutPlan(ctx, in, Options{Mode: Always, MaxDataURI: api.MaxDataURISize})
 	if err != nil || !p.Reencoded || len(p.Segments) != 1 {
 		t.Errorf("always without --segment on 30 s: %v, %+v", err, p)
 	}
@@ -592,16 +637,16 @@ func TestPlanWithoutFFprobe(t *testing.T) {
 	missing := filepath.Join(dir, "no-such-ffprobe")
 	ctx := context.Background()
 
-	p, err := MakePlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, FFprobe: missing})
+	p, err := cutPlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, FFprobe: missing})
 	if err != nil || !p.Whole || !strings.Contains(strings.Join(p.Notes, "\n"), "ffprobe not found") {
 		t.Errorf("small input without ffprobe: %v, %+v; want whole with a note", err, p)
 	}
-	_, err = MakePlan(ctx, in, Options{MaxDataURI: 1000, FFprobe: missing})
+	_, err = cutPlan(ctx, in, Options{MaxDataURI: 1000, FFprobe: missing})
 	var mt *media.MissingToolError
 	if !errors.As(err, &mt) || mt.Tool != "ffprobe" || !strings.Contains(err.Error(), "too large for one request") {
 		t.Errorf("input over the limit without ffprobe: %v, want a *media.MissingToolError saying why", err)
 	}
-	_, err = MakePlan(ctx, in, Options{Mode: Always, MaxDataURI: 1000, FFmpeg: filepath.Join(dir, "no-such-ffmpeg")})
+	_, err = cutPlan(ctx, in, Options{Mode: Always, MaxDataURI: 1000, FFmpeg: filepath.Join(dir, "no-such-ffmpeg")})
 	if !errors.As(err, &mt) || mt.Tool != "ffmpeg" {
 		t.Errorf("a split without ffmpeg: %v, want *media.MissingToolError for ffmpeg", err)
 	}
@@ -609,7 +654,7 @@ func TestPlanWithoutFFprobe(t *testing.T) {
 
 func TestPlanURL(t *testing.T) {
 	in := &media.Input{Name: "https://example.com/talk.mp3", URL: "https://example.com/talk.mp3", Kind: media.Audio, Format: "mp3", MIME: "audio/mpeg", Size: -1}
-	p, err := MakePlan(context.Background(), in, Options{Mode: Always, MaxDataURI: api.MaxDataURISize, FFprobe: "/nonexistent"})
+	p, err := cutPlan(context.Background(), in, Options{Mode: Always, MaxDataURI: api.MaxDataURISize, FFprobe: "/nonexistent"})
 	if err != nil {
 		t.Fatal(err)
 	}

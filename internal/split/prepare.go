@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
 )
 
@@ -30,11 +29,10 @@ func (p *Plan) Prepare(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp(p.opts.TempDir, "livetranslate-split-*")
-	if err != nil {
-		return fmt.Errorf("create segment directory: %w", err)
+	if err := p.makeDir(); err != nil {
+		return err
 	}
-	p.dir = dir
+	dir := p.dir
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, p.Cleanup())
@@ -55,16 +53,8 @@ func (p *Plan) Prepare(ctx context.Context) (err error) {
 	}
 
 	for i := range p.Segments {
-		s := &p.Segments[i]
-		fi, err := os.Stat(s.Path)
-		if err != nil {
-			return fmt.Errorf("segment %d of %s: %w", i+1, displayName(p.Input.Name), err)
-		}
-		s.Size = fi.Size()
-		if limit := p.opts.MaxDataURI; limit > 0 && api.DataURISize(s.MIME, s.Size) >= limit {
-			// The size estimates carry margins, so this is a bug in them, not the user's doing.
-			return fmt.Errorf("segment %d of %s came out at %d bytes, over the %d-byte data URI limit the plan allowed for",
-				i+1, displayName(p.Input.Name), s.Size, limit)
+		if err := p.checkSize(&p.Segments[i]); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -134,6 +124,16 @@ func (p *Plan) encodeAudio(ctx context.Context, ffmpeg string) error {
 // CRF spends few bits on static pictures (slides); the VBV maximum bounds the rest, which is
 // what keeps each file under the estimate the plan made.
 func (p *Plan) encodeVideo(ctx context.Context, ffmpeg string) error {
+	for _, s := range p.Segments {
+		if err := p.encodeVideoSegment(ctx, ffmpeg, s); err != nil {
+			return fmt.Errorf("segment %d: %w", s.Index+1, err)
+		}
+	}
+	return nil
+}
+
+// encodeVideoSegment encodes [Start, End] of the input, picture and sound, as a small MP4.
+func (p *Plan) encodeVideoSegment(ctx context.Context, ffmpeg string, s Segment) error {
 	scale := fmt.Sprintf("scale=w='min(%d,iw)':h=-2", SegmentVideoMaxSide)
 	if p.outW > 0 {
 		scale = fmt.Sprintf("scale=%d:%d", p.outW, p.outH)
@@ -142,25 +142,20 @@ func (p *Plan) encodeVideo(ctx context.Context, ffmpeg string) error {
 	if p.videoIdx >= 0 {
 		video = "0:" + strconv.Itoa(p.videoIdx)
 	}
-	for _, s := range p.Segments {
-		args := []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y"}
-		if s.Start > 0 {
-			args = append(args, "-ss", seconds(s.Start))
-		}
-		args = append(args, "-i", "file:"+p.Input.Path, "-t", seconds(s.End-s.Start),
-			"-map", video, "-vf", fmt.Sprintf("fps=%d,%s", SegmentVideoFrameRate, scale),
-			"-c:v", "libx264", "-preset", "veryfast", "-crf", segmentVideoCRF,
-			"-maxrate", strconv.Itoa(SegmentVideoBitRate), "-bufsize", strconv.Itoa(segmentVideoBufferBits),
-			"-pix_fmt", "yuv420p")
-		if p.hasAudio {
-			args = append(args, "-map", "0:a:0", "-c:a", "aac", "-ac", "1",
-				"-ar", strconv.Itoa(CompactSampleRate), "-b:a", strconv.Itoa(SegmentVideoAudioRate))
-		}
-		// The index up front lets a server read the file as it arrives.
-		args = append(args, "-sn", "-dn", "-movflags", "+faststart", "-f", "mp4", "file:"+s.Path)
-		if err := media.RunFFmpeg(ctx, ffmpeg, args); err != nil {
-			return fmt.Errorf("segment %d: %w", s.Index+1, err)
-		}
+	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y"}
+	if s.Start > 0 {
+		args = append(args, "-ss", seconds(s.Start))
 	}
-	return nil
+	args = append(args, "-i", "file:"+p.Input.Path, "-t", seconds(s.End-s.Start),
+		"-map", video, "-vf", fmt.Sprintf("fps=%d,%s", SegmentVideoFrameRate, scale),
+		"-c:v", "libx264", "-preset", "veryfast", "-crf", segmentVideoCRF,
+		"-maxrate", strconv.Itoa(SegmentVideoBitRate), "-bufsize", strconv.Itoa(segmentVideoBufferBits),
+		"-pix_fmt", "yuv420p")
+	if p.hasAudio {
+		args = append(args, "-map", "0:a:0", "-c:a", "aac", "-ac", "1",
+			"-ar", strconv.Itoa(CompactSampleRate), "-b:a", strconv.Itoa(SegmentVideoAudioRate))
+	}
+	// The index up front lets a server read the file as it arrives.
+	args = append(args, "-sn", "-dn", "-movflags", "+faststart", "-f", "mp4", "file:"+s.Path)
+	return media.RunFFmpeg(ctx, ffmpeg, args)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/pauses"
 )
 
 // Mode is --split: when an input is cut into segments.
@@ -63,6 +64,9 @@ type Options struct {
 	OutputTokenLimit int
 	FFmpeg, FFprobe  string // paths; "" = look up on PATH
 	TempDir          string // parent of the segment directory ("" = os.TempDir())
+	// Pauses tune the speech/pause finder that places the cuts (a fixed threshold, the
+	// shortest pause).
+	Pauses pauses.Options
 }
 
 func (o Options) outputLimit() int {
@@ -103,6 +107,15 @@ type Plan struct {
 	Segments  []Segment // always at least one
 	// Notes say, for -v and --dry-run, what was decided and why.
 	Notes []string
+	// Split: the input is cut at its pauses into segments of at most Target; Segments holds
+	// none until Cut or Produce has found them.
+	Split  bool
+	Target time.Duration
+	// NoSpeech: the pause finder heard no speech in the input, so nothing is to be sent
+	// (Segments is empty).
+	NoSpeech bool
+	// Speech is what the pause finder measured (nil until it has run).
+	Speech *pauses.Report
 
 	dir      string // temp directory of produced files; "" until Prepare
 	opts     Options
@@ -251,6 +264,9 @@ func MakePlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error)
 		p.keepWhole(whole)
 		p.notef("fits one request: %s data URI, about %s input and %s output tokens",
 			megabytes(whole.dataURI), commas(int64(whole.input)), commas(int64(whole.output)))
+		if err := p.checkSpeech(ctx); err != nil {
+			return nil, err
+		}
 		return p, nil
 	}
 	if over != nil && opts.Mode == Never {
@@ -375,54 +391,43 @@ func (p *Plan) planSegments(ctx context.Context, shown string, over *TooLargeErr
 		p.Reencoded = true
 		p.addSegments(nil)
 		p.notef("re-encoded to %s: about %s instead of %s", p.encodingName(), megabytes(p.Segments[0].Size), megabytes(p.Input.Size))
-		return nil
+		return p.checkSpeech(ctx)
 	}
 
-	var silences []Silence
-	if p.hasAudio {
-		var err error
-		if silences, err = DetectSilences(ctx, opts.FFmpeg, p.Input.Path); err != nil {
-			return fmt.Errorf("finding pauses to split %s at: %w", shown, err)
-		}
-	}
-	tol := tolerance(target)
-	cuts := ChooseCuts(silences, p.Duration, target, tol)
-	p.addSegments(cuts)
+	p.Split, p.Target = true, target
+	p.Segments = nil
 	why := fmt.Sprintf("the %s cap", binding.Cap)
 	if target < longest {
 		why = "--segment"
 	}
-	p.notef("split into %d segments of at most %s (%s), re-encoded to %s", len(p.Segments), roundDuration(target), why, p.encodingName())
-	atSilence := 0
-	for _, c := range cuts {
-		if insideSilence(c, silences) {
-			atSilence++
-		}
-	}
-	switch hard := len(cuts) - atSilence; {
-	case !p.hasAudio:
-		p.notef("no sound to find pauses in: %s", plural(hard, "hard cut"))
-	case hard == 0:
-		p.notef("cut at %s", plural(atSilence, "silence"))
-	default:
-		p.notef("cut at %s and %s (no pause within %s of the ideal point)", plural(atSilence, "silence"), plural(hard, "hard cut"), roundDuration(tol))
-	}
+	p.notef("to be cut at pauses into segments of at most %s (%s), re-encoded to %s", roundDuration(target), why, p.encodingName())
 	return nil
 }
 
 // addSegments fills Segments from the cut points, with estimates for the prepared files.
 func (p *Plan) addSegments(cuts []time.Duration) {
-	format, mime := p.segmentFormat()
 	bounds := append(append([]time.Duration{0}, cuts...), p.Duration)
 	p.Segments = make([]Segment, 0, len(bounds)-1)
 	for i := 0; i+1 < len(bounds); i++ {
-		d := bounds[i+1] - bounds[i]
-		est := p.segmentEstimate(d)
-		p.Segments = append(p.Segments, Segment{
-			Index: i, Start: bounds[i], End: bounds[i+1], Kind: p.Input.Kind, Format: format, MIME: mime,
-			Size: p.encodedBytes(d), EstInputTokens: est.input, EstOutputTokens: est.output,
-		})
+		p.addSegment(bounds[i], bounds[i+1])
 	}
+}
+
+// addSegment appends the segment [start, end], with estimates for its prepared file.
+func (p *Plan) addSegment(start, end time.Duration) Segment {
+	seg := p.EstimateSegment(start, end)
+	seg.Index = len(p.Segments)
+	p.Segments = append(p.Segments, seg)
+	return seg
+}
+
+// EstimateSegment is the segment [start, end] of the input as Prepare would encode it, with the
+// estimated size and tokens of that file.
+func (p *Plan) EstimateSegment(start, end time.Duration) Segment {
+	format, mime := p.segmentFormat()
+	est := p.segmentEstimate(end - start)
+	return Segment{Start: start, End: end, Kind: p.Input.Kind, Format: format, MIME: mime,
+		Size: p.encodedBytes(end - start), EstInputTokens: est.input, EstOutputTokens: est.output}
 }
 
 func (p *Plan) encodingName() string {
@@ -438,15 +443,6 @@ func (p *Plan) encodingName() string {
 
 func (p *Plan) notef(format string, args ...any) {
 	p.Notes = append(p.Notes, fmt.Sprintf(format, args...))
-}
-
-func insideSilence(t time.Duration, silences []Silence) bool {
-	for _, s := range silences {
-		if t >= s.Start && t <= s.End {
-			return true
-		}
-	}
-	return false
 }
 
 func displayName(name string) string {

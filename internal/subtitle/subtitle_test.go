@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/livetranslate/livetranslate/internal/split"
+	"github.com/livetranslate/livetranslate/internal/pauses"
 )
 
 func sec(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
 
-func sil(start, end time.Duration) split.Silence { return split.Silence{Start: start, End: end} }
+func sil(start, end time.Duration) pauses.Pause { return pauses.Pause{Start: start, End: end} }
 
 func TestTimestamp(t *testing.T) {
 	for _, tc := range []struct {
@@ -214,10 +214,10 @@ func spans(ps []Piece) (speech, send []Span) {
 
 func TestPieces(t *testing.T) {
 	// speech.wav of the end-to-end tests: four sentences, pauses of 0.3-0.66 s.
-	wav := []split.Silence{sil(sec(1.378), sec(2.015)), sil(sec(4.032), sec(4.668)), sil(sec(6.488), sec(7.145)), sil(sec(8.195), sec(8.4976))}
+	wav := []pauses.Pause{sil(sec(1.378), sec(2.015)), sil(sec(4.032), sec(4.668)), sil(sec(6.488), sec(7.145)), sil(sec(8.195), sec(8.4976))}
 	for _, tc := range []struct {
 		name          string
-		silences      []split.Silence
+		silences      []pauses.Pause
 		total, max    time.Duration
 		speech, sends []Span
 	}{
@@ -227,14 +227,14 @@ func TestPieces(t *testing.T) {
 		{"one sentence each", wav, sec(8.4976), sec(3),
 			[]Span{{0, sec(1.378)}, {sec(2.015), sec(4.032)}, {sec(4.668), sec(6.488)}, {sec(7.145), sec(8.195)}},
 			[]Span{{0, sec(1.6965)}, {sec(1.6965), sec(4.35)}, {sec(4.35), sec(6.8165)}, {sec(6.8165), sec(8.4976)}}},
-		{"a long pause is not joined, and only its edges are sent", []split.Silence{sil(0, sec(3)), sil(sec(5), sec(8)), sil(sec(9), sec(20))}, sec(20), sec(7),
+		{"a long pause is not joined, and only its edges are sent", []pauses.Pause{sil(0, sec(3)), sil(sec(5), sec(8)), sil(sec(9), sec(20))}, sec(20), sec(7),
 			[]Span{{sec(3), sec(5)}, {sec(8), sec(9)}},
 			[]Span{{sec(2.5), sec(5.5)}, {sec(7.5), sec(9.5)}}},
 		{"speech without a pause is cut evenly", nil, sec(20), sec(7),
 			[]Span{{0, sec(20.0 / 3)}, {sec(20.0 / 3), sec(40.0 / 3)}, {sec(40.0 / 3), sec(20)}},
 			[]Span{{0, sec(20.0 / 3)}, {sec(20.0 / 3), sec(40.0 / 3)}, {sec(40.0 / 3), sec(20)}}},
-		{"clicks are not speech", []split.Silence{sil(0, sec(4)), sil(sec(4.05), sec(10))}, sec(10), sec(7), nil, nil},
-		{"silence only", []split.Silence{sil(0, sec(10))}, sec(10), sec(7), nil, nil},
+		{"clicks are not speech", []pauses.Pause{sil(0, sec(4)), sil(sec(4.05), sec(10))}, sec(10), sec(7), nil, nil},
+		{"silence only", []pauses.Pause{sil(0, sec(10))}, sec(10), sec(7), nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			speech, send := spans(Pieces(tc.silences, tc.total, tc.max))

@@ -1,8 +1,8 @@
 // Package subtitle times a translation to its source. Pieces cuts a recording at its pauses
-// (split.DetectSilences) into pieces of speech of at most a given length, each translated on its
+// (as the pauses package finds them) into pieces of speech of at most a given length, each translated on its
 // own; Layout spreads a piece's translated text over the time its speech is heard, as cues of
 // at most two lines of 42 characters; Writer writes the cues as SubRip (.srt) or WebVTT (.vtt).
-// The package sends nothing and runs no tool: the caller detects the silences, says where the
+// The package sends nothing and runs no tool: the caller finds the pauses, says where the
 // sound ends, translates the pieces and says where the cues go.
 package subtitle
 
@@ -11,7 +11,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/livetranslate/livetranslate/internal/split"
+	"github.com/livetranslate/livetranslate/internal/pauses"
 )
 
 // Span is a stretch of the source.
@@ -50,7 +50,7 @@ const (
 // stays within longest and the pause between them within MaxJoinedPause, so a piece is a sentence
 // or a few; speech that runs on longer than longest without a pause is cut into equal parts.
 // With no silences at all, the whole is speech. It returns nil when all of it is silence.
-func Pieces(silences []split.Silence, total, longest time.Duration) []Piece {
+func Pieces(silences []pauses.Pause, total, longest time.Duration) []Piece {
 	if total <= 0 || longest <= 0 {
 		return nil
 	}
@@ -109,7 +109,7 @@ func edgeRoom(d time.Duration) time.Duration {
 
 // speechSpans is the complement of the silences in [0, total], without sounds shorter than
 // MinSpeech.
-func speechSpans(silences []split.Silence, total time.Duration) []Span {
+func speechSpans(silences []pauses.Pause, total time.Duration) []Span {
 	quiet := make([]Span, 0, len(silences))
 	for _, s := range silences {
 		s.Start, s.End = max(s.Start, 0), min(s.End, total)

@@ -34,13 +34,19 @@ type heldPart struct {
 }
 
 // NewOrdered joins n parts into sink, sep between the text of consecutive parts; held speech goes
-// to temporary files in tempDir.
+// to temporary files in tempDir. n may be 0 when the parts are not known yet: Sink(i) makes room
+// for part i, which must not come before the parts before it have asked for theirs.
 func NewOrdered(n int, sink Sink, sep, tempDir string) *Ordered {
 	return &Ordered{out: sink, sep: sep, tempDir: tempDir, parts: make([]heldPart, n)}
 }
 
 // Sink returns the Sink for part i. Its Reset succeeds while the part's output is only held.
 func (j *Ordered) Sink(i int) Sink {
+	j.mu.Lock()
+	for len(j.parts) <= i {
+		j.parts = append(j.parts, heldPart{})
+	}
+	j.mu.Unlock()
 	s := Sink{Text: func(t string) error { return j.text(i, t) }, Reset: func() error { return j.reset(i) }}
 	if j.out.Audio != nil {
 		s.Audio = func(b []byte) error { return j.audio(i, b) }

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
-	"github.com/livetranslate/livetranslate/internal/batch"
 )
 
 // Settings are what every request of the input asks for.
@@ -215,9 +214,32 @@ func summarize(parts []PartResult) *Result {
 
 // runParts translates the parts s.Jobs at a time and joins their output in order.
 func (r *Runner) runParts(ctx context.Context, parts []Part, s Settings, sink Sink) (*Result, error) {
-	j := NewOrdered(len(parts), sink, r.Separator, s.TempDir)
+	return r.RunFrom(ctx, listed(parts), s, sink)
+}
+
+// Producer hands the parts of an input to yield in order, as each becomes ready: a long input's
+// segments as they are cut and encoded, while the rest is still being read. It stops at the
+// first error yield returns.
+type Producer func(ctx context.Context, yield func(Part) error) error
+
+// listed produces parts known in advance.
+func listed(parts []Part) Producer {
+	return func(ctx context.Context, yield func(Part) error) error {
+		for _, p := range parts {
+			if err := yield(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// RunFrom translates the parts produce hands over, s.Jobs at a time, sending each as soon as it
+// is ready, and joins their output in order. It returns an empty Result when nothing was produced.
+func (r *Runner) RunFrom(ctx context.Context, produce Producer, s Settings, sink Sink) (*Result, error) {
+	j := NewOrdered(0, sink, r.Separator, s.TempDir)
 	defer j.Close()
-	return r.Each(ctx, parts, s, j.Sink, j.Finish)
+	return r.EachFrom(ctx, produce, s, j.Sink, j.Finish)
 }
 
 // Each translates the parts s.Jobs at a time like Run, but keeps them apart: part i's output goes
@@ -229,31 +251,86 @@ func (r *Runner) Each(ctx context.Context, parts []Part, s Settings, sinkFor fun
 	if len(parts) == 0 {
 		return nil, errors.New("nothing to translate")
 	}
+	return r.EachFrom(ctx, listed(parts), s, sinkFor, done)
+}
+
+// EachFrom is Each over the parts produce hands over. The producer runs ahead of the requests by
+// up to s.Jobs parts, so local work (cutting, encoding) overlaps the service's.
+func (r *Runner) EachFrom(ctx context.Context, produce Producer, s Settings, sinkFor func(i int) Sink, done func(i int) error) (*Result, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	results := make([]PartResult, len(parts))
-	var once sync.Once
-	var firstErr error
+	var (
+		mu       sync.Mutex
+		results  []PartResult
+		firstErr error
+		wg       sync.WaitGroup
+	)
 	fail := func(err error) {
-		once.Do(func() { firstErr = err; cancel(err) })
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+			cancel(err)
+		}
 	}
-	batch.Each(ctx, len(parts), s.Jobs, func(i int) {
-		p := parts[i]
-		pr, err := r.send(ctx, p, s, sinkFor(i))
-		if err == nil && done != nil {
-			err = done(i)
-		}
+	jobs := max(s.Jobs, 1)
+	queue := make(chan Part, jobs)
+	go func() {
+		defer close(queue)
+		err := produce(ctx, func(p Part) error {
+			select {
+			case queue <- p:
+				return nil
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		})
 		if err != nil {
-			fail(fmt.Errorf("segment %d of %d (%s–%s): %w", i+1, len(parts), clock(p.Start), clock(p.End), err))
-			return
+			fail(err)
 		}
-		results[i] = *pr
-	})
+	}()
+	sem := make(chan struct{}, jobs)
+	n := 0
+	for p := range queue {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			continue // drain, so the producer can end
+		}
+		i := n
+		n++
+		mu.Lock()
+		results = append(results, PartResult{})
+		mu.Unlock()
+		sink := sinkFor(i)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			pr, err := r.send(ctx, p, s, sink)
+			if err == nil && done != nil {
+				err = done(i)
+			}
+			if err != nil {
+				fail(fmt.Errorf("segment %d (%s–%s): %w", i+1, clock(p.Start), clock(p.End), err))
+				return
+			}
+			mu.Lock()
+			results[i] = *pr
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
 	if firstErr != nil {
 		return nil, firstErr
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if n == 0 {
+		return &Result{}, nil
 	}
 	return summarize(results), nil
 }

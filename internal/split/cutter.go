@@ -1,0 +1,233 @@
+package split
+
+import (
+	"slices"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/pauses"
+)
+
+const (
+	// SkipPause is the shortest stretch without speech that is left out of the requests of a
+	// split input: nobody speaks in it, and the service bills 12.5 tokens for every second
+	// of audio. Shorter pauses stay in their segment, where they cost little and keep
+	// sentences together.
+	SkipPause = 20 * time.Second
+	// Pad is how much of a left-out pause is sent on either side of the speech, so a soft first
+	// or last syllable is not clipped.
+	Pad = 500 * time.Millisecond
+	// minSent is the least speech a segment must hold to be sent at all.
+	minSent = 100 * time.Millisecond
+)
+
+// cutter chooses where a long input is cut, incrementally, as the pause finder reports the
+// pauses. Each cut aims at the point that splits what remains into equal parts, ideal; it lands
+// on the middle of the pause closest to ideal within ±tolerance (the later one on a tie), but
+// never beyond target from the previous cut, so no segment exceeds it. Where there is no pause
+// in that range (music, noise, a speaker who never stops), the cut goes to the quietest 200 ms
+// of the range. Balancing the segments, rather than cutting at every target, keeps the last one
+// from being a few seconds long. A pause of SkipPause or more ends a segment (Pad after its
+// start) and the next begins Pad before its end, so it is not sent; a segment with no speech at
+// all is not sent either. A cut is decided as soon as the finder is past the end of its range,
+// so the first segments can be sent while the rest of the input is still being read.
+type cutter struct {
+	total, target, tol time.Duration
+	// emit receives each segment in order; atPause says whether its end is at a pause (false
+	// for a hard cut, and for the end of the input).
+	emit func(start, end time.Duration, atPause bool) error
+
+	pos      time.Duration // start of the segment being cut
+	skipping bool          // pos is in a long pause, starting at skipFrom; the next segment starts at its end
+	skipFrom time.Duration
+	known    []pauses.Pause // pauses that end after pos, in order
+	open     pauses.Pause   // a pause still going on (Start < 0: none)
+	through  time.Duration
+	quietest func(from, to time.Duration) (time.Duration, bool)
+
+	atPauses, hard int
+	skipped        time.Duration // non-speech left out
+}
+
+func newCutter(total, target time.Duration, emit func(start, end time.Duration, atPause bool) error) *cutter {
+	return &cutter{total: total, target: target, tol: tolerance(target), emit: emit, open: pauses.Pause{Start: -1}}
+}
+
+// tolerance is how far from its ideal point a cut may move to land in a pause: a few seconds,
+// or a tenth of a long target, so a pause between sentences is nearly always in reach. It is
+// at most target/4, which keeps every cut more than a quarter of target past the previous one.
+func tolerance(target time.Duration) time.Duration {
+	return min(max(5*time.Second, target/10), target/4)
+}
+
+// update takes what the finder reported and emits every segment that is now certain.
+func (c *cutter) update(u pauses.Update, d *pauses.Detector) error {
+	c.known = append(c.known, u.Pauses...)
+	c.through = u.Through
+	c.open = pauses.Pause{Start: -1}
+	if u.OpenSince >= 0 {
+		c.open = pauses.Pause{Start: u.OpenSince, End: u.Through}
+	}
+	if d != nil {
+		c.quietest = d.Quietest
+	}
+	return c.advance()
+}
+
+// finish emits the last segment, once the finder has read everything.
+func (c *cutter) finish() error {
+	c.open = pauses.Pause{Start: -1}
+	c.through = c.total
+	if err := c.advance(); err != nil {
+		return err
+	}
+	if !c.skipping && c.pos < c.total {
+		return c.send(c.pos, c.total, false)
+	}
+	return nil
+}
+
+func (c *cutter) advance() error {
+	for {
+		if c.skipping {
+			i := slices.IndexFunc(c.known, func(p pauses.Pause) bool { return p.Start == c.skipFrom })
+			if i < 0 {
+				return nil // the long pause has not ended yet
+			}
+			next := max(c.known[i].End-Pad, c.pos)
+			if c.known[i].End >= c.total {
+				next = c.total
+			}
+			c.skipped += next - c.pos
+			c.pos, c.skipping = next, false
+			c.prune()
+			continue
+		}
+		// A long pause ends the segment wherever it starts within reach; the finder must be
+		// far enough past the reach to know every such pause.
+		if lp, ok := c.longPause(c.pos + c.target); ok {
+			end := min(lp.Start+Pad, c.total)
+			if end > c.pos {
+				if err := c.send(c.pos, end, true); err != nil {
+					return err
+				}
+				c.pos = end
+			}
+			c.skipping, c.skipFrom = true, lp.Start
+			continue
+		}
+		ideal, lo, hi := c.window()
+		if c.total-c.pos <= c.target || c.through < min(c.pos+c.target+SkipPause, c.total) {
+			return nil
+		}
+		cut, atPause := c.choose(ideal, lo, hi)
+		if err := c.send(c.pos, cut, atPause); err != nil {
+			return err
+		}
+		c.pos = cut
+		c.prune()
+	}
+}
+
+// window is where the next cut may go: ideal splits what remains evenly; [lo, hi] is the range
+// around it, no further than target from pos. With no cut left to make, hi is the end.
+func (c *cutter) window() (ideal, lo, hi time.Duration) {
+	remaining := c.total - c.pos
+	if remaining <= c.target {
+		return c.total, c.total, c.total
+	}
+	parts := (remaining + c.target - 1) / c.target
+	ideal = c.pos + remaining/parts
+	return ideal, ideal - c.tol, min(ideal+c.tol, c.pos+c.target)
+}
+
+// longPause returns the first pause of SkipPause or more that starts before reach and is not
+// left out yet: known, or still going on and already that long.
+func (c *cutter) longPause(reach time.Duration) (pauses.Pause, bool) {
+	for _, p := range c.known {
+		if p.Start >= reach {
+			break
+		}
+		if p.End-Pad > c.pos && p.Duration() >= SkipPause {
+			return p, true
+		}
+	}
+	if o := c.open; o.Start >= 0 && o.Start < reach && o.Duration() >= SkipPause { // not skipped yet: it has not ended
+		return o, true
+	}
+	return pauses.Pause{}, false
+}
+
+// choose picks the cut in [lo, hi]: the middle of the pause nearest ideal, else the quietest
+// moment, else ideal itself.
+func (c *cutter) choose(ideal, lo, hi time.Duration) (time.Duration, bool) {
+	cut, found := ideal, false
+	consider := func(p pauses.Pause) {
+		m := p.Mid()
+		if m < lo || m > hi || m <= c.pos || m >= c.total {
+			return
+		}
+		if !found || absDuration(m-ideal) <= absDuration(cut-ideal) {
+			cut, found = m, true
+		}
+	}
+	for _, p := range c.known {
+		consider(p)
+	}
+	if c.open.Start >= 0 {
+		consider(c.open)
+	}
+	if found {
+		c.atPauses++
+		return cut, true
+	}
+	c.hard++
+	// The quietest moment is sought only where the rest still fits in as few segments as
+	// planned, so moving a hard cut never adds a request.
+	parts := (c.total - c.pos + c.target - 1) / c.target
+	from := max(lo, c.total-(parts-1)*c.target)
+	if c.quietest != nil && from < hi {
+		if at, ok := c.quietest(from, hi); ok && at > c.pos {
+			return at, false
+		}
+	}
+	return ideal, false
+}
+
+// send emits [start, end] unless nobody speaks in it.
+func (c *cutter) send(start, end time.Duration, atPause bool) error {
+	if end-start-c.quietIn(start, end) < minSent {
+		c.skipped += end - start
+		return nil
+	}
+	return c.emit(start, end, atPause)
+}
+
+// quietIn is how much of [start, end] the known pauses cover.
+func (c *cutter) quietIn(start, end time.Duration) time.Duration {
+	var q time.Duration
+	for _, p := range append(slices.Clip(c.known), c.open) {
+		if p.Start < 0 {
+			continue
+		}
+		if a, b := max(p.Start, start), min(p.End, end); b > a {
+			q += b - a
+		}
+	}
+	return q
+}
+
+// prune forgets the pauses that end before pos.
+func (c *cutter) prune() {
+	i := 0
+	for i < len(c.known) && c.known[i].End <= c.pos {
+		i++
+	}
+	c.known = c.known[i:]
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
