@@ -247,6 +247,9 @@ func (t *Translator) Plan(ctx context.Context, in *media.Input, speech bool) (*s
 		if err != nil {
 			return nil, err
 		}
+		for _, n := range tp.plan.Notes {
+			t.info("%s: %s", in.Name, n)
+		}
 		return tp.sentPlan(), nil
 	}
 	// The output cap is the service's: --max-tokens is the user's own limit, and a translation it

@@ -65,7 +65,7 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 	if err != nil {
 		return nil, fmt.Errorf("finding the pauses in %s: %w", in.Name, err)
 	}
-	tp.speech = rep
+	tp.speech, plan.Speech = rep, rep
 	// The sound may end before the picture (the finder cannot hear past it): the audio stream's
 	// own length bounds the pieces.
 	sound := info.Audio().Duration
@@ -73,7 +73,7 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 		sound = plan.Duration
 	}
 	cueMax := t.Settings.CueMax
-	tp.pieces = subtitle.Pieces(rep.Pauses, sound, cueMax)
+	tp.pieces = subtitle.Pieces(rep.Pauses, rep.Gaps, sound, cueMax)
 
 	var segs []split.Segment
 	add := func(start, end time.Duration) {

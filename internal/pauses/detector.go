@@ -21,27 +21,29 @@ const (
 // opening seconds are judged on more than themselves.
 const (
 	windowFrames    = 3000 // 30 s
-	nearFrames      = 400  // 4 s: the near window, centred on the frame classified
 	lookaheadFrames = 200  // 2 s
 	initialFrames   = 1000 // 10 s
 	statsEvery      = 10   // frames between recomputing the thresholds
 )
 
 // Thresholds, in dB, between a window's noise floor (its 10th percentile of frame levels: the
-// quiet between words and sentences) and its speech level (its 95th percentile: vowels). The
-// floor is the higher of the 30-second window's and the near window's, so a quiet stretch (a
-// silent intro, a pause in a quieter room) does not lower the floor of the noisy speech beside it. Speech
-// begins above hi and ends below lo (hysteresis, so noise around one threshold does not flicker).
-// hi and lo sit at least 6 and 3 dB over the floor, so noise alone never reads as speech, and a
-// share of the way up to the speech level, so quiet syllables at a good signal-to-noise ratio
-// still count; they need never be more than 35 and 45 dB under the speech level, which keeps a
-// recording with digital silence between its words from treating a breath as speech.
+// quiet between words and sentences) and its speech level (its 95th percentile: vowels). The floor
+// is the higher of the 30-second window's and the near window's (4 s around the frame), so a
+// quiet stretch (a silent intro, a pause in a quieter room) does not lower the floor of the noisy
+// speech beside it. Speech begins above hi and ends below lo (hysteresis, so noise around one
+// threshold does not flicker). hi and lo sit at least 6 and 3 dB over the floor, so stationary
+// noise alone never reads as speech, and a share of the way up to the speech level (half for hi,
+// so other voices or music well under the speaker do not start speech; a fifth for lo, so quiet
+// syllables still count); they need never be more than 35 and 45 dB under the speech level,
+// which keeps a recording with digital silence between its words from treating a breath as
+// speech. The shares were chosen on the evaluation set (docs/eval.md).
 const (
+	nearFrames       = 400 // 4 s
 	floorPercentile  = 0.10
 	speechPercentile = 0.95
 	hiMinOverFloor   = 6
 	loMinOverFloor   = 3
-	hiShare          = 0.4
+	hiShare          = 0.5
 	loShare          = 0.2
 	hiMaxUnderSpeech = 35
 	loMaxUnderSpeech = 45
@@ -55,12 +57,22 @@ const (
 	// the gaps between words and the closures of stop consonants (up to about 0.15 s), as short as
 	// the shortest pause between phrases.
 	DefaultMinPause = 200 * time.Millisecond
+	// MinGap is the shortest quiet stretch inside speech that is reported as a gap (Update.Gaps).
+	MinGap = 100 * time.Millisecond
 	// MinSpeech is the shortest sound between two pauses that is speech; shorter ones are clicks
 	// and taps, and the pause runs on through them.
 	MinSpeech = 80 * time.Millisecond
 	// minEdgePause is the shortest quiet stretch at the very start or end that is reported: a cue
 	// should start where the voice does, however short the lead-in.
 	minEdgePause = 50 * time.Millisecond
+)
+
+// The fade at the end of a phrase (tailFrames), measured on the evaluation set: a voice fades at
+// about 150 dB a second from 35 dB under its speech level; no tail is longer than 0.3 s.
+const (
+	tailDecay     = 150.0 // dB a second
+	tailDepth     = 35.0  // dB under the speech level
+	maxTailFrames = 30
 )
 
 // minLevel is the floor of the dB scale: digital silence reads as this, not as -Inf.
@@ -77,6 +89,10 @@ type Levels struct {
 type Update struct {
 	// Pauses are the pauses that became certain since the last update, in order.
 	Pauses []Pause
+	// Gaps are the quiet stretches inside speech too short to be pauses (MinGap or more, under
+	// the minimum pause) that ended since the last update: where a phrase too long to keep whole
+	// is best divided.
+	Gaps []Pause
 	// Through is the time up to which the classification is final: every pause that ends before
 	// it has been reported, and what is not a reported pause before it is speech, except that
 	// [OpenSince, Through] is quiet when OpenSince is not negative.
@@ -112,9 +128,12 @@ type Detector struct {
 	next        int
 	inSpeech    bool
 	quietStart  int // the current quiet run's first frame (a tentative pause), when !inSpeech
+	quietTail   int // frames of the speech's tail hidden in the quiet run (tailFrames)
+	speechLevel float64
 	aboveLoFrom int // first frame of the current run at or above lo, -1 when below
 	held        *framePause
 	updates     []Pause
+	gaps        []Pause
 	emitted     int // frames: end of the last reported pause
 
 	// Recent classified levels, for Quietest.
@@ -126,7 +145,8 @@ type Detector struct {
 	levelsSeen                     int
 }
 
-type framePause struct{ start, end int }
+// framePause is a pause in frames; its speech ends tail frames after start (see tailFrames).
+type framePause struct{ start, end, tail int }
 
 // recentFrames bounds how far back Quietest can look: 4 minutes.
 const recentFrames = 24000
@@ -166,7 +186,6 @@ func (d *Detector) Write(samples []int16) Update {
 		d.addFrame(samples[:frameSamples])
 		samples = samples[frameSamples:]
 	}
-	d.classifyReady(false)
 	return d.update()
 }
 
@@ -180,16 +199,17 @@ func (d *Detector) Close() Update {
 	if d.rawN > 0 {
 		d.emitSmoothed(d.rawN-1, (d.raw[(d.rawN-2+3)%3]+d.raw[(d.rawN-1)%3])/2, true)
 	}
-	d.classifyReady(true)
+	d.computeThresholds() // the end of the recording is judged on the last window
+	d.classifyThrough(d.smoothedN)
 	end := d.next
 	switch {
 	case d.inSpeech && d.held != nil && end-d.held.end < d.frames(MinSpeech):
-		d.report(framePause{d.held.start, end}) // the sound after the held pause was a click
+		d.report(framePause{d.held.start, end, d.held.tail}) // the sound after the held pause was a click
 		d.held = nil
 	case d.inSpeech:
 		d.release()
 	case end-d.quietStart >= d.frames(minEdgePause):
-		d.report(framePause{d.quietStart, end})
+		d.report(framePause{d.quietStart, end, d.quietTail})
 	}
 	u := d.update()
 	u.Through, u.OpenSince = frameTime(end), -1
@@ -255,19 +275,18 @@ func (d *Detector) emitSmoothed(i int, e float64, last bool) {
 	}
 	d.hist.add(bin)
 	d.sinceStats++
+	// Each frame is classified with the window as it stands when the frame's lookahead has
+	// arrived, whatever the sizes of the writes that brought the samples: the result depends on
+	// the audio alone.
+	if !last && d.smoothedN >= initialFrames {
+		d.classifyThrough(d.smoothedN - lookaheadFrames)
+	}
 }
 
-// classifyReady classifies the frames whose lookahead has arrived (all of them at the end).
-func (d *Detector) classifyReady(final bool) {
-	if !final && d.smoothedN < initialFrames {
-		return
-	}
-	limit := d.smoothedN - lookaheadFrames
-	if final {
-		limit = d.smoothedN
-	}
+// classifyThrough classifies the frames before limit.
+func (d *Detector) classifyThrough(limit int) {
 	for d.next < limit {
-		if d.sinceStats >= statsEvery || d.next == 0 || (d.hi == 0 && d.lo == 0) {
+		if d.sinceStats >= statsEvery || d.next == 0 {
 			d.computeThresholds()
 		}
 		level := d.pending[d.next-d.pendingBase]
@@ -286,6 +305,7 @@ func (d *Detector) computeThresholds() {
 	d.sinceStats = 0
 	floor := binLevel(max(d.hist.percentile(floorPercentile), d.near.percentile(floorPercentile)))
 	speech := binLevel(d.hist.percentile(speechPercentile))
+	d.speechLevel = speech
 	if !d.fixed {
 		spread := max(speech-floor, 0)
 		d.hi = max(floor+max(hiMinOverFloor, hiShare*spread), speech-hiMaxUnderSpeech)
@@ -315,9 +335,9 @@ func (d *Detector) classify(i int, level float64) {
 		}
 		if level < d.lo {
 			d.inSpeech = false
-			d.quietStart = i
+			d.quietStart, d.quietTail = i, d.tailFrames()
 			if d.held != nil { // speech since the held pause was shorter than MinSpeech
-				d.quietStart = d.held.start
+				d.quietStart, d.quietTail = d.held.start, d.held.tail
 				d.held = nil
 			}
 		}
@@ -332,13 +352,25 @@ func (d *Detector) classify(i int, level float64) {
 	length := onset - d.quietStart
 	switch {
 	case d.quietStart == 0 && length >= d.frames(minEdgePause): // the lead-in
-		d.held = &framePause{0, onset}
+		d.held = &framePause{0, onset, 0}
 	case length >= d.minPause:
-		d.held = &framePause{d.quietStart, onset}
+		d.held = &framePause{d.quietStart, onset, d.quietTail}
+	case length >= d.frames(MinGap) && d.quietStart > 0:
+		d.gaps = append(d.gaps, Pause{Start: frameTime(d.quietStart), End: frameTime(onset)})
 	}
 	if d.held != nil && i+1-d.held.end >= d.frames(MinSpeech) {
 		d.release()
 	}
+}
+
+// tailFrames is how long the end of a phrase goes on under lo: a voice fades out at roughly
+// tailDecay, and what is under the noise is not heard, but it is still the speaker's (the breath
+// of the last syllable, a soft consonant). Measured from where a clean recording's fade reaches
+// 35 dB under the speech level, the fade to lo lasts (lo - that) / tailDecay: nothing in a quiet
+// recording, 0.2 s at 10 dB signal-to-noise. The pause then starts that much later.
+func (d *Detector) tailFrames() int {
+	hidden := d.lo - (d.speechLevel - tailDepth)
+	return int(min(max(hidden/tailDecay*100, 0), maxTailFrames))
 }
 
 // release reports the held pause: the speech after it has lasted long enough to be speech.
@@ -350,20 +382,21 @@ func (d *Detector) release() {
 }
 
 func (d *Detector) report(p framePause) {
-	d.updates = append(d.updates, Pause{Start: frameTime(p.start), End: frameTime(p.end)})
+	start := p.start + max(min(p.tail, p.end-p.start-d.frames(minEdgePause)), 0)
+	d.updates = append(d.updates, Pause{Start: frameTime(start), End: frameTime(p.end)})
 	d.emitted = p.end
 }
 
 // update hands over the pauses that became certain.
 func (d *Detector) update() Update {
-	u := Update{Pauses: d.updates, OpenSince: -1}
-	d.updates = nil
+	u := Update{Pauses: d.updates, Gaps: d.gaps, OpenSince: -1}
+	d.updates, d.gaps = nil, nil
 	through := d.next
 	switch {
 	case d.held != nil:
 		through = d.held.start // the held pause may yet swallow a click and run on
 	case !d.inSpeech && d.next-d.quietStart >= d.minPause:
-		u.OpenSince = frameTime(d.quietStart)
+		u.OpenSince = frameTime(d.quietStart + max(min(d.quietTail, d.next-d.quietStart-d.frames(minEdgePause)), 0))
 	case !d.inSpeech:
 		through = d.quietStart // too short yet to tell a pause from a gap between words
 	}

@@ -55,6 +55,8 @@ type Report struct {
 	Duration time.Duration // of the audio analysed
 	// Pauses are in order and do not overlap; a quiet lead-in and a quiet end are pauses too.
 	Pauses []Pause
+	// Gaps are the quiet stretches inside speech shorter than a pause (see Update.Gaps).
+	Gaps []Pause
 	// Levels are the medians of what was measured, a sample a second; ThresholdMin and
 	// ThresholdMax are the range the threshold took as the recording's levels changed.
 	Levels
@@ -151,6 +153,7 @@ func Stream(ctx context.Context, path string, opts Options, progress Progress) (
 	}
 	u := d.Close()
 	rep.Pauses = append(rep.Pauses, u.Pauses...)
+	rep.Gaps = append(rep.Gaps, u.Gaps...)
 	rep.Duration = d.Duration()
 	rep.Levels, rep.ThresholdMin, rep.ThresholdMax = d.Levels()
 	rep.Speech = rep.Duration
@@ -181,6 +184,7 @@ func feed(r io.Reader, d *Detector, rep *Report, progress Progress) error {
 		if whole > 0 {
 			u := d.Write(samples[:whole/2])
 			rep.Pauses = append(rep.Pauses, u.Pauses...)
+			rep.Gaps = append(rep.Gaps, u.Gaps...)
 			if progress != nil {
 				if perr := progress(u, d); perr != nil {
 					return perr

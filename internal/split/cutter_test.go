@@ -95,10 +95,22 @@ func TestCutter(t *testing.T) {
 			want: []time.Duration{sec(45), sec(72.5)},
 		},
 		{
-			name:     "tolerance edge: a millisecond further is out of reach",
+			name:     "tolerance edge: a pause that only reaches into the range is cut where it does",
 			silences: []pauses.Pause{pz(sec(44.499), sec(45.499))},
 			total:    sec(100), target: sec(50), tolerance: sec(5),
+			want: []time.Duration{sec(45), sec(72.5)},
+		},
+		{
+			name:     "tolerance edge: a pause ending before the range is out of reach",
+			silences: []pauses.Pause{pz(sec(43.9), sec(44.9))},
+			total:    sec(100), target: sec(50), tolerance: sec(5),
 			want: []time.Duration{sec(50)},
+		},
+		{
+			name:     "a longer pause a little further wins over a short one at the ideal point",
+			silences: []pauses.Pause{pz(sec(42), sec(43)), pz(sec(44.9), sec(45.1))},
+			total:    sec(90), target: sec(50), tolerance: sec(5),
+			want: []time.Duration{sec(42.5)},
 		},
 		{
 			name: "a pause after the target is never taken, even within tolerance",

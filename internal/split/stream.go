@@ -256,3 +256,24 @@ func (p *Plan) checkSpeech(ctx context.Context) error {
 	}
 	return nil
 }
+
+// CutFile runs the pause finder and the cutter over the audio file at path, of length total, as
+// a split plan does for segments of at most target, and returns the segments and what the finder
+// measured.
+func CutFile(ctx context.Context, path string, total, target time.Duration, opts pauses.Options) ([][2]time.Duration, *pauses.Report, error) {
+	var segs [][2]time.Duration
+	c := newCutter(total, target, func(start, end time.Duration, _ bool) error {
+		segs = append(segs, [2]time.Duration{start, end})
+		return nil
+	})
+	rep, err := pauses.Stream(ctx, path, opts, func(u pauses.Update, d *pauses.Detector) error {
+		return c.update(u, d)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.finish(); err != nil {
+		return nil, nil, err
+	}
+	return segs, rep, nil
+}

@@ -213,7 +213,7 @@ func spans(ps []Piece) (speech, send []Span) {
 }
 
 func TestPieces(t *testing.T) {
-	// speech.wav of the end-to-end tests: four sentences, pauses of 0.3-0.66 s.
+	// speech.wav of the end-to-end tests: four sentences, nil, pauses of 0.3-0.66 s.
 	wav := []pauses.Pause{sil(sec(1.378), sec(2.015)), sil(sec(4.032), sec(4.668)), sil(sec(6.488), sec(7.145)), sil(sec(8.195), sec(8.4976))}
 	for _, tc := range []struct {
 		name          string
@@ -221,9 +221,12 @@ func TestPieces(t *testing.T) {
 		total, max    time.Duration
 		speech, sends []Span
 	}{
-		{"sentences joined up to the limit", wav, sec(8.4976), sec(7),
-			[]Span{{0, sec(6.488)}, {sec(7.145), sec(8.195)}},
-			[]Span{{0, sec(6.8165)}, {sec(6.8165), sec(8.4976)}}},
+		{"sentences joined, divided at the pause that splits them most evenly", wav, sec(8.4976), sec(7),
+			[]Span{{0, sec(4.032)}, {sec(4.668), sec(8.195)}},
+			[]Span{{0, sec(4.35)}, {sec(4.35), sec(8.4976)}}},
+		{"a clearly longer pause wins over an even split", []pauses.Pause{sil(sec(2), sec(3.5)), sil(sec(4), sec(4.3)), sil(sec(9), sec(10))}, sec(10), sec(7),
+			[]Span{{0, sec(2)}, {sec(3.5), sec(9)}},
+			[]Span{{0, sec(2.75)}, {sec(2.75), sec(10)}}},
 		{"one sentence each", wav, sec(8.4976), sec(3),
 			[]Span{{0, sec(1.378)}, {sec(2.015), sec(4.032)}, {sec(4.668), sec(6.488)}, {sec(7.145), sec(8.195)}},
 			[]Span{{0, sec(1.6965)}, {sec(1.6965), sec(4.35)}, {sec(4.35), sec(6.8165)}, {sec(6.8165), sec(8.4976)}}},
@@ -237,7 +240,7 @@ func TestPieces(t *testing.T) {
 		{"silence only", []pauses.Pause{sil(0, sec(10))}, sec(10), sec(7), nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			speech, send := spans(Pieces(tc.silences, tc.total, tc.max))
+			speech, send := spans(Pieces(tc.silences, nil, tc.total, tc.max))
 			if !closeSpans(speech, tc.speech) || !closeSpans(send, tc.sends) {
 				t.Errorf("speech %v\nwant   %v\nsend   %v\nwant   %v", speech, tc.speech, send, tc.sends)
 			}

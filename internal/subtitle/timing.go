@@ -46,32 +46,29 @@ const (
 )
 
 // Pieces cuts [0, total] into pieces of speech of at most longest each. The speech is what lies
-// between the silences; consecutive stretches of it are joined into one piece while the piece
-// stays within longest and the pause between them within MaxJoinedPause, so a piece is a sentence
-// or a few; speech that runs on longer than longest without a pause is cut into equal parts.
-// With no silences at all, the whole is speech. It returns nil when all of it is silence.
-func Pieces(silences []pauses.Pause, total, longest time.Duration) []Piece {
+// between the silences; a pause longer than MaxJoinedPause always ends a piece, and speech that
+// runs on longer than longest between such pauses is divided at its longest pauses (the end of a
+// sentence, more often than not, and in noisy speech the pause most surely a pause), until each
+// piece fits; speech that runs on longer than longest without any pause is cut into equal parts.
+// Speech that runs on longer than longest without a pause is divided at its gaps (quiet stretches
+// too short to be pauses) the same way, and where it has none, into equal parts. With no silences
+// at all, the whole is speech. It returns nil when all of it is silence.
+func Pieces(silences, gaps []pauses.Pause, total, longest time.Duration) []Piece {
 	if total <= 0 || longest <= 0 {
 		return nil
 	}
 	var spans []Span
 	for _, s := range speechSpans(silences, total) {
-		if s.Duration() <= longest {
-			spans = append(spans, s)
-			continue
-		}
-		n := (s.Duration() + longest - 1) / longest
-		for i := range n {
-			spans = append(spans, Span{s.Start + s.Duration()*i/n, s.Start + s.Duration()*(i+1)/n})
-		}
+		spans = append(spans, divideSpan(s, gaps, longest)...)
 	}
 	var groups []Span
-	for _, s := range spans {
-		if k := len(groups) - 1; k >= 0 && s.End-groups[k].Start <= longest && s.Start-groups[k].End <= MaxJoinedPause {
-			groups[k].End = s.End
-			continue
+	for from := 0; from < len(spans); {
+		to := from + 1
+		for to < len(spans) && spans[to].Start-spans[to-1].End <= MaxJoinedPause {
+			to++
 		}
-		groups = append(groups, s)
+		groups = divide(groups, spans[from:to], longest)
+		from = to
 	}
 	pieces := make([]Piece, len(groups))
 	for i, g := range groups {
@@ -96,6 +93,55 @@ func Pieces(silences []pauses.Pause, total, longest time.Duration) []Piece {
 		}
 	}
 	return pieces
+}
+
+// divide appends to groups the spans of one run of speech, as few pieces of at most longest as
+// its longest pauses allow: the run is divided at the pause that weighs most (its length, and
+// how evenly it divides the run), and each side again until it fits.
+func divide(groups []Span, run []Span, longest time.Duration) []Span {
+	whole := Span{run[0].Start, run[len(run)-1].End}
+	if len(run) == 1 || whole.Duration() <= longest {
+		return append(groups, whole)
+	}
+	best, bestScore := 1, -1.0
+	for i := 1; i < len(run); i++ {
+		pause := (run[i].Start - run[i-1].End).Seconds()
+		shorter := min(run[i-1].End-whole.Start, whole.End-run[i].Start).Seconds()
+		if score := pause * (0.5 + shorter/whole.Duration().Seconds()); score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	groups = divide(groups, run[:best], longest)
+	return divide(groups, run[best:], longest)
+}
+
+// divideSpan divides one stretch of speech longer than longest at its gaps, as divide does at
+// pauses; what still does not fit is cut into equal parts.
+func divideSpan(s Span, gaps []pauses.Pause, longest time.Duration) []Span {
+	if s.Duration() <= longest {
+		return []Span{s}
+	}
+	var run []Span
+	pos := s.Start
+	for _, g := range gaps {
+		if g.Start > pos && g.End < s.End {
+			run = append(run, Span{pos, g.Start})
+			pos = g.End
+		}
+	}
+	run = append(run, Span{pos, s.End})
+	var out []Span
+	for _, piece := range divide(nil, run, longest) {
+		if piece.Duration() <= longest {
+			out = append(out, piece)
+			continue
+		}
+		n := (piece.Duration() + longest - 1) / longest
+		for i := range n {
+			out = append(out, Span{piece.Start + piece.Duration()*i/n, piece.Start + piece.Duration()*(i+1)/n})
+		}
+	}
+	return out
 }
 
 // edgeRoom is how much of a silence of length d at the start or end of the recording is sent:

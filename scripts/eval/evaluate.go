@@ -71,14 +71,37 @@ func evaluateFile(ctx context.Context, path string, f setFile, tr truth, targets
 	if err != nil {
 		return r, err
 	}
-	r.Old = score(old, speech, truePauses, total, targets)
-	r.New = score(nw, speech, truePauses, total, targets)
+	r.Old = score(old, speech, truePauses, total, targets, oldRules(old.Pauses, total))
+	newCuts := make(map[time.Duration][]cut)
+	for _, t := range targets {
+		if newCuts[t], err = toolCuts(ctx, path, total, t); err != nil {
+			return r, err
+		}
+	}
+	r.New = score(nw, speech, truePauses, total, targets, rules{
+		cuts:   func(t time.Duration) []cut { return newCuts[t] },
+		pieces: func() []span { return toolPieces(nw.Pauses, nw.Gaps, total) },
+	})
 	r.New.NoiseFloor, r.New.Threshold = &nw.NoiseFloor, &nw.Threshold
 	return r, nil
 }
 
-// score measures one finder's pauses against the truth.
-func score(f found, speech, truePauses []span, total time.Duration, targets []time.Duration) scored {
+// rules are how a finder's pauses become cuts and pieces: the old tool's rules (kept in this
+// harness) for the old finder, the tool's own code for the new one.
+type rules struct {
+	cuts   func(target time.Duration) []cut
+	pieces func() []span
+}
+
+func oldRules(pauses []span, total time.Duration) rules {
+	return rules{
+		cuts:   func(t time.Duration) []cut { return cuts(pauses, total, t) },
+		pieces: func() []span { return pieces(pauses, total) },
+	}
+}
+
+// score measures one finder's pauses, cut and divided by r, against the truth.
+func score(f found, speech, truePauses []span, total time.Duration, targets []time.Duration, r rules) scored {
 	s := scored{Pauses: len(f.Pauses)}
 	found := complement(f.Pauses, total, 0)
 	for _, sp := range found {
@@ -92,7 +115,7 @@ func score(f found, speech, truePauses []span, total time.Duration, targets []ti
 	}
 	s.SpeechInLongGapsS = overlap(found, long).Seconds()
 	for _, t := range targets {
-		for _, c := range cuts(f.Pauses, total, t) {
+		for _, c := range r.cuts(t) {
 			in := inPause(c.At, truePauses)
 			s.Cuts = append(s.Cuts, cutResult{
 				TargetS: t.Seconds(), AtS: c.At.Seconds(), IdealS: c.Ideal.Seconds(),
@@ -102,7 +125,7 @@ func score(f found, speech, truePauses []span, total time.Duration, targets []ti
 			})
 		}
 	}
-	ps := pieces(f.Pauses, total)
+	ps := r.pieces()
 	s.Pieces = len(ps)
 	on, off := edgeErrors(ps, speech)
 	s.OnsetMS, s.OffsetMS = millis(on), millis(off)
@@ -256,7 +279,10 @@ func truthAsFinder(files []setFile, truths map[string]truth, targets []time.Dura
 		tr := truths[f.Truth]
 		speech := tr.spans()
 		truePauses := complement(speech, tr.total(), 0)
-		s := score(found{Pauses: truePauses}, speech, truePauses, tr.total(), targets)
+		s := score(found{Pauses: truePauses}, speech, truePauses, tr.total(), targets, rules{
+			cuts:   func(t time.Duration) []cut { return knownCuts(truePauses, tr.total(), t) },
+			pieces: func() []span { return toolPieces(truePauses, nil, tr.total()) },
+		})
 		per[f.Clean] = s
 		all = append(all, s)
 	}

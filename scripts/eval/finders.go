@@ -17,6 +17,8 @@ import (
 // found is what a finder said about one file.
 type found struct {
 	Pauses []span
+	// Gaps are the new finder's quiet stretches too short to be pauses (none for the old one).
+	Gaps []span
 	// Levels the new finder measured (dBFS); zero for the old one.
 	NoiseFloor, Threshold float64
 }
@@ -83,6 +85,9 @@ func findNew(ctx context.Context, path string) (found, error) {
 	f := found{NoiseFloor: rep.NoiseFloor, Threshold: rep.Threshold}
 	for _, p := range rep.Pauses {
 		f.Pauses = append(f.Pauses, span{p.Start, p.End})
+	}
+	for _, g := range rep.Gaps {
+		f.Gaps = append(f.Gaps, span{g.Start, g.End})
 	}
 	return f, nil
 }

@@ -7,7 +7,7 @@
 // over all clean recordings, and writes the same figures with per-file details as JSON.
 // Nothing here asserts: the figures are for reading side by side.
 //
-//	go run ./scripts/eval -set DIR -out FILE.json [-targets 10s,15s,20s] [-j N]
+//	go run ./scripts/eval -set DIR -out FILE.json [-targets 20s,30s,40s] [-j N]
 package main
 
 import (
@@ -58,13 +58,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	setDir := fs.String("set", "", "the evaluation set (made by scripts/make-eval-set.sh)")
 	out := fs.String("out", "", "write the results as JSON to this file")
-	targetsFlag := fs.String("targets", "10s,15s,20s", "segment lengths to run the splitting rule for")
+	targetsFlag := fs.String("targets", "20s,30s,40s", "segment lengths to run the splitting rule for")
 	jobs := fs.Int("j", runtime.NumCPU(), "files evaluated at once")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *setDir == "" || fs.NArg() != 0 {
-		return errors.New("usage: eval -set DIR [-out FILE.json] [-targets 10s,15s,20s] [-j N]")
+		return errors.New("usage: eval -set DIR [-out FILE.json] [-targets 20s,30s,40s] [-j N]")
 	}
 	var targets []time.Duration
 	for _, f := range strings.Split(*targetsFlag, ",") {
