@@ -86,6 +86,18 @@ ff "${video[@]}" -c:v libvpx -deadline realtime -b:v 100k -c:a libopus -b:a 32k 
 ff "${video[@]}" -c:v mpeg4 -q:v 10 -c:a libmp3lame -b:a 64k "$out/clip.avi"
 mark clip.mp4 clip.mov clip.mkv clip.webm clip.avi
 
+# Real recordings are not quiet between phrases: the same speech under pink noise 10 dB below
+# it (noise at -30 dBFS RMS: anoisesrc pink at full amplitude is -14.4 dBFS; about where a phone or laptop microphone in a room sits), starting
+# 0.4 s in; and 40 s of that noise alone, which has no speech to pay for. Seeded, so every run
+# makes the same bytes.
+ff -i "$out/speech.wav" -af "adelay=400,apad=pad_dur=0.6,aresample=16000" "$work/speech16.wav"
+dur=$(ffprobe -v error -show_entries format=duration -of default=nw=1:nk=1 "$work/speech16.wav")
+ff -f lavfi -i "anoisesrc=d=$dur:c=pink:r=16000:a=1:s=7" -af "volume=-15.6dB" -c:a pcm_s16le "$work/pink.wav"
+ff -i "$work/speech16.wav" -i "$work/pink.wav" -filter_complex "[0:a][1:a]amix=inputs=2:normalize=0:duration=first" -c:a pcm_s16le "$out/noisy-speech.wav"
+cp "$work/speech16.wav" "$out/noisy-speech.clean.wav"
+ff -f lavfi -i "anoisesrc=d=40:c=pink:r=16000:a=1:s=11" -af "volume=-15.6dB" -c:a pcm_s16le "$out/noise.wav"
+mark noisy-speech.wav noisy-speech.clean.wav noise.wav
+
 # Inputs the tool must refuse or see through.
 cp "$out/speech.mp3" "$out/mislabeled.wav"
 printf 'These are meeting notes, not a recording.\n' >"$out/notes.txt"
