@@ -178,7 +178,7 @@ func (t *Translator) TranslateTimed(ctx context.Context, it batch.Item, out Time
 			return nil, fmt.Errorf("%s: preparing pieces: %w", name, err)
 		}
 	} else {
-		t.warn("%s: no speech found (only silence): nothing to translate", name)
+		t.warn("%s", noSpeech(name, tp.speech))
 	}
 	work, err := os.MkdirTemp("", "livetranslate-timed-*")
 	if err != nil {
