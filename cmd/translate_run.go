@@ -286,6 +286,9 @@ type jsonlEvent struct {
 // reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
 // the input's output is complete, so the line never lands in the middle of text on a terminal.
 func (a *app) reportUsage(tr *job.Translation) {
+	if tr.RequestID == "" && tr.Usage == nil {
+		return // nothing was sent (no speech heard)
+	}
 	if tr.Usage == nil {
 		a.infof("%s: request id %s: the service sent no usage", tr.Input, tr.RequestID)
 		return
