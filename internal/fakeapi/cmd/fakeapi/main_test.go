@@ -13,7 +13,7 @@ import (
 
 // start runs the command with args and returns its base URL and a stop
 // function that cancels it and returns run's error and its stderr.
-func start(t *testing.T, args ...string) (string, func() (error, string)) {
+func start(t *testing.T, args ...string) (string, func() (string, error)) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -30,14 +30,14 @@ func start(t *testing.T, args ...string) (string, func() (error, string)) {
 		t.Fatalf("no base URL: %v (stderr %s)", err, stderr.String())
 	}
 	go io.Copy(io.Discard, pr)
-	return strings.TrimSpace(line), func() (error, string) {
+	return strings.TrimSpace(line), func() (string, error) {
 		cancel()
 		select {
 		case err := <-done:
-			return err, stderr.String()
+			return stderr.String(), err
 		case <-time.After(5 * time.Second):
 			t.Fatal("run did not return after cancellation")
-			return nil, ""
+			return "", nil
 		}
 	}
 }
@@ -71,7 +71,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	if status, _ := postTo(t, base, "sk-other"); status != 401 {
 		t.Errorf("wrong key: %d", status)
 	}
-	err, stderr := stop()
+	stderr, err := stop()
 	if err != nil {
 		t.Errorf("run: %v", err)
 	}
@@ -88,7 +88,7 @@ func TestRunFaultFlags(t *testing.T) {
 	if status, _ := postTo(t, base, "any"); status != 200 {
 		t.Errorf("after the fault: %d", status)
 	}
-	if err, stderr := stop(); err != nil || stderr != "" {
+	if stderr, err := stop(); err != nil || stderr != "" {
 		t.Errorf("run: %v, stderr %q", err, stderr)
 	}
 }
