@@ -93,6 +93,9 @@ func TestBatchInterruptAndResume(t *testing.T) {
 	// Each input was sent once, except those in flight at the interrupt (at most -j of them).
 	sent := map[string]int{}
 	for _, r := range emu.Requests() {
+		if r.MediaSHA256 == "" {
+			continue // a body cut off by the interrupt: the emulator refused it (400) unread
+		}
 		sent[r.MediaSHA256]++
 	}
 	twice := 0

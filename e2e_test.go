@@ -25,7 +25,7 @@ func startCommand(t *testing.T, srvURL, dir string, args ...string) (*exec.Cmd, 
 	c := exec.Command(bin, args...)
 	c.Dir = dir
 	c.Env = append(os.Environ(), "DASHSCOPE_API_KEY="+testKey, "DASHSCOPE_BASE_URL="+srvURL+"/compatible-mode/v1",
-		"XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir, "TMPDIR="+dir)
+		"XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+t.TempDir(), "TMPDIR="+dir)
 	stdout, err := c.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

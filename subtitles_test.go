@@ -245,14 +245,31 @@ func videoMD5(t *testing.T, path string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// TestDubbedVideo dubs clip.mp4 (9.4 s of picture, 8.5 s of sound) into French and checks with
-// ffprobe and ffmpeg: one video stream, its packets those of the source, and one audio stream, both
-// as long as the source; the emulator's speech (a 440 Hz tone, 0.25 s a word) is heard from each
-// piece's start, for as long as its words last, and nothing between; --dub-mix brings the source's
-// own voice back underneath.
+// spacedMedia makes, in dir, a recording of two sentences 7 s apart (the first sentence of
+// speech.wav twice), as spaced.wav and, under a test picture, spaced.mp4: each piece's slot is long
+// enough for the emulator's speech (about 5.5 s a piece), so silence follows it.
+func spacedMedia(t *testing.T, dir string) (wav, mp4 string) {
+	t.Helper()
+	src := filepath.Join(mediaDir(t), "speech.wav")
+	wav, mp4 = filepath.Join(dir, "spaced.wav"), filepath.Join(dir, "spaced.mp4")
+	ff := func(args ...string) {
+		if out, err := exec.Command("ffmpeg", append([]string{"-nostdin", "-v", "error", "-y"}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ffmpeg %v: %v\n%s", args, err, out)
+		}
+	}
+	ff("-i", src, "-filter_complex", "[0:a]atrim=0:1.4,asetpts=N/SR/TB,asplit[a][b];[a]apad=pad_dur=7[a1];[a1][b]concat=n=2:v=0:a=1", wav)
+	ff("-f", "lavfi", "-i", "testsrc=size=160x120:rate=5", "-i", wav, "-shortest", "-c:v", "libx264", "-preset", "ultrafast",
+		"-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", mp4)
+	return wav, mp4
+}
+
+// TestDubbedVideo dubs a video of two sentences 7 s apart into French and checks with ffprobe and
+// ffmpeg: one video stream, its packets those of the source, and one audio stream, both as long as
+// the source; the emulator's speech (a 440 Hz tone, 0.25 s a word) is heard from each piece's start,
+// for as long as its words last, and nothing between; --dub-mix brings the source's own voice back
+// underneath.
 func TestDubbedVideo(t *testing.T) {
-	media := mediaDir(t)
-	src := filepath.Join(media, "clip.mp4")
+	_, src := spacedMedia(t, t.TempDir())
 	srcInfo := probeStreams(t, src)
 	srcDur, _ := strconv.ParseFloat(srcInfo.Format.Duration, 64)
 	emu := fakeapi.New(fakeapi.Options{APIKey: testKey})
@@ -314,18 +331,18 @@ func TestDubbedVideo(t *testing.T) {
 			t.Errorf("dub.mp4 from %.2f to %.2f s: RMS %.0f, want it %s", w.a, w.b, v, map[bool]string{true: "loud", false: "silent"}[w.loud])
 		}
 	}
-	// In the same quiet stretch the mix has the source's voice at 0.15 (the third sentence).
+	// While the source speaks its first sentence, the mix has the source's voice at 0.15 under the
+	// dub's tone: louder than the dub alone.
 	mix := pcm(t, filepath.Join(dir, "mix.mp4"))
-	if q := rms(mix, pieces[0].start+first+0.1, pieces[0].end-0.1); q < 20 {
-		t.Errorf("mix.mp4: RMS %.0f while piece 1 is still speaking in the source: the original is not underneath", q)
+	if d, m := rms(dub, pieces[0].start+0.1, pieces[0].end-0.1), rms(mix, pieces[0].start+0.1, pieces[0].end-0.1); m < d*1.1 {
+		t.Errorf("mix.mp4: RMS %.0f while the source speaks, the dub alone %.0f: the original is not underneath", m, d)
 	}
 }
 
 // TestAlignedSpeech: --audio-out --align writes a WAV as long as the source to the sample, with
 // each piece's speech from the piece's start and silence (zeros) between.
 func TestAlignedSpeech(t *testing.T) {
-	media := mediaDir(t)
-	src := filepath.Join(media, "speech.wav")
+	src, _ := spacedMedia(t, t.TempDir())
 	emu := fakeapi.New(fakeapi.Options{APIKey: testKey})
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
@@ -340,6 +357,9 @@ func TestAlignedSpeech(t *testing.T) {
 		t.Fatalf("%d pieces, want 2", len(pieces))
 	}
 	speechEnd := pieces[0].start + float64(len(strings.Fields(pieces[0].text)))*0.25
+	if speechEnd >= pieces[1].start {
+		t.Fatalf("piece 1's speech ends at %.2f s, after piece 2 starts: the test expects it to fit", speechEnd)
+	}
 	if rms(s, pieces[0].start, speechEnd) < 300 || rms(s, pieces[1].start, pieces[1].start+0.5) < 300 {
 		t.Error("no speech where the pieces start")
 	}
