@@ -23,18 +23,18 @@ const (
 // cutter chooses where a long input is cut, incrementally, as the pause finder reports the
 // pauses. Each cut aims at the point that splits what remains into equal parts, ideal; it lands
 // in a pause within ±tolerance of ideal, the longest and nearest as pauseScore weighs them (the
-// later one on a tie), but never beyond target from the previous cut, so no segment exceeds it. Where there is no pause
-// in that range (music, noise, a speaker who never stops), the cut goes to the quietest 200 ms
-// of the range. Balancing the segments, rather than cutting at every target, keeps the last one
-// from being a few seconds long. A pause of SkipPause or more ends a segment (Pad after its
-// start) and the next begins Pad before its end, so it is not sent; a segment with no speech at
-// all is not sent either. A cut is decided as soon as the finder is past the end of its range,
-// so the first segments can be sent while the rest of the input is still being read.
+// later one on a tie), but never beyond target from the previous cut, so no segment exceeds it.
+// Where there is no pause in that range (music, noise, a speaker who never stops), the cut goes
+// to the quietest 200 ms of the range. Balancing the segments, rather than cutting at every
+// target, keeps the last one from being a few seconds long. A pause of SkipPause or more ends a
+// segment (Pad after its start) and the next begins Pad before its end, so it is not sent; a
+// segment with no speech at all is not sent either. A cut is decided as soon as the finder has
+// read SkipPause past the furthest the segment could reach (so a long pause there is known), and
+// the first segments are sent while the rest of the input is still being read.
 type cutter struct {
 	total, target, tol time.Duration
-	// emit receives each segment in order; atPause says whether its end is at a pause (false
-	// for a hard cut, and for the end of the input).
-	emit func(start, end time.Duration, atPause bool) error
+	// emit receives each segment to send, in order.
+	emit func(start, end time.Duration) error
 
 	pos      time.Duration // start of the segment being cut
 	skipping bool          // pos is in a long pause, starting at skipFrom; the next segment starts at its end
@@ -48,7 +48,7 @@ type cutter struct {
 	skipped        time.Duration // non-speech left out
 }
 
-func newCutter(total, target time.Duration, emit func(start, end time.Duration, atPause bool) error) *cutter {
+func newCutter(total, target time.Duration, emit func(start, end time.Duration) error) *cutter {
 	return &cutter{total: total, target: target, tol: tolerance(target), emit: emit, open: pauses.Pause{Start: -1}}
 }
 
@@ -81,7 +81,7 @@ func (c *cutter) finish() error {
 		return err
 	}
 	if !c.skipping && c.pos < c.total {
-		return c.send(c.pos, c.total, false)
+		return c.send(c.pos, c.total)
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func (c *cutter) advance() error {
 		if lp, ok := c.longPause(c.pos + c.target); ok {
 			end := min(lp.Start+Pad, c.total)
 			if end > c.pos {
-				if err := c.send(c.pos, end, true); err != nil {
+				if err := c.send(c.pos, end); err != nil {
 					return err
 				}
 				c.pos = end
@@ -119,8 +119,8 @@ func (c *cutter) advance() error {
 		if c.total-c.pos <= c.target || c.through < min(c.pos+c.target+SkipPause, c.total) {
 			return nil
 		}
-		cut, atPause := c.choose(ideal, lo, hi)
-		if err := c.send(c.pos, cut, atPause); err != nil {
+		cut := c.choose(ideal, lo, hi)
+		if err := c.send(c.pos, cut); err != nil {
 			return err
 		}
 		c.pos = cut
@@ -159,7 +159,7 @@ func (c *cutter) longPause(reach time.Duration) (pauses.Pause, bool) {
 
 // choose picks the cut in [lo, hi]: in the best pause there, else at the quietest moment, else at
 // ideal itself.
-func (c *cutter) choose(ideal, lo, hi time.Duration) (time.Duration, bool) {
+func (c *cutter) choose(ideal, lo, hi time.Duration) time.Duration {
 	cut, found, best := ideal, false, 0.0
 	consider := func(p pauses.Pause) {
 		a, b := max(p.Start, lo, c.pos+1), min(p.End, hi, c.total-1)
@@ -179,7 +179,7 @@ func (c *cutter) choose(ideal, lo, hi time.Duration) (time.Duration, bool) {
 	}
 	if found {
 		c.atPauses++
-		return cut, true
+		return cut
 	}
 	c.hard++
 	// The quietest moment is sought only where the rest still fits in as few segments as
@@ -188,10 +188,10 @@ func (c *cutter) choose(ideal, lo, hi time.Duration) (time.Duration, bool) {
 	from := max(lo, c.total-(parts-1)*c.target)
 	if c.quietest != nil && from < hi {
 		if at, ok := c.quietest(from, hi); ok && at > c.pos {
-			return at, false
+			return at
 		}
 	}
-	return ideal, false
+	return ideal
 }
 
 // pauseScore weighs a pause as a place to cut at m: a longer pause is a surer one (a short quiet
@@ -210,12 +210,12 @@ func pauseScore(p pauses.Pause, m, ideal, tol time.Duration) float64 {
 }
 
 // send emits [start, end] unless nobody speaks in it.
-func (c *cutter) send(start, end time.Duration, atPause bool) error {
+func (c *cutter) send(start, end time.Duration) error {
 	if end-start-c.quietIn(start, end) < minSent {
 		c.skipped += end - start
 		return nil
 	}
-	return c.emit(start, end, atPause)
+	return c.emit(start, end)
 }
 
 // quietIn is how much of [start, end] the known pauses cover.
@@ -253,7 +253,7 @@ func absDuration(d time.Duration) time.Duration {
 // point (there are no levels to find the quietest moment in).
 func Cuts(ps []pauses.Pause, total, target time.Duration) [][2]time.Duration {
 	var segs [][2]time.Duration
-	c := newCutter(total, target, func(start, end time.Duration, _ bool) error {
+	c := newCutter(total, target, func(start, end time.Duration) error {
 		segs = append(segs, [2]time.Duration{start, end})
 		return nil
 	})

@@ -15,7 +15,7 @@ func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second
 // ends but the last) and the segments.
 func cutsOf(ps []pauses.Pause, total, target, tol time.Duration) ([]time.Duration, [][2]time.Duration) {
 	var segs [][2]time.Duration
-	c := newCutter(total, target, func(start, end time.Duration, _ bool) error {
+	c := newCutter(total, target, func(start, end time.Duration) error {
 		segs = append(segs, [2]time.Duration{start, end})
 		return nil
 	})
@@ -221,7 +221,7 @@ func TestCutterLeavesOutSilence(t *testing.T) {
 // when the whole input has been read; a pause still going on counts.
 func TestCutterIsIncremental(t *testing.T) {
 	var segs [][2]time.Duration
-	c := newCutter(sec(3600), sec(200), func(start, end time.Duration, _ bool) error {
+	c := newCutter(sec(3600), sec(200), func(start, end time.Duration) error {
 		segs = append(segs, [2]time.Duration{start, end})
 		return nil
 	})

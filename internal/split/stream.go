@@ -17,9 +17,7 @@ import (
 // findCuts runs the pause finder over the input and the cutter over its pauses, calling emit
 // with each segment as soon as it is certain. An input without sound is cut evenly.
 func (p *Plan) findCuts(ctx context.Context, emit func(start, end time.Duration) error) error {
-	c := newCutter(p.Duration, p.Target, func(start, end time.Duration, _ bool) error {
-		return emit(start, end)
-	})
+	c := newCutter(p.Duration, p.Target, emit)
 	if !p.hasAudio {
 		if err := c.finish(); err != nil {
 			return err
@@ -262,7 +260,7 @@ func (p *Plan) checkSpeech(ctx context.Context) error {
 // measured.
 func CutFile(ctx context.Context, path string, total, target time.Duration, opts pauses.Options) ([][2]time.Duration, *pauses.Report, error) {
 	var segs [][2]time.Duration
-	c := newCutter(total, target, func(start, end time.Duration, _ bool) error {
+	c := newCutter(total, target, func(start, end time.Duration) error {
 		segs = append(segs, [2]time.Duration{start, end})
 		return nil
 	})
