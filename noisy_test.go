@@ -137,3 +137,31 @@ func readAllString(r io.Reader) (string, error) {
 	b, err := io.ReadAll(r)
 	return string(b), err
 }
+
+// TestSubtitlesOfLateSound: in a video whose sound starts 3 s after its picture, cues are on the
+// video's timeline: the first starts when the voice does, 3 s in.
+func TestSubtitlesOfLateSound(t *testing.T) {
+	media := mediaDir(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "late.mp4")
+	if out, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=5",
+		"-itsoffset", "3", "-i", filepath.Join(media, "speech.wav"), "-t", "12", "-map", "0:v", "-map", "1:a",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", src).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, out)
+	}
+	truth := trueSpeech(t, filepath.Join(media, "speech.wav"))
+	emu := fakeapi.New(fakeapi.Options{APIKey: testKey})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	runIn(t, srv.URL, dir, "translate", src, "--to", "en", "--format", "srt", "--cue-max", "3s", "-o", "late.srt")
+	pieces := piecesOf(parseCues(t, filepath.Join(dir, "late.srt")))
+	if len(pieces) != len(truth) {
+		t.Fatalf("%d pieces, want one for each of the %d sentences: %+v", len(pieces), len(truth), pieces)
+	}
+	for i, p := range pieces {
+		// The sound starts at 3 s, less the AAC encoder's priming (about 0.05 s).
+		if want := truth[i][0] + 3; math.Abs(p.start-want) > 0.15 {
+			t.Errorf("piece %d starts at %.3f s, the voice at %.3f s", i+1, p.start, want)
+		}
+	}
+}

@@ -66,9 +66,9 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 		return nil, fmt.Errorf("finding the pauses in %s: %w", in.Name, err)
 	}
 	tp.speech, plan.Speech = rep, rep
-	// The sound may end before the picture (the finder cannot hear past it): the audio stream's
-	// own length bounds the pieces.
-	sound := info.Audio().Duration
+	// The sound may end before the picture: where the finder's audio ends (on the container's
+	// timeline, so a sound that starts late ends late too) bounds the pieces.
+	sound := rep.Duration
 	if sound <= 0 || sound > plan.Duration {
 		sound = plan.Duration
 	}
@@ -99,7 +99,7 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 	}
 	plan.Segments = segs
 	plan.Notes = []string{fmt.Sprintf("speech: %s", rep),
-		fmt.Sprintf("cut at pauses into %d pieces of speech of at most %s, re-encoded compactly", len(tp.pieces), cueMax)}
+		fmt.Sprintf("cut at pauses into %s of speech of at most %s, re-encoded compactly", plural(len(tp.pieces), "piece"), cueMax)}
 	return tp, nil
 }
 
@@ -336,6 +336,14 @@ func (t *Translator) placeSpeech(ctx context.Context, tp *timedPlan, in *media.I
 		}
 	}
 	return nil
+}
+
+// plural says "1 piece", "2 pieces".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func copyFile(w io.Writer, path string) error {

@@ -78,6 +78,13 @@ const (
 // minLevel is the floor of the dB scale: digital silence reads as this, not as -Inf.
 const minLevel = -120.0
 
+// silentBin is the level under which a frame is digital silence or dither, not a room: -100 dBFS.
+// minHi is the quietest speech can be, whatever the recording: a voice at -70 dBFS is 50 dB under
+// a normal recording level, and the hiss of 16-bit dither (-100 to -90 dBFS) is never speech.
+var silentBin = levelBin(-100)
+
+const minHi = -70.0
+
 // Levels are what the detector measured of one stretch of a recording, in dBFS.
 type Levels struct {
 	NoiseFloor  float64 // the quiet between words
@@ -303,16 +310,20 @@ func (d *Detector) classifyThrough(limit int) {
 
 func (d *Detector) computeThresholds() {
 	d.sinceStats = 0
-	floor := binLevel(max(d.hist.percentile(floorPercentile), d.near.percentile(floorPercentile)))
+	// The near window's floor leaves digital silence out: noise that starts after a silent intro
+	// (or a muted stretch) is the floor of what follows, not speech over a floor of zeros.
+	floor := binLevel(max(d.hist.percentile(floorPercentile), d.near.percentileFrom(floorPercentile, silentBin)))
 	speech := binLevel(d.hist.percentile(speechPercentile))
 	d.speechLevel = speech
 	if !d.fixed {
 		spread := max(speech-floor, 0)
-		d.hi = max(floor+max(hiMinOverFloor, hiShare*spread), speech-hiMaxUnderSpeech)
-		d.lo = max(floor+max(loMinOverFloor, loShare*spread), speech-loMaxUnderSpeech)
+		d.hi = max(floor+max(hiMinOverFloor, hiShare*spread), speech-hiMaxUnderSpeech, minHi)
+		d.lo = max(floor+max(loMinOverFloor, loShare*spread), speech-loMaxUnderSpeech, minHi-fixedHysteresis)
 		d.lo = min(d.lo, d.hi)
 	}
-	if d.next/100 >= d.levelsSeen { // one sample a second for the summary
+	// One sample a second for the summary, of the stretches with sound: a silent intro is not
+	// what the recording's levels are.
+	if d.next/100 >= d.levelsSeen && d.near.percentileFrom(0.5, silentBin) > 0 {
 		d.levelsSeen = d.next/100 + 1
 		d.floorHist.add(levelBin(floor))
 		d.speechHist.add(levelBin(speech))
@@ -473,6 +484,26 @@ func binLevel(b uint16) float64 { return minLevel + float64(b)/4 }
 
 func (h *histogram) add(b uint16)    { h.bins[b]++; h.n++ }
 func (h *histogram) remove(b uint16) { h.bins[b]--; h.n-- }
+
+// percentileFrom is percentile over the bins from on; with nothing there, the lowest bin.
+func (h *histogram) percentileFrom(q float64, from uint16) uint16 {
+	n := h.n
+	for b := range from {
+		n -= int(h.bins[b])
+	}
+	if n <= 0 {
+		return 0
+	}
+	rank := min(max(int(math.Ceil(q*float64(n))), 1), n)
+	seen := 0
+	for b := int(from); b < binCount; b++ {
+		seen += int(h.bins[b])
+		if seen >= rank {
+			return uint16(b)
+		}
+	}
+	return binCount - 1
+}
 
 // percentile returns the bin below which a share q of the counts lie (nearest rank).
 func (h *histogram) percentile(q float64) uint16 {

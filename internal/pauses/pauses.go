@@ -115,7 +115,10 @@ func Stream(ctx context.Context, path string, opts Options, progress Progress) (
 	defer cancel()
 	// Resampling first makes the band filters cheap (an hour of MP3 decodes and filters in about
 	// 5 s instead of 18); two 2-pole high-passes take 50 Hz hum down by about 40 dB.
-	filter := fmt.Sprintf("aresample=%d,aformat=sample_fmts=s16:channel_layouts=mono,highpass=f=100,highpass=f=100,lowpass=f=5000", SampleRate)
+	// The audio is laid on the container's timeline (first_pts=0 pads a stream that starts late
+	// with silence, async fills gaps), so times are where a player shows them, and where the
+	// segments are cut.
+	filter := fmt.Sprintf("aresample=%d:async=1:first_pts=0,aformat=sample_fmts=s16:channel_layouts=mono,highpass=f=100,highpass=f=100,lowpass=f=5000", SampleRate)
 	cmd := exec.CommandContext(ctx, bin, "-nostdin", "-hide_banner", "-loglevel", "error",
 		"-i", "file:"+path, "-map", "0:a:0", "-af", filter, "-f", "s16le", "-")
 	cmd.WaitDelay = 5 * time.Second

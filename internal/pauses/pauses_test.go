@@ -205,3 +205,24 @@ func TestFindNoisyRecording(t *testing.T) {
 		t.Error("no error with a cancelled context")
 	}
 }
+
+// TestDetectorSilenceThenNoise: a minute of digital silence, then speech under noise: the speech
+// starts where the voice does, not where the noise does; and dither (16-bit noise near -95 dBFS)
+// alone is not speech.
+func TestDetectorSilenceThenNoise(t *testing.T) {
+	speech := bursts(sec(20), [][2]float64{{3, 8}, {9, 14}, {15, 18}}, -45)
+	samples := append(make([]int16, 60*SampleRate), speech...)
+	got := run(NewDetector(0, 0), samples, 4096)
+	if len(got) == 0 || got[0].Start != 0 || (got[0].End-sec(63)).Abs() > 40*time.Millisecond {
+		t.Errorf("pauses %v: want the first to run from 0 to the voice at 63 s, through the noise from 60 s", got)
+	}
+
+	rng := rand.New(rand.NewPCG(3, 4))
+	dither := make([]int16, 120*SampleRate)
+	for i := range dither {
+		dither[i] = int16(rng.IntN(3) - 1)
+	}
+	if got := run(NewDetector(0, 0), dither, 4096); len(got) != 1 || got[0].End != sec(120) {
+		t.Errorf("dither: pauses %v, want one over the whole", got)
+	}
+}
