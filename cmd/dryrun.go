@@ -70,7 +70,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", it.Name, in.Kind, in.Format, size, dur, how,
 			tok.InputAudio+tok.InputVideo, tok.OutputText+tok.OutputAudio, costText)
-		if rep := plan.Speech; rep != nil && (plan.Split || plan.NoSpeech) {
+		if rep := plan.Speech; rep != nil {
 			// What the pause finder heard: the share of speech, and its levels.
 			fmt.Fprintf(tw, "  speech %.0f%%\tfloor %.0f dB\tthreshold %.0f dB\t\t%s\t\t\t\t\n", 100*rep.SpeechShare(),
 				rep.NoiseFloor, rep.Threshold, clockText(rep.Speech))

@@ -250,7 +250,7 @@ func (p *Plan) checkSpeech(ctx context.Context) error {
 	if rep.Speech < minSpeechHeard {
 		p.NoSpeech = true
 		p.Segments = nil
-		p.notef("no speech heard (%s): nothing to send", rep)
+		p.notef("speech: %s", rep)
 	}
 	return nil
 }
