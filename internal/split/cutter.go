@@ -16,8 +16,15 @@ const (
 	// Pad is how much of a left-out pause is sent on either side of the speech, so a soft first
 	// or last syllable is not clipped.
 	Pad = 500 * time.Millisecond
+	// minDepth is how far inside a pause a cut must be to count as in it.
+	minDepth = 50 * time.Millisecond
 	// minSent is the least speech a segment must hold to be sent at all.
 	minSent = 100 * time.Millisecond
+	// FirstSegment is the longest the first segment of a split input may be, whatever the
+	// target: it is cut, encoded and sent after reading little more than itself, so the first
+	// text arrives within a second or two of the start even for an hour-long recording, while
+	// the rest is still being read. One more request than the caps need costs next to nothing.
+	FirstSegment = time.Minute
 )
 
 // cutter chooses where a long input is cut, incrementally, as the pause finder reports the
@@ -46,6 +53,7 @@ type cutter struct {
 
 	atPauses, hard int
 	skipped        time.Duration // non-speech left out
+	sent           int           // segments emitted
 }
 
 func newCutter(total, target time.Duration, emit func(start, end time.Duration) error) *cutter {
@@ -104,7 +112,8 @@ func (c *cutter) advance() error {
 		}
 		// A long pause ends the segment wherever it starts within reach; the finder must be
 		// far enough past the reach to know every such pause.
-		if lp, ok := c.longPause(c.pos + c.target); ok {
+		target := c.segmentTarget()
+		if lp, ok := c.longPause(c.pos + target); ok {
 			end := min(lp.Start+Pad, c.total)
 			if end > c.pos {
 				if err := c.send(c.pos, end); err != nil {
@@ -115,8 +124,8 @@ func (c *cutter) advance() error {
 			c.skipping, c.skipFrom = true, lp.Start
 			continue
 		}
-		ideal, lo, hi := c.window()
-		if c.total-c.pos <= c.target || c.through < min(c.pos+c.target+SkipPause, c.total) {
+		ideal, lo, hi := c.window(target)
+		if c.total-c.pos <= target || c.through < min(c.pos+target+SkipPause, c.total) {
 			return nil
 		}
 		cut := c.choose(ideal, lo, hi)
@@ -128,16 +137,27 @@ func (c *cutter) advance() error {
 	}
 }
 
-// window is where the next cut may go: ideal splits what remains evenly; [lo, hi] is the range
-// around it, no further than target from pos. With no cut left to make, hi is the end.
-func (c *cutter) window() (ideal, lo, hi time.Duration) {
+// segmentTarget is the longest the segment being cut may be: target, but FirstSegment for the
+// first.
+func (c *cutter) segmentTarget() time.Duration {
+	if c.sent == 0 {
+		return min(c.target, FirstSegment)
+	}
+	return c.target
+}
+
+// window is where the next cut may go: ideal splits what remains evenly into parts of at most
+// target; [lo, hi] is the range around it, no further than target from pos. With no cut left to
+// make, hi is the end.
+func (c *cutter) window(target time.Duration) (ideal, lo, hi time.Duration) {
 	remaining := c.total - c.pos
-	if remaining <= c.target {
+	if remaining <= target {
 		return c.total, c.total, c.total
 	}
-	parts := (remaining + c.target - 1) / c.target
+	parts := (remaining + target - 1) / target
 	ideal = c.pos + remaining/parts
-	return ideal, ideal - c.tol, min(ideal+c.tol, c.pos+c.target)
+	tol := min(c.tol, tolerance(target))
+	return ideal, ideal - tol, min(ideal+tol, c.pos+target)
 }
 
 // longPause returns the first pause of SkipPause or more that starts before reach and is not
@@ -160,6 +180,7 @@ func (c *cutter) longPause(reach time.Duration) (pauses.Pause, bool) {
 // choose picks the cut in [lo, hi]: in the best pause there, else at the quietest moment, else at
 // ideal itself.
 func (c *cutter) choose(ideal, lo, hi time.Duration) time.Duration {
+	tol := min(c.tol, tolerance(c.segmentTarget()))
 	cut, found, best := ideal, false, 0.0
 	consider := func(p pauses.Pause) {
 		a, b := max(p.Start, lo, c.pos+1), min(p.End, hi, c.total-1)
@@ -167,7 +188,10 @@ func (c *cutter) choose(ideal, lo, hi time.Duration) time.Duration {
 			return
 		}
 		m := min(max(p.Mid(), a), b) // as near its middle as the range allows
-		if score := pauseScore(p, m, ideal, c.tol); !found || score >= best {
+		if min(m-p.Start, p.End-m) < minDepth {
+			return // at the pause's very edge: in effect a cut at the start or end of a word
+		}
+		if score := pauseScore(p, m, ideal, tol); !found || score >= best {
 			cut, found, best = m, true, score
 		}
 	}
@@ -184,8 +208,9 @@ func (c *cutter) choose(ideal, lo, hi time.Duration) time.Duration {
 	c.hard++
 	// The quietest moment is sought only where the rest still fits in as few segments as
 	// planned, so moving a hard cut never adds a request.
-	parts := (c.total - c.pos + c.target - 1) / c.target
-	from := max(lo, c.total-(parts-1)*c.target)
+	target := c.segmentTarget()
+	parts := (c.total - c.pos + target - 1) / target
+	from := max(lo, c.total-(parts-1)*target)
 	if c.quietest != nil && from < hi {
 		if at, ok := c.quietest(from, hi); ok && at > c.pos {
 			return at
@@ -215,6 +240,7 @@ func (c *cutter) send(start, end time.Duration) error {
 		c.skipped += end - start
 		return nil
 	}
+	c.sent++
 	return c.emit(start, end)
 }
 

@@ -174,10 +174,15 @@ func TestCutterInvariants(t *testing.T) {
 			}
 			if i+1 < len(segs) && segs[i+1][0] == sg[1] && !inside(sg[1], silences) {
 				// A hard cut: no pause may have been within reach of its ideal point.
+				tgt, tl := target, tol
+				if i == 0 {
+					tgt = min(target, FirstSegment)
+					tl = min(tol, tolerance(tgt))
+				}
 				remaining := total - sg[0]
-				parts := (remaining + target - 1) / target
+				parts := (remaining + tgt - 1) / tgt
 				ideal := sg[0] + remaining/parts
-				lo, hi := ideal-tol, min(ideal+tol, sg[0]+target)
+				lo, hi := ideal-tl, min(ideal+tl, sg[0]+tgt)
 				for _, s := range silences {
 					if mid := s.Mid(); mid >= lo && mid <= hi && mid > sg[0] && mid < total {
 						t.Fatalf("hard cut at %v although the pause %v was within reach of %v", sg[1], s, ideal)
@@ -200,12 +205,17 @@ func TestCutterLeavesOutSilence(t *testing.T) {
 		want          [][2]time.Duration
 	}{
 		{"all silence", []pauses.Pause{pz(0, sec(600))}, sec(600), sec(200), nil},
+		// The first segment is at most FirstSegment long: 500 s in parts of 60 s, ideal 55.6 s.
 		{"long pause in the middle", []pauses.Pause{pz(sec(100), sec(400))}, sec(500), sec(200),
-			[][2]time.Duration{{0, sec(100.5)}, {sec(399.5), sec(500)}}},
+			[][2]time.Duration{{0, sec(500) / 9}, {sec(500) / 9, sec(100.5)}, {sec(399.5), sec(500)}}},
 		{"quiet lead-in and end", []pauses.Pause{pz(0, sec(60)), pz(sec(200), sec(300))}, sec(300), sec(200),
-			[][2]time.Duration{{sec(59.5), sec(200.5)}}},
+			[][2]time.Duration{{sec(59.5), sec(59.5) + sec(240.5)/5}, {sec(59.5) + sec(240.5)/5, sec(200.5)}}},
+		// The pause at 150-160 s only touches the range [160 s, 200 s] of the second cut: a cut
+		// at its very edge would be at the start of a word, so the cut is hard, at 180 s.
 		{"short pauses stay in", []pauses.Pause{pz(0, sec(2)), pz(sec(150), sec(160))}, sec(300), sec(200),
-			[][2]time.Duration{{0, sec(155)}, {sec(155), sec(300)}}},
+			[][2]time.Duration{{0, sec(60)}, {sec(60), sec(180)}, {sec(180), sec(300)}}},
+		{"a pause in range is taken", []pauses.Pause{pz(0, sec(2)), pz(sec(170), sec(172))}, sec(300), sec(200),
+			[][2]time.Duration{{0, sec(60)}, {sec(60), sec(171)}, {sec(171), sec(300)}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -217,33 +227,47 @@ func TestCutterLeavesOutSilence(t *testing.T) {
 	}
 }
 
-// TestCutterIsIncremental: a cut is made as soon as the finder is past the end of its range, not
-// when the whole input has been read; a pause still going on counts.
+// TestCutterIsIncremental: a cut is made as soon as the finder is far enough past the end of its
+// range to know there is no long pause to end the segment at instead, not when the whole input
+// has been read; a pause still going on counts.
 func TestCutterIsIncremental(t *testing.T) {
 	var segs [][2]time.Duration
 	c := newCutter(sec(3600), sec(200), func(start, end time.Duration) error {
 		segs = append(segs, [2]time.Duration{start, end})
 		return nil
 	})
-	// 3600 s in 200 s parts: ideal 200 s, range [180 s, 200 s].
-	if err := c.update(pauses.Update{Pauses: []pauses.Pause{pz(sec(185), sec(186))}, Through: sec(199), OpenSince: -1}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if len(segs) != 0 {
-		t.Fatalf("cut before the finder passed the range: %v", segs)
-	}
-	// Nor before it is far enough past the range to know of a long pause that would end the
-	// segment sooner.
-	if err := c.update(pauses.Update{Pauses: []pauses.Pause{pz(sec(198), sec(199.2))}, Through: sec(219), OpenSince: -1}, nil); err != nil {
+	// The first segment is at most FirstSegment: 3600 s in 60 s parts, ideal 60 s, range
+	// [54 s, 60 s]; the cut waits for the finder to reach 60 s + SkipPause.
+	if err := c.update(pauses.Update{Pauses: []pauses.Pause{pz(sec(55), sec(56))}, Through: sec(79), OpenSince: -1}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(segs) != 0 {
 		t.Fatalf("cut before a long pause could be ruled out: %v", segs)
 	}
-	if err := c.update(pauses.Update{Through: sec(221), OpenSince: sec(220)}, nil); err != nil {
+	if err := c.update(pauses.Update{Pauses: []pauses.Pause{pz(sec(57), sec(57.3))}, Through: sec(81), OpenSince: -1}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if want := [][2]time.Duration{{0, sec(198.6)}}; !slices.Equal(segs, want) {
-		t.Fatalf("segments = %v, want %v (the middle of the pause nearest the ideal point)", segs, want)
+	if want := [][2]time.Duration{{0, sec(55.5)}}; !slices.Equal(segs, want) {
+		t.Fatalf("segments = %v, want %v (the 1 s pause rather than the 0.3 s one nearer the ideal point)", segs, want)
+	}
+	// The second segment: 3544.5 s left in parts of 200 s, ideal 252.4 s, range [232.4 s,
+	// 255.5 s]; the pause from 240 s is taken once the finder is past 275.5 s.
+	if err := c.update(pauses.Update{Through: sec(242), OpenSince: sec(240)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 1 {
+		t.Fatalf("second cut too early: %v", segs)
+	}
+	if err := c.update(pauses.Update{Through: sec(275), OpenSince: -1, Pauses: []pauses.Pause{pz(sec(240), sec(242))}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 1 {
+		t.Fatalf("second cut before the finder passed its reach: %v", segs)
+	}
+	if err := c.update(pauses.Update{Through: sec(276), OpenSince: -1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 2 || segs[1] != [2]time.Duration{sec(55.5), sec(241)} {
+		t.Fatalf("segments = %v, want the second to end in the pause at 240-242 s", segs)
 	}
 }

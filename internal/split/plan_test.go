@@ -353,9 +353,10 @@ func TestPlanOptionsSegmentAndOutputLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// At least four segments; a fifth when the cuts, kept in pauses, fall short of every 5 minutes.
+	// A first segment of at most a minute (FirstSegment), then at least four; a sixth when the
+	// cuts, kept in pauses, fall short of every 5 minutes.
 	checkCoverage(t, p, 5*time.Minute)
-	if n := len(p.Segments); n < 4 || n > 5 {
+	if n := len(p.Segments); n < 5 || n > 6 || p.Segments[0].Duration() > FirstSegment {
 		t.Errorf("20 minutes at --segment 5m: %d segments %v", n, segmentLengths(p))
 	}
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -105,11 +106,11 @@ func (p *Plan) Produce(ctx context.Context, yield func(Segment) error) (err erro
 			err = errors.Join(err, p.Cleanup())
 		}
 	}()
-	p.Segments = []Segment{}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	// The finder runs ahead of the encoder by a few segments: cutting is cheap, encoding is not,
-	// and a held segment is only two numbers.
+	// The finder runs ahead of the encoders by a few segments: cutting is cheap, encoding is not,
+	// and a held cut is only two numbers. Segments are encoded one per CPU at once (an encoder
+	// is one ffmpeg, and Opus encoding is most of the local work) and handed over in order.
 	cuts := make(chan [2]time.Duration, 64)
 	found := make(chan error, 1)
 	go func() {
@@ -123,25 +124,55 @@ func (p *Plan) Produce(ctx context.Context, yield func(Segment) error) (err erro
 			}
 		})
 	}()
-	var failed error
+	type encoding struct {
+		seg  Segment
+		done chan error
+	}
+	encoders := runtime.NumCPU()
+	queue := make(chan *encoding, encoders)
+	sem := make(chan struct{}, encoders)
+	var segs []Segment
+	yielded := make(chan error, 1)
+	go func() {
+		var err error
+		for e := range queue {
+			if encErr := <-e.done; err == nil {
+				if err = encErr; err == nil {
+					segs = append(segs, e.seg)
+					err = yield(e.seg)
+				}
+				if err != nil {
+					cancel(err)
+				}
+			}
+		}
+		yielded <- err
+	}()
+	n := 0
 	for cut := range cuts {
-		if failed != nil {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
 			continue // drain, so the finder can end
 		}
-		seg := p.addSegment(cut[0], cut[1])
-		if err := p.encodeSegment(ctx, ffmpeg, &p.Segments[seg.Index]); err != nil {
-			failed = err
-		} else if err := yield(p.Segments[seg.Index]); err != nil {
-			failed = err
-		}
-		if failed != nil {
-			cancel(failed)
-		}
+		e := &encoding{seg: p.EstimateSegment(cut[0], cut[1]), done: make(chan error, 1)}
+		e.seg.Index = n
+		n++
+		queue <- e
+		go func() {
+			defer func() { <-sem }()
+			e.done <- p.encodeSegment(ctx, ffmpeg, &e.seg)
+		}()
 	}
+	close(queue)
+	failed := <-yielded
 	if err := <-found; failed == nil && err != nil {
 		failed = err
 	}
-	if failed == nil && len(p.Segments) == 0 {
+	p.Segments = segs
+	if failed == nil && len(segs) == 0 {
 		p.NoSpeech = true
 	}
 	return failed
