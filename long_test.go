@@ -295,8 +295,10 @@ func TestLongDryRunShowsPlan(t *testing.T) {
 		t.Fatalf("%v\n%s", err, c.Stderr)
 	}
 	got := string(b)
-	for _, want := range []string{`(?m)^\S*long-speech.mp3 +audio +mp3 +9601101 +20:00\.[0-9] +2 `,
-		`(?m)^  segment 1 +0:00\.0–10:0[0-9]\.[0-9] +~[0-9]+ +`, `(?m)^  segment 2 +10:0[0-9]\.[0-9]–20:00\.[0-9] `, `(?m)^TOTAL 1 inputs`} {
+	// A first segment of at most a minute (sent while the rest is read), then two of ten minutes.
+	for _, want := range []string{`(?m)^\S*long-speech.mp3 +audio +mp3 +9601101 +20:00\.[0-9] +3 `,
+		`(?m)^  speech [0-9]+% `, `(?m)^  segment 1 +0:00\.0–[01]:[0-9]{2}\.[0-9] +~[0-9]+ +`,
+		`(?m)^  segment 2 +[01]:[0-9]{2}\.[0-9]–10:0[0-9]\.[0-9] `, `(?m)^  segment 3 +10:0[0-9]\.[0-9]–20:00\.[0-9] `, `(?m)^TOTAL 1 inputs`} {
 		if !regexp.MustCompile(want).MatchString(got) {
 			t.Errorf("dry run output does not match %s:\n%s", want, got)
 		}
