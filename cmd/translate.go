@@ -40,10 +40,6 @@ type translateOptions struct {
 	Dub         string
 	DubMix      float64
 	Align       bool
-	// The speech/pause finder's overrides (pauses.go): a fixed threshold ("" = measured) and the
-	// shortest pause.
-	PauseThreshold string
-	MinPause       time.Duration
 
 	// Sampling settings; nil when the flag was not given, so the service's defaults apply.
 	MaxTokens         *int
@@ -138,8 +134,8 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.StringVar(&opts.Dub, "dub", "", "write a copy of the video (one input) to FILE (.mp4 .mov .mkv .webm) whose sound is the translated speech, each piece at its source time")
 	f.Float64Var(&opts.DubMix, "dub-mix", 0, "with --dub: keep the original sound under the translation at this volume, e.g. 0.15 (0 = replace it)")
 	f.BoolVar(&opts.Align, "align", false, "place each piece's speech in --audio-out (or --speech) at its source time, silence between, so the WAV is as long as the source")
-	f.StringVar(&opts.PauseThreshold, "pause-threshold", "", "a fixed level in dB, e.g. -40, under which the sound is a pause, instead of the one measured from each recording (for music or other voices as loud as the speaker)")
-	f.DurationVar(&opts.MinPause, "min-pause", pauses.DefaultMinPause, "the shortest quiet stretch that counts as a pause between phrases [50ms, 5s]")
+	f.String("pause-threshold", "", "a fixed level in dB, e.g. -40, under which the sound is a pause, instead of the one measured from each recording (for music or other voices as loud as the speaker)")
+	f.Duration("min-pause", pauses.DefaultMinPause, "the shortest quiet stretch that counts as a pause between phrases [50ms, 5s]")
 	f.Int("retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output)")
 	f.Duration("idle-timeout", 60*time.Second, "give up on a request when no data arrives for this long (0 = never)")
 	f.Duration("timeout", 0, "limit for the whole request, e.g. 10m (0 = none)")
@@ -281,7 +277,7 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	if err := checkTimed(opts, s); err != nil {
 		return nil, err
 	}
-	if s.pauses, err = pauseOptions(opts); err != nil {
+	if s.pauses, err = pauseOptions(c.String("pause_threshold"), c.String("min_pause")); err != nil {
 		return nil, err
 	}
 	if s.retries = c.Int("retries"); s.retries < 0 || s.retries > 100 {
