@@ -11,21 +11,10 @@
 # human recordings are kept in OUTDIR/sources/ once fetched, so a redo does not fetch them again.
 set -euo pipefail
 
-if [[ $# -ne 1 || -z $1 ]]; then
-	echo "usage: $0 OUTDIR" >&2
-	exit 2
-fi
-out=$1
-
-sha256() {
-	if command -v sha256sum >/dev/null 2>&1; then
-		sha256sum "$1" | cut -d' ' -f1
-	else
-		shasum -a 256 "$1" | cut -d' ' -f1
-	fi
-}
-script_sum=$(sha256 "${BASH_SOURCE[0]}")
-if [[ -f $out/.complete && $(cat "$out/.complete") == "$script_sum" ]]; then
+# shellcheck source=lib/stamp.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/stamp.sh"
+stamp_init "$@"
+if up_to_date; then
 	echo "evaluation set in $out is up to date"
 	exit 0
 fi
