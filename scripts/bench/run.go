@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -23,6 +24,10 @@ type command struct {
 	// poll samples /proc every few milliseconds for the peak resident memory of the process and,
 	// separately, of its descendants (ffprobe, ffmpeg), which wait4 lumps together.
 	poll bool
+	// pollEvery is the sampling interval; 0 is pollInterval, short enough for a short-lived
+	// ffprobe. A run whose children live for seconds is sampled less often, so that sampling
+	// takes next to no CPU from what is measured.
+	pollEvery time.Duration
 }
 
 // measured is what one run of a command cost.
@@ -68,7 +73,7 @@ func run(ctx context.Context, c command) measured {
 		sampled.Add(1)
 		go func() {
 			defer sampled.Done()
-			self, child = pollTree(cmd.Process.Pid, stop)
+			self, child = pollTree(cmd.Process.Pid, cmp.Or(c.pollEvery, pollInterval), stop)
 		}()
 	}
 	err := cmd.Wait()
@@ -83,7 +88,7 @@ func run(ctx context.Context, c command) measured {
 	m.FirstOut, m.Out, m.OutBytes = out.first, out.buf, out.n
 	m.Stderr = string(errBuf.buf)
 	if err != nil {
-		m.Err = fmt.Errorf("%s: %w: %s", filepath.Base(c.args[0]), err, firstLine(m.Stderr))
+		m.Err = fmt.Errorf("%s: %w: %s%s", filepath.Base(c.args[0]), err, firstLine(m.Stderr), panicSite(m.Stderr))
 	}
 	return m
 }
@@ -108,6 +113,24 @@ func firstLine(s string) string {
 		s = s[:i]
 	}
 	return clip(s)
+}
+
+// panicSite is where a Go panic in stderr happened in the project's own code, " (in FUNC at
+// FILE:LINE)", or "" if stderr holds no such trace: a panic's first line says what, not where.
+func panicSite(stderr string) string {
+	if !strings.Contains(stderr, "\ngoroutine ") {
+		return ""
+	}
+	lines := strings.Split(stderr, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "github.com/livetranslate/livetranslate/") && i+1 < len(lines) {
+			fn, _, _ := strings.Cut(strings.TrimPrefix(l, "github.com/livetranslate/livetranslate/"), "(0x")
+			fn, _, _ = strings.Cut(fn, "({")
+			at, _, _ := strings.Cut(strings.TrimSpace(lines[i+1]), " +0x")
+			return fmt.Sprintf(" (in %s at %s)", fn, at)
+		}
+	}
+	return ""
 }
 
 func lastLine(s string) string {
@@ -168,13 +191,14 @@ func (w *tailWriter) Write(p []byte) (int, error) {
 // pollInterval is how often pollTree samples: short enough to see an ffprobe that lives 30 ms.
 const pollInterval = 2 * time.Millisecond
 
-// pollTree samples the peak resident memory (VmHWM) of pid and of every descendant until stop is
-// closed, and returns the last of pid's own and the largest of its descendants'. VmHWM is the
-// kernel's own high-water mark, so a peak between two samples is not missed as long as one sample
-// lands after it; a descendant that lives shorter than one interval can be missed.
-func pollTree(pid int, stop <-chan struct{}) (self, child int64) {
+// pollTree samples the peak resident memory (VmHWM) of pid and of every descendant every so
+// often until stop is closed, and returns the last of pid's own and the largest of its
+// descendants'. VmHWM is the kernel's own high-water mark, so a peak between two samples is not
+// missed as long as one sample lands after it; a descendant that lives shorter than one interval
+// can be missed.
+func pollTree(pid int, every time.Duration, stop <-chan struct{}) (self, child int64) {
 	peaks := map[int]int64{}
-	t := time.NewTicker(pollInterval)
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		for _, p := range append([]int{pid}, descendants(pid)...) {

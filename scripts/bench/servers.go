@@ -22,14 +22,23 @@ type server struct {
 	hs   *http.Server
 	mu   sync.Mutex
 	wire []*connTimes
+	reqs []reqTimes
 }
 
+// reqTimes is one request's time in the handler: from its headers read to the handler's return
+// (its last response byte written).
+type reqTimes struct{ Start, End time.Time }
+
 // connTimes is one connection's timeline. Every run here is one request per connection except
-// the batch and the split, which only read totals.
+// the batch and the long input, whose connections carry several requests one after another: there
+// only the first request of a connection is told apart (FirstRead to FirstEvent).
 type connTimes struct {
 	FirstRead, LastRead   time.Time
 	FirstEvent, LastWrite time.Time
-	ReadBytes             int64
+	// ReadBeforeEvent is the last request byte read before the first event left: the server's
+	// own time to first token is FirstEvent minus this.
+	ReadBeforeEvent time.Time
+	ReadBytes       int64
 }
 
 func newServer(h http.Handler) (*server, error) {
@@ -38,7 +47,15 @@ func newServer(h http.Handler) (*server, error) {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	s := &server{URL: "http://" + ln.Addr().String() + "/compatible-mode/v1"}
-	s.hs = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	timed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		h.ServeHTTP(w, r)
+		end := time.Now()
+		s.mu.Lock()
+		s.reqs = append(s.reqs, reqTimes{start, end})
+		s.mu.Unlock()
+	})
+	s.hs = &http.Server{Handler: timed, ReadHeaderTimeout: 10 * time.Second}
 	go s.hs.Serve(&timedListener{Listener: ln, s: s})
 	return s, nil
 }
@@ -68,10 +85,17 @@ func (s *server) Conns() []connTimes {
 	return out
 }
 
-// Reset forgets the connections seen so far.
+// Requests returns the handler's timelines of the requests so far, in the order they ended.
+func (s *server) Requests() []reqTimes {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]reqTimes(nil), s.reqs...)
+}
+
+// Reset forgets the connections and requests seen so far.
 func (s *server) Reset() {
 	s.mu.Lock()
-	s.wire = nil
+	s.wire, s.reqs = nil, nil
 	s.mu.Unlock()
 }
 
@@ -123,6 +147,7 @@ func (c *timedConn) Write(p []byte) (int, error) {
 	c.s.mu.Lock()
 	if event && c.t.FirstEvent.IsZero() {
 		c.t.FirstEvent = before
+		c.t.ReadBeforeEvent = c.t.LastRead
 	}
 	c.t.LastWrite = after
 	c.s.mu.Unlock()
