@@ -20,9 +20,9 @@ type Ordered struct {
 	out     Sink
 	sep     string
 	tempDir string
-	next    int // the part that may write to the sink now
-	parts   []heldPart
-	wrote   bool // any text reached the sink yet (a separator goes before the next part's text)
+	next    int         // the part that may write to the sink now
+	parts   []*heldPart // pointers: a held part holds a strings.Builder, which must not be copied as the slice grows
+	wrote   bool        // any text reached the sink yet (a separator goes before the next part's text)
 }
 
 type heldPart struct {
@@ -37,15 +37,22 @@ type heldPart struct {
 // to temporary files in tempDir. n may be 0 when the parts are not known yet: Sink(i) makes room
 // for part i, which must not come before the parts before it have asked for theirs.
 func NewOrdered(n int, sink Sink, sep, tempDir string) *Ordered {
-	return &Ordered{out: sink, sep: sep, tempDir: tempDir, parts: make([]heldPart, n)}
+	j := &Ordered{out: sink, sep: sep, tempDir: tempDir}
+	j.grow(n - 1)
+	return j
+}
+
+// grow makes room for parts up to i; the caller holds mu (or is the constructor).
+func (j *Ordered) grow(i int) {
+	for len(j.parts) <= i {
+		j.parts = append(j.parts, &heldPart{})
+	}
 }
 
 // Sink returns the Sink for part i. Its Reset succeeds while the part's output is only held.
 func (j *Ordered) Sink(i int) Sink {
 	j.mu.Lock()
-	for len(j.parts) <= i {
-		j.parts = append(j.parts, heldPart{})
-	}
+	j.grow(i)
 	j.mu.Unlock()
 	s := Sink{Text: func(t string) error { return j.text(i, t) }, Reset: func() error { return j.reset(i) }}
 	if j.out.Audio != nil {
@@ -57,7 +64,7 @@ func (j *Ordered) Sink(i int) Sink {
 func (j *Ordered) text(i int, t string) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	p := &j.parts[i]
+	p := j.parts[i]
 	if i != j.next {
 		p.text.WriteString(t)
 		return nil
@@ -70,7 +77,7 @@ func (j *Ordered) text(i int, t string) error {
 func (j *Ordered) reset(i int) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	p := &j.parts[i]
+	p := j.parts[i]
 	if p.direct {
 		return errors.New("its output was already written, so it cannot be retried from the start")
 	}
@@ -103,7 +110,7 @@ func (j *Ordered) writeText(p *heldPart, t string) error {
 func (j *Ordered) audio(i int, b []byte) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	p := &j.parts[i]
+	p := j.parts[i]
 	if i == j.next {
 		p.direct = true
 		return j.out.Audio(b)
@@ -130,7 +137,7 @@ func (j *Ordered) Finish(i int) error {
 	for j.next < len(j.parts) && j.parts[j.next].done {
 		j.next++
 		if j.next < len(j.parts) {
-			if err := j.flush(&j.parts[j.next]); err != nil {
+			if err := j.flush(j.parts[j.next]); err != nil {
 				return err
 			}
 		}

@@ -184,3 +184,33 @@ func TestEachStopsOnDoneError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestOrderedGrowsWhileHolding: parts of a streamed input arrive one by one, so the join grows
+// while a later part's text is held; the held text survives the growth and comes out in order.
+func TestOrderedGrowsWhileHolding(t *testing.T) {
+	var out strings.Builder
+	j := NewOrdered(0, Sink{Text: func(s string) error { out.WriteString(s); return nil }}, "|", t.TempDir())
+	defer j.Close()
+	first := j.Sink(0)
+	second := j.Sink(1)
+	if err := second.Text("b1"); err != nil { // held: part 0 has not finished
+		t.Fatal(err)
+	}
+	for i := 2; i < 40; i++ { // the parts slice grows several times
+		j.Sink(i)
+	}
+	if err := second.Text("b2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Text("a"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		if err := j.Finish(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := out.String(); got != "a|b1b2" {
+		t.Errorf("joined %q, want %q", got, "a|b1b2")
+	}
+}
