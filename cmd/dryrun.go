@@ -121,8 +121,11 @@ func addTokens(a, b pricing.Tokens) pricing.Tokens {
 
 // clockText prints a position as m:ss.s or h:mm:ss.
 func clockText(d time.Duration) string {
-	if d >= time.Hour {
+	if d.Round(100*time.Millisecond) >= time.Hour {
+		d = d.Round(time.Second)
 		return fmt.Sprintf("%d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
 	}
-	return fmt.Sprintf("%d:%04.1f", int(d.Minutes()), d.Seconds()-float64(int(d.Minutes())*60))
+	// Rounded to the tenth first, so 24:59.96 reads 25:00.0, not 24:60.0.
+	tenths := int64(d.Round(100*time.Millisecond) / (100 * time.Millisecond))
+	return fmt.Sprintf("%d:%02d.%d", tenths/600, tenths/10%60, tenths%10)
 }
