@@ -61,7 +61,9 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 	if !tp.hasAudio {
 		return nil, usagef("", "%s has no sound to translate", in.Name)
 	}
-	rep, err := pauses.Find(ctx, in.Path, t.Settings.Pauses)
+	popts := t.Settings.Pauses
+	popts.Track = true // to cut speech that never pauses at its quietest moments
+	rep, err := pauses.Find(ctx, in.Path, popts)
 	if err != nil {
 		return nil, fmt.Errorf("finding the pauses in %s: %w", in.Name, err)
 	}
@@ -73,7 +75,7 @@ func (t *Translator) timedPlan(ctx context.Context, in *media.Input, speech bool
 		sound = plan.Duration
 	}
 	cueMax := t.Settings.CueMax
-	tp.pieces = subtitle.Pieces(rep.Pauses, rep.Gaps, sound, cueMax)
+	tp.pieces = subtitle.PiecesAtQuiet(rep.Pauses, rep.Gaps, rep.Track.Quietest, sound, cueMax)
 
 	var segs []split.Segment
 	add := func(start, end time.Duration) {

@@ -146,6 +146,9 @@ type Detector struct {
 	// Recent classified levels, for Quietest.
 	recent     []float32
 	recentBase int // frame index of recent[0]
+	// track holds every frame's level, in whole dB, when the caller asked for it (KeepTrack).
+	track     []int8
+	keepTrack bool
 
 	// Summaries of the measured levels, one sample a second.
 	floorHist, speechHist, thrHist histogram
@@ -426,20 +429,45 @@ func (d *Detector) remember(i int, level float64) {
 		d.recentBase = i
 	}
 	d.recent = append(d.recent, float32(level))
+	if d.keepTrack {
+		d.track = append(d.track, int8(math.Round(level)))
+	}
+}
+
+// KeepTrack makes the detector keep every frame's level (100 bytes a second of audio), for
+// Track: the quietest moment anywhere in the recording can then be found after the end.
+func (d *Detector) KeepTrack() { d.keepTrack = true }
+
+// Track is the level of every classified frame, when KeepTrack was called.
+func (d *Detector) Track() Track { return Track(d.track) }
+
+// Track is a recording's level, 10 ms a frame, in whole dBFS.
+type Track []int8
+
+// Quietest returns the middle of the quietest 200 ms in [from, to]; ok is false when the track
+// holds nothing of it.
+func (t Track) Quietest(from, to time.Duration) (time.Duration, bool) {
+	return quietest(func(i int) float64 { return float64(t[i]) }, max(int(from/frameLen), 0), min(int(to/frameLen), len(t)))
 }
 
 // Quietest returns the quietest moment in [from, to] of what has been classified and is still
 // held (the last few minutes): the middle of the quietest 200 ms, where a cut that must fall in
 // speech hurts least. ok is false when nothing of [from, to] is held.
 func (d *Detector) Quietest(from, to time.Duration) (at time.Duration, ok bool) {
-	const span = 20 // frames: 200 ms
 	a := max(int(from/frameLen), d.recentBase)
 	b := min(int(to/frameLen), d.recentBase+len(d.recent))
+	return quietest(func(i int) float64 { return float64(d.recent[i-d.recentBase]) }, a, b)
+}
+
+// quietest returns the middle of the quietest 200 ms of frames [a, b) (all of them when fewer),
+// level giving each frame's level in dB.
+func quietest(level func(i int) float64, a, b int) (time.Duration, bool) {
+	const span = 20 // frames: 200 ms
 	if b <= a {
 		return 0, false
 	}
 	w := min(span, b-a)
-	energy := func(i int) float64 { return math.Pow(10, float64(d.recent[i-d.recentBase])/10) }
+	energy := func(i int) float64 { return math.Pow(10, level(i)/10) }
 	var sum float64
 	for i := a; i < a+w; i++ {
 		sum += energy(i)

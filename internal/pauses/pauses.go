@@ -48,6 +48,8 @@ type Options struct {
 	MinPause time.Duration
 	// FFmpeg is the path of ffmpeg ("" = look it up on PATH).
 	FFmpeg string
+	// Track keeps the level of every 10 ms in Report.Track (100 bytes a second of audio).
+	Track bool
 }
 
 // Report is what the finder measured of a recording, and the pauses it found.
@@ -65,6 +67,8 @@ type Report struct {
 	MinPause                   time.Duration
 	// Speech is how much of the recording is not a pause.
 	Speech time.Duration
+	// Track is the recording's level, when Options.Track asked for it.
+	Track Track
 }
 
 // SpeechShare is Speech as a share of Duration (0 when empty).
@@ -132,6 +136,9 @@ func Stream(ctx context.Context, path string, opts Options, progress Progress) (
 		return nil, fmt.Errorf("run ffmpeg: %w", err)
 	}
 	d := NewDetector(opts.Threshold, opts.MinPause)
+	if opts.Track {
+		d.KeepTrack()
+	}
 	rep := &Report{Fixed: opts.Threshold != 0, MinPause: opts.MinPause}
 	if rep.MinPause <= 0 {
 		rep.MinPause = DefaultMinPause
@@ -159,6 +166,7 @@ func Stream(ctx context.Context, path string, opts Options, progress Progress) (
 	rep.Gaps = append(rep.Gaps, u.Gaps...)
 	rep.Duration = d.Duration()
 	rep.Levels, rep.ThresholdMin, rep.ThresholdMax = d.Levels()
+	rep.Track = d.Track()
 	rep.Speech = rep.Duration
 	for _, p := range rep.Pauses {
 		rep.Speech -= p.Duration()

@@ -277,3 +277,30 @@ func ExampleLayout() {
 	// English translation of
 	// 6.9 seconds of opus audio.
 }
+
+// TestPiecesAtQuiet: speech that never pauses is cut at its quietest moment near each even point,
+// never making a part longer than the limit; without levels, at the even points.
+func TestPiecesAtQuiet(t *testing.T) {
+	quiet := func(at time.Duration) func(from, to time.Duration) (time.Duration, bool) {
+		return func(from, to time.Duration) (time.Duration, bool) {
+			return min(max(at, from), to), true
+		}
+	}
+	speech := []pauses.Pause{sil(0, sec(1)), sil(sec(13), sec(14))} // 12 s of speech, limit 7 s: two parts
+	if got := Pieces(speech, nil, sec(14), sec(7)); len(got) != 2 || got[0].Speech != (Span{sec(1), sec(7)}) {
+		t.Errorf("without levels: %v, want the cut at the even point, 7 s", got)
+	}
+	if got := PiecesAtQuiet(speech, nil, quiet(sec(6.2)), sec(14), sec(7)); len(got) != 2 || got[0].Speech != (Span{sec(1), sec(6.2)}) {
+		t.Errorf("quiet at 6.2 s: %v, want the cut there", got)
+	}
+	// A quiet moment far from the even point is out of reach (a sixth of a part: 1 s), and one
+	// that would leave more than the limit after it is too.
+	if got := PiecesAtQuiet(speech, nil, quiet(sec(3)), sec(14), sec(7)); len(got) != 2 || got[0].Speech.End != sec(6) {
+		t.Errorf("quiet at 3 s: %v, want the cut at the edge of reach, 6 s", got)
+	}
+	for _, p := range PiecesAtQuiet(speech, nil, quiet(sec(5)), sec(14), sec(7)) {
+		if p.Speech.Duration() > sec(7) {
+			t.Errorf("part %v over the 7 s limit", p.Speech)
+		}
+	}
+}

@@ -54,12 +54,19 @@ const (
 // too short to be pauses) the same way, and where it has none, into equal parts. With no silences
 // at all, the whole is speech. It returns nil when all of it is silence.
 func Pieces(silences, gaps []pauses.Pause, total, longest time.Duration) []Piece {
+	return PiecesAtQuiet(silences, gaps, nil, total, longest)
+}
+
+// PiecesAtQuiet is Pieces, but speech that runs on longer than longest without a pause or a gap
+// is cut at its quietest moments (quietest, as pauses.Track finds them) near the points that
+// would divide it evenly, rather than exactly at those points, which fall in the middle of words.
+func PiecesAtQuiet(silences, gaps []pauses.Pause, quietest func(from, to time.Duration) (time.Duration, bool), total, longest time.Duration) []Piece {
 	if total <= 0 || longest <= 0 {
 		return nil
 	}
 	var spans []Span
 	for _, s := range speechSpans(silences, total) {
-		spans = append(spans, divideSpan(s, gaps, longest)...)
+		spans = append(spans, divideSpan(s, gaps, quietest, longest)...)
 	}
 	var groups []Span
 	for from := 0; from < len(spans); {
@@ -116,8 +123,8 @@ func divide(groups []Span, run []Span, longest time.Duration) []Span {
 }
 
 // divideSpan divides one stretch of speech longer than longest at its gaps, as divide does at
-// pauses; what still does not fit is cut into equal parts.
-func divideSpan(s Span, gaps []pauses.Pause, longest time.Duration) []Span {
+// pauses; what still does not fit is cut into parts as even as the quiet moments allow.
+func divideSpan(s Span, gaps []pauses.Pause, quietest func(from, to time.Duration) (time.Duration, bool), longest time.Duration) []Span {
 	if s.Duration() <= longest {
 		return []Span{s}
 	}
@@ -132,16 +139,33 @@ func divideSpan(s Span, gaps []pauses.Pause, longest time.Duration) []Span {
 	run = append(run, Span{pos, s.End})
 	var out []Span
 	for _, piece := range divide(nil, run, longest) {
-		if piece.Duration() <= longest {
-			out = append(out, piece)
-			continue
-		}
-		n := (piece.Duration() + longest - 1) / longest
-		for i := range n {
-			out = append(out, Span{piece.Start + piece.Duration()*i/n, piece.Start + piece.Duration()*(i+1)/n})
-		}
+		out = append(out, evenParts(piece, quietest, longest)...)
 	}
 	return out
+}
+
+// evenParts cuts s into as few parts of at most longest as it takes, each cut at the quietest
+// moment within a sixth of a part of the even point (when quietest is set), never so far that
+// a part would run over longest or the rest would need another part.
+func evenParts(s Span, quietest func(from, to time.Duration) (time.Duration, bool), longest time.Duration) []Span {
+	n := int((s.Duration() + longest - 1) / longest)
+	var out []Span
+	pos := s.Start
+	for k := n; k > 1; k-- { // k parts left
+		ideal := pos + (s.End-pos)/time.Duration(k)
+		cut := ideal
+		if quietest != nil {
+			reach := s.Duration() / time.Duration(6*n)
+			lo := max(ideal-reach, s.End-time.Duration(k-1)*longest)
+			hi := min(ideal+reach, pos+longest)
+			if at, ok := quietest(lo, hi); ok && lo < hi && at > pos && at < s.End {
+				cut = at
+			}
+		}
+		out = append(out, Span{pos, cut})
+		pos = cut
+	}
+	return append(out, Span{pos, s.End})
 }
 
 // edgeRoom is how much of a silence of length d at the start or end of the recording is sent:

@@ -80,7 +80,7 @@ func evaluateFile(ctx context.Context, path string, f setFile, tr truth, targets
 	}
 	r.New = score(nw, speech, truePauses, total, targets, rules{
 		cuts:   func(t time.Duration) []cut { return newCuts[t] },
-		pieces: func() []span { return toolPieces(nw.Pauses, nw.Gaps, total) },
+		pieces: func() []span { return toolPieces(nw.Pauses, nw.Gaps, nw.Track, total) },
 	})
 	r.New.NoiseFloor, r.New.Threshold = &nw.NoiseFloor, &nw.Threshold
 	return r, nil
@@ -281,7 +281,7 @@ func truthAsFinder(files []setFile, truths map[string]truth, targets []time.Dura
 		truePauses := complement(speech, tr.total(), 0)
 		s := score(found{Pauses: truePauses}, speech, truePauses, tr.total(), targets, rules{
 			cuts:   func(t time.Duration) []cut { return knownCuts(truePauses, tr.total(), t) },
-			pieces: func() []span { return toolPieces(truePauses, nil, tr.total()) },
+			pieces: func() []span { return toolPieces(truePauses, nil, nil, tr.total()) },
 		})
 		per[f.Clean] = s
 		all = append(all, s)

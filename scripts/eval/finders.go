@@ -19,6 +19,8 @@ type found struct {
 	Pauses []span
 	// Gaps are the new finder's quiet stretches too short to be pauses (none for the old one).
 	Gaps []span
+	// Track is the new finder's level track, where the tool cuts speech that never pauses.
+	Track pauses.Track
 	// Levels the new finder measured (dBFS); zero for the old one.
 	NoiseFloor, Threshold float64
 }
@@ -78,11 +80,11 @@ func parseSilences(log string, total time.Duration) ([]span, error) {
 
 // findNew runs the new finder, internal/pauses, with its defaults, as the tool does.
 func findNew(ctx context.Context, path string) (found, error) {
-	rep, err := pauses.Find(ctx, path, pauses.Options{})
+	rep, err := pauses.Find(ctx, path, pauses.Options{Track: true})
 	if err != nil {
 		return found{}, err
 	}
-	f := found{NoiseFloor: rep.NoiseFloor, Threshold: rep.Threshold}
+	f := found{NoiseFloor: rep.NoiseFloor, Threshold: rep.Threshold, Track: rep.Track}
 	for _, p := range rep.Pauses {
 		f.Pauses = append(f.Pauses, span{p.Start, p.End})
 	}

@@ -48,9 +48,13 @@ func describe(segs [][2]time.Duration, found []span, total, target time.Duration
 }
 
 // toolPieces divides speech into subtitle pieces with the tool's own rule.
-func toolPieces(ps, gaps []span, total time.Duration) []span {
+func toolPieces(ps, gaps []span, track pauses.Track, total time.Duration) []span {
+	var quietest func(from, to time.Duration) (time.Duration, bool)
+	if track != nil {
+		quietest = track.Quietest
+	}
 	var out []span
-	for _, p := range subtitle.Pieces(toPauses(ps), toPauses(gaps), total, maxPiece) {
+	for _, p := range subtitle.PiecesAtQuiet(toPauses(ps), toPauses(gaps), quietest, total, maxPiece) {
 		out = append(out, span{p.Speech.Start, p.Speech.End})
 	}
 	return out
