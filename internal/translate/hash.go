@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 )
 
 // The usage ledger records the SHA-256 of every request's media. Hashing in line with the body
@@ -19,6 +20,9 @@ import (
 // the reader waits for a free buffer instead of piling up copies of the file. The buffers are
 // each request's own (a free list, not a package-level sync.Pool): 256 KiB that live as long as
 // the request.
+// digestWait bounds how long a finished request waits for its body writer to close the file.
+const digestWait = 10 * time.Second
+
 const (
 	hashBlock = 64 << 10 // the request path reads 48 KiB at a time: one buffer a read
 	hashQueue = 4        // buffers in flight: enough to keep the hasher busy between reads
@@ -131,13 +135,19 @@ func (h *hashingFile) abandon() {
 
 // digest waits for the hasher and returns the hex SHA-256 of the file, or "" when the attempt
 // did not read it to the end (it failed or was cancelled mid-way: a digest of part of the file
-// would name no input). The wait needs the body writer to have closed the file, which it has
-// once Client.Translate returned, unless ctx ended: then the hash is abandoned instead of
-// waiting on a writer that may still be reading.
+// would name no input). The wait needs the body writer to have closed the file. It usually has
+// once Client.Translate returned, but not always: when the server answers before reading the
+// whole body, net/http may still be writing it, and closes it only when that write ends, which
+// on a connection the server keeps open can be never (a test hung on it once, under load). So
+// the wait ends with ctx, or after digestWait, and the hash is then abandoned.
 func (h *hashingFile) digest(ctx context.Context) string {
+	t := time.NewTimer(digestWait)
+	defer t.Stop()
 	select {
 	case <-h.done:
 	case <-ctx.Done():
+		h.abandon()
+	case <-t.C:
 		h.abandon()
 	}
 	if h.sum == nil {
