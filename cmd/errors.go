@@ -40,14 +40,14 @@ func isUsage(err error) bool {
 	return errors.As(err, &marked) && marked.UsageError()
 }
 
-// billingCodes are vendor codes that mean the account, not the request, is refused (facts.md §9).
+// billingCodes are vendor codes that mean the account, not the request, is refused (docs/service.md, Errors).
 var billingCodes = map[string]bool{
 	"Arrearage": true, "insufficient_quota": true, "CommodityNotPurchased": true,
 	"PrepaidBillOverdue": true, "PostpaidBillOverdue": true, "AllocationQuota.FreeTierOnly": true,
 	"Throttling.AllocationQuota": true,
 }
 
-// exitCode maps an error to SPEC.md's exit codes; it is the only place that does.
+// exitCode maps an error to the exit codes of the README's table; it is the only place that does.
 func exitCode(err error) int {
 	if errors.Is(err, context.Canceled) {
 		return exitInterrupted

@@ -17,7 +17,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/config"
 )
 
-// Exit codes of SPEC.md.
+// Exit codes, as the README's table lists them.
 const (
 	exitOK          = 0
 	exitFailure     = 1

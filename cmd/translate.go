@@ -151,7 +151,7 @@ func newTranslateCmd(a *app) *cobra.Command {
 }
 
 // checkRanges refuses sampling settings the service would refuse, before anything is sent.
-// The ranges are those of the API reference and facts.md §11.
+// The ranges are the API's (docs/service.md, Request parameters).
 func (o *translateOptions) checkRanges() error {
 	bad := func(flag, rng string, v any) error {
 		return usagef("see livetranslate translate --help", "--%s %v is out of range: must be %s", flag, v, rng)

@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/viper"
 )
 
-// Region base URLs of the OpenAI-compatible mode (facts.md §8).
+// Region base URLs of the OpenAI-compatible mode (docs/service.md, Regions and base URLs).
 const (
 	BaseURLIntl = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
 	BaseURLCN   = "https://dashscope.aliyuncs.com/compatible-mode/v1"

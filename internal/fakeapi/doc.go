@@ -1,7 +1,7 @@
 // Package fakeapi emulates qwen3-livetranslate-flash's OpenAI-compatible
 // endpoint (POST {base}/chat/completions, served at
 // /compatible-mode/v1/chat/completions, /v1/chat/completions and
-// /chat/completions) as the API reference and facts.md describe it, so the
+// /chat/completions) as the vendor's API reference and docs/service.md describe it, so the
 // client proves itself against an honest, strict, deterministic model of the
 // service: tests run it in process through httptest, `make demo` runs
 // cmd/fakeapi. It shares no code with the client on purpose.

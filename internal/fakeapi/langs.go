@@ -2,7 +2,7 @@ package fakeapi
 
 import "strings"
 
-// language is one row of the service's language table (facts.md §1) plus the
+// language is one row of the service's language table (docs/service.md, Languages) plus the
 // fixed greeting the emulator "translates" into it.
 type language struct {
 	Code     string
@@ -34,7 +34,7 @@ var languages = []language{
 	{"tr", "Turkish", false, "livetranslate emülatöründen merhaba."},
 }
 
-// voice is one output voice and the target codes it can speak (facts.md §2,
+// voice is one output voice and the target codes it can speak (docs/service.md, Voices,
 // Ethan included).
 type voice struct {
 	Name  string

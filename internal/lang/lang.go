@@ -1,6 +1,6 @@
 // Package lang holds the languages and voices that qwen3-livetranslate-flash supports and turns
 // what a user types ("English", "en", "français", "zh-HK", "粵語") into the language code the API
-// expects. The tables follow the vendor's guides (reference/facts.md §1 and §2): 18 languages,
+// expects. The tables follow the vendor's guides (docs/service.md, Languages and Voices): 18 languages,
 // each usable as source and target, 11 of them with speech output, and 9 voices with the
 // languages each can speak. The tables are unexported values that are never modified; All and
 // Voices hand out copies. Every error this package returns is a usage error (the user asked for
@@ -24,7 +24,7 @@ type Language struct {
 	Speech  bool   // the model can speak it (audio output); the others are text-only targets
 }
 
-// languages is the official table in the guide's order (facts.md §1).
+// languages is the official table in the guide's order (docs/service.md, Languages).
 var languages = [...]Language{
 	{Code: "en", English: "English", Native: "English", Chinese: "英语", Source: true, Target: true, Speech: true},
 	{Code: "zh", English: "Chinese", Native: "中文", Chinese: "中文", Source: true, Target: true, Speech: true},

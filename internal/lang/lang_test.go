@@ -7,7 +7,7 @@ import (
 	"unicode"
 )
 
-// factsLanguages is facts.md §1 copied by hand, so the package's table is checked against the
+// factsLanguages is the guide's language table (docs/service.md, Languages) copied by hand, so the package's table is checked against the
 // source rather than against itself.
 var factsLanguages = []struct {
 	code, english, native, chinese string
@@ -40,7 +40,7 @@ const allChoices = "en (English), zh (Chinese), ru (Russian), fr (French), de (G
 func TestAllMatchesFacts(t *testing.T) {
 	all := All()
 	if len(all) != len(factsLanguages) {
-		t.Fatalf("All() has %d languages, facts.md lists %d", len(all), len(factsLanguages))
+		t.Fatalf("All() has %d languages, the guide lists %d", len(all), len(factsLanguages))
 	}
 	for i, want := range factsLanguages {
 		got := all[i]

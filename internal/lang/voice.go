@@ -18,7 +18,7 @@ type Voice struct {
 // multilingual is what Cherry, Ethan and Nofish speak, in the guide's order.
 var multilingual = []string{"zh", "en", "fr", "de", "ru", "it", "es", "pt", "ja", "ko"}
 
-// voices is the guide's table (facts.md §2) in its order; the order matters, since the first
+// voices is the guide's table (docs/service.md, Voices) in its order; the order matters, since the first
 // voice that can speak a language is its default and error messages list voices in this order.
 var voices = [...]Voice{
 	{Name: "Cherry", Display: "芊悦", Gender: "female",

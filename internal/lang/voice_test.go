@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// factsVoices is facts.md §2 copied by hand: name, display name, gender and the languages the
+// factsVoices is the guide's voice table (docs/service.md, Voices) copied by hand: name, display name, gender and the languages the
 // guide says each voice speaks for this model.
 var factsVoices = []struct {
 	name, display, gender string
@@ -27,7 +27,7 @@ var factsVoices = []struct {
 func TestVoicesMatchFacts(t *testing.T) {
 	got := Voices()
 	if len(got) != len(factsVoices) {
-		t.Fatalf("Voices() has %d voices, facts.md lists %d", len(got), len(factsVoices))
+		t.Fatalf("Voices() has %d voices, the guide lists %d", len(got), len(factsVoices))
 	}
 	for i, want := range factsVoices {
 		v := got[i]
@@ -70,7 +70,7 @@ func TestVoicesReturnsACopy(t *testing.T) {
 	}
 }
 
-// TestVoiceLanguageMatrix checks every voice against every language of facts.md §1, through
+// TestVoiceLanguageMatrix checks every voice against every language of the guide's table, through
 // each function that answers "can this voice speak that?".
 func TestVoiceLanguageMatrix(t *testing.T) {
 	for _, lrow := range factsLanguages {

@@ -18,7 +18,7 @@ import (
 // headerSize is how much of a file the content sniffing reads: mimetype's own default limit.
 const headerSize = 4096
 
-// Sample rates the service accepts for audio input (facts.md §3).
+// Sample rates the service accepts for audio input (docs/service.md, Input limits and formats).
 const (
 	minSampleRate = 8000
 	maxSampleRate = 48000

@@ -230,7 +230,7 @@ func NormalizeRegion(s string) string {
 }
 
 // RegionOfBaseURL tells the region of one of the vendor's base URLs, legacy or workspace domain
-// (facts.md §8), and "" for any other server, whose prices the table cannot know.
+// (docs/service.md, Regions and base URLs), and "" for any other server, whose prices the table cannot know.
 func RegionOfBaseURL(baseURL string) string {
 	u, err := url.Parse(baseURL)
 	if err != nil {

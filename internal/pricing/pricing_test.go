@@ -19,7 +19,7 @@ func TestDefaultTableHasTheRealtimeSiblingsPrices(t *testing.T) {
 	if tab.DefaultRegion != RegionIntl {
 		t.Errorf("default region = %q, want intl (the tool's default endpoint)", tab.DefaultRegion)
 	}
-	// facts.md §6, per 1M tokens.
+	// The realtime sibling's published prices (docs/service.md, Tokens), per 1M tokens.
 	want := map[string]Prices{
 		RegionIntl: {Currency: "CNY", InputAudio: 73.392, InputVideo: 9.541, OutputText: 73.392, OutputAudio: 278.891},
 		RegionCN:   {Currency: "CNY", InputAudio: 64, InputVideo: 8, OutputText: 64, OutputAudio: 240},

@@ -27,7 +27,7 @@ import (
 	"time"
 )
 
-// The service's speech format (facts.md §4).
+// The service's speech format (docs/service.md, Speech output).
 const (
 	SampleRate     = 24000
 	bitDepth       = 16

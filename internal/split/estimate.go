@@ -7,7 +7,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/media"
 )
 
-// The service's per-request caps and token rates (facts.md §3, §6).
+// The service's per-request caps and token rates (docs/service.md, Input limits and Tokens).
 const (
 	MaxInputTokens       = 49152
 	MaxOutputTokens      = 4096 // text and speech together
@@ -20,7 +20,7 @@ const (
 	// TextTokensPerSecond is translated text per second of source. Speech runs at 2-3 words a
 	// second (150 wpm ≈ 2.5 words/s ≈ 3.3 tokens/s in English; 4 characters/s ≈ 3 tokens/s in
 	// Chinese); 5 leaves room for fast talkers and verbose targets, and puts the text-only limit
-	// at about 13½ minutes per request, below facts.md's "roughly 15-20 minutes".
+	// at about 13½ minutes per request, below the guide's "roughly 15-20 minutes".
 	TextTokensPerSecond = 5.0
 	// SpeechOutputFactor is how much longer the spoken translation may run than the source:
 	// the model drops the source's pauses but a translation can take more syllables than the
@@ -34,7 +34,7 @@ const (
 // among its formats; internal/media sends Ogg-Opus files as "opus" too): mono 16 kHz is what
 // speech recognition works at, and 32 kbit/s Opus is near-transparent for speech at a tenth of
 // 16 kHz PCM's size. Video keeps a picture the model can use, no more: the model samples 2
-// frames a second and shrinks them to at most 768×32×32 pixels anyway (facts.md §6), so 2 fps
+// frames a second and shrinks them to at most 768×32×32 pixels anyway (docs/service.md, Tokens), so 2 fps
 // within 640×640 loses nothing it would see.
 const (
 	CompactAudioFormat     = "opus"
@@ -82,7 +82,7 @@ func OutputTokens(d time.Duration, speech bool) int {
 }
 
 // VideoTokens is the visual input cost of d of video with frames of width×height, by the vendor's
-// published formula (facts.md §6): 2 frames a second clamped to [4, 128], frames resized to
+// published formula (docs/service.md, Tokens): 2 frames a second clamped to [4, 128], frames resized to
 // multiples of 32 within the pixel bounds, then ceil(frames/2) × (H/32) × (W/32) + 2. Unknown
 // dimensions (0) count as 1920×1080, which costs the most a frame can.
 func VideoTokens(d time.Duration, width, height int) int {

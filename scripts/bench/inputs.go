@@ -103,7 +103,7 @@ func ffmpeg(ctx context.Context, args ...string) error {
 }
 
 // longRecording makes (or reuses) minutes of speech with pauses, 16 kHz mono, by looping
-// scripts/make-long-media.sh's 20-minute recording (media-notes.md).
+// scripts/make-long-media.sh's 20-minute recording.
 func longRecording(ctx context.Context, repo, dir string, minutes int) (string, error) {
 	path := filepath.Join(dir, fmt.Sprintf("speech-%dmin.wav", minutes))
 	if _, err := os.Stat(path); err == nil {
