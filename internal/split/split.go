@@ -389,7 +389,8 @@ func (p *Plan) planSegments(ctx context.Context, shown string, over *TooLargeErr
 
 	if p.Duration <= target {
 		p.Reencoded = true
-		p.addSegments(nil)
+		p.Segments = nil
+		p.addSegment(0, p.Duration)
 		p.notef("re-encoded to %s: about %s instead of %s", p.encodingName(), megabytes(p.Segments[0].Size), megabytes(p.Input.Size))
 		return p.checkSpeech(ctx)
 	}
@@ -402,15 +403,6 @@ func (p *Plan) planSegments(ctx context.Context, shown string, over *TooLargeErr
 	}
 	p.notef("to be cut at pauses into segments of at most %s (%s), re-encoded to %s", roundDuration(target), why, p.encodingName())
 	return nil
-}
-
-// addSegments fills Segments from the cut points, with estimates for the prepared files.
-func (p *Plan) addSegments(cuts []time.Duration) {
-	bounds := append(append([]time.Duration{0}, cuts...), p.Duration)
-	p.Segments = make([]Segment, 0, len(bounds)-1)
-	for i := 0; i+1 < len(bounds); i++ {
-		p.addSegment(bounds[i], bounds[i+1])
-	}
 }
 
 // addSegment appends the segment [start, end], with estimates for its prepared file.
