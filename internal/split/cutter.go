@@ -222,7 +222,7 @@ func (c *cutter) choose(ideal, lo, hi time.Duration) time.Duration {
 // pauseScore weighs a pause as a place to cut at m: a longer pause is a surer one (a short quiet
 // stretch in noisy speech may be a soft syllable) and more often the end of a sentence; nearer
 // the ideal point keeps the segments even. Length counts up to 2 s; being at the edge of the
-// range costs as much as 0.2 s of length, so a clear pause a few seconds off beats a doubtful one
+// range costs as much as 0.1 s of length, so a clear pause a few seconds off beats a doubtful one
 // at the ideal point (measured: more cuts in true pauses on noisy speech, docs/eval.md).
 func pauseScore(p pauses.Pause, m, ideal, tol time.Duration) float64 {
 	// A cut near a pause's edge (where the range clips it) is nearly in speech: the pause counts
@@ -231,7 +231,7 @@ func pauseScore(p pauses.Pause, m, ideal, tol time.Duration) float64 {
 	if tol <= 0 {
 		return length
 	}
-	return length - 0.2*absDuration(m-ideal).Seconds()/tol.Seconds()
+	return length - 0.1*absDuration(m-ideal).Seconds()/tol.Seconds()
 }
 
 // send emits [start, end] unless nobody speaks in it.
