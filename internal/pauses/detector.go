@@ -73,6 +73,13 @@ const (
 	tailDecay     = 150.0 // dB a second
 	tailDepth     = 35.0  // dB under the speech level
 	maxTailFrames = 30
+	// A fade in sight is followed down to fadeDepth under the speech level, or to fadeOverFloor
+	// over the pause's floor, whichever is higher.
+	fadeDepth        = 40.0
+	fadeOverFloor    = 5.0
+	fadeRise         = 1.0 // dB a frame a fade may rise (smoothed levels wobble)
+	releaseOverFloor = 10.0
+	quietFloorDepth  = 35.0 // a quiet recording's floor is this far under its speech level
 )
 
 // minLevel is the floor of the dB scale: digital silence reads as this, not as -Inf.
@@ -135,7 +142,10 @@ type Detector struct {
 	next        int
 	inSpeech    bool
 	quietStart  int // the current quiet run's first frame (a tentative pause), when !inSpeech
-	quietTail   int // frames of the speech's tail hidden in the quiet run (tailFrames)
+	quietTail   int // frames of the speech's tail in the quiet run (see tail), once tailKnown
+	tailKnown   bool
+	quietLo     float64 // lo and the speech level when the quiet run began
+	quietSpeech float64
 	speechLevel float64
 	aboveLoFrom int // first frame of the current run at or above lo, -1 when below
 	held        *framePause
@@ -172,6 +182,7 @@ func NewDetector(threshold float64, minPause time.Duration) *Detector {
 		aboveLoFrom: -1,
 		window:      make([]uint16, 0, windowFrames),
 		quietStart:  0,
+		tailKnown:   true, // the lead-in follows no speech
 	}
 	if threshold != 0 {
 		d.fixed, d.fixedThr = true, threshold
@@ -219,7 +230,7 @@ func (d *Detector) Close() Update {
 	case d.inSpeech:
 		d.release()
 	case end-d.quietStart >= d.frames(minEdgePause):
-		d.report(framePause{d.quietStart, end, d.quietTail})
+		d.report(framePause{d.quietStart, end, d.runTail(end)})
 	}
 	u := d.update()
 	u.Through, u.OpenSince = frameTime(end), -1
@@ -349,13 +360,17 @@ func (d *Detector) classify(i int, level float64) {
 		}
 		if level < d.lo {
 			d.inSpeech = false
-			d.quietStart, d.quietTail = i, d.tailFrames()
+			d.quietStart, d.tailKnown = i, false
+			d.quietLo, d.quietSpeech = d.lo, d.speechLevel
 			if d.held != nil { // speech since the held pause was shorter than MinSpeech
-				d.quietStart, d.quietTail = d.held.start, d.held.tail
+				d.quietStart, d.quietTail, d.tailKnown = d.held.start, d.held.tail, true
 				d.held = nil
 			}
 		}
 		return
+	}
+	if !d.tailKnown && i-d.quietStart >= d.minPause+maxTailFrames {
+		d.quietTail, d.tailKnown = d.tail(d.quietStart, i), true
 	}
 	if level < d.hi {
 		return
@@ -368,7 +383,7 @@ func (d *Detector) classify(i int, level float64) {
 	case d.quietStart == 0 && length >= d.frames(minEdgePause): // the lead-in
 		d.held = &framePause{0, onset, 0}
 	case length >= d.minPause:
-		d.held = &framePause{d.quietStart, onset, d.quietTail}
+		d.held = &framePause{d.quietStart, onset, d.runTail(onset)}
 	case length >= d.frames(MinGap) && d.quietStart > 0:
 		d.gaps = append(d.gaps, Pause{Start: frameTime(d.quietStart), End: frameTime(onset)})
 	}
@@ -377,14 +392,58 @@ func (d *Detector) classify(i int, level float64) {
 	}
 }
 
-// tailFrames is how long the end of a phrase goes on under lo: a voice fades out at roughly
-// tailDecay, and what is under the noise is not heard, but it is still the speaker's (the breath
-// of the last syllable, a soft consonant). Measured from where a clean recording's fade reaches
-// 35 dB under the speech level, the fade to lo lasts (lo - that) / tailDecay: nothing in a quiet
-// recording, 0.2 s at 10 dB signal-to-noise. The pause then starts that much later.
-func (d *Detector) tailFrames() int {
-	hidden := d.lo - (d.speechLevel - tailDepth)
-	return int(min(max(hidden/tailDecay*100, 0), maxTailFrames))
+// tail is how long the end of the phrase before the quiet run [start, end) goes on in it. A voice
+// fades out rather than stops: the last syllable's breath, a soft consonant, a real voice's slow
+// decay. Where the fade can be seen (the pause's own floor, its quietest frame among the first
+// minPause, lies well under it), it is followed down to fadeDepth under the speech level. What
+// the noise hides of it is estimated: a voice fades at about tailDecay from tailDepth under its
+// speech level, so from where it went out of sight the rest lasts (that level - (speech level -
+// tailDepth)) / tailDecay: nothing in a quiet recording, 0.2 s at 10 dB signal-to-noise. The
+// levels are those of the run's first frames, so the tail is known once the run has lasted
+// minPause + maxTailFrames, whatever comes later.
+func (d *Detector) tail(start, end int) int {
+	end = min(end, start+d.minPause+maxTailFrames)
+	floor := 0.0
+	for i := start; i < min(end, start+d.minPause); i++ {
+		floor = min(floor, d.levelAt(i))
+	}
+	seen := max(floor+fadeOverFloor, d.quietSpeech-fadeDepth)
+	visible := 0
+	for i := start; i < end && visible < maxTailFrames && d.levelAt(i) > seen; i++ {
+		if i > start && d.levelAt(i) > d.levelAt(i-1)+fadeRise {
+			break // rising again: not the voice's fade but what is around it
+		}
+		visible++
+	}
+	// A word's last consonant may follow its vowel after a short closure (the release of a final
+	// t or k): in a quiet recording, where the floor is far under the speech, a sound clearly over the
+	// floor soon after is still the speaker's. (Over noise it is lost in the noise, and over other
+	// voices it cannot be told from them.)
+	if floor <= d.quietSpeech-quietFloorDepth {
+		for i := start + visible; i < min(end, start+maxTailFrames); i++ {
+			if d.levelAt(i) > max(floor+releaseOverFloor, seen) {
+				visible = i + 1 - start
+			}
+		}
+	}
+	hidden := min(seen, d.quietLo) - (d.quietSpeech - tailDepth)
+	return min(visible+int(max(hidden/tailDecay*100, 0)), maxTailFrames)
+}
+
+// runTail is the tail of the current quiet run, which ends at end (or goes on past it).
+func (d *Detector) runTail(end int) int {
+	if d.tailKnown {
+		return d.quietTail
+	}
+	return d.tail(d.quietStart, end)
+}
+
+// levelAt is the level of a classified frame still in recent (digital silence once forgotten).
+func (d *Detector) levelAt(i int) float64 {
+	if k := i - d.recentBase; k >= 0 && k < len(d.recent) {
+		return float64(d.recent[k])
+	}
+	return minLevel
 }
 
 // release reports the held pause: the speech after it has lasted long enough to be speech.
@@ -410,7 +469,7 @@ func (d *Detector) update() Update {
 	case d.held != nil:
 		through = d.held.start // the held pause may yet swallow a click and run on
 	case !d.inSpeech && d.next-d.quietStart >= d.minPause:
-		u.OpenSince = frameTime(d.quietStart + max(min(d.quietTail, d.next-d.quietStart-d.frames(minEdgePause)), 0))
+		u.OpenSince = frameTime(d.quietStart + max(min(d.runTail(d.next), d.next-d.quietStart-d.frames(minEdgePause)), 0))
 	case !d.inSpeech:
 		through = d.quietStart // too short yet to tell a pause from a gap between words
 	}

@@ -226,3 +226,41 @@ func TestDetectorSilenceThenNoise(t *testing.T) {
 		t.Errorf("dither: pauses %v, want one over the whole", got)
 	}
 }
+
+// TestDetectorFollowsTheFade: where the floor is far under the speech, the end of a phrase is
+// where its sound is seen to end, not an estimate: a phrase cut off sharp ends within a few
+// frames, and a word's last consonant after a short closure (a burst 20 dB under the speech,
+// 60 ms after the vowel) belongs to the phrase. Under noise the same consonant is lost in the
+// noise and the estimate of what the noise hides stands in for it.
+func TestDetectorFollowsTheFade(t *testing.T) {
+	consonant := func(samples []int16, from, to float64) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		for i := int(from * SampleRate); i < int(to*SampleRate); i++ {
+			v := float64(samples[i]) + rng.NormFloat64()*0.01*32768 // about -40 dBFS
+			samples[i] = int16(max(min(v, 32767), -32768))
+		}
+	}
+	for _, tc := range []struct {
+		noise      float64
+		consonant  bool
+		start, tol float64 // where the pause after the first phrase should start, and by how much
+	}{
+		{noise: -100, start: 3.0, tol: 0.03},
+		{noise: -70, start: 3.0, tol: 0.03},
+		{noise: -100, consonant: true, start: 3.18, tol: 0.03},
+		{noise: -70, consonant: true, start: 3.18, tol: 0.03},
+	} {
+		samples := bursts(sec(17), speech, tc.noise)
+		if tc.consonant {
+			consonant(samples, 3.06, 3.18)
+		}
+		got := run(NewDetector(0, 0), samples, 4096)
+		if len(got) < 2 {
+			t.Fatalf("noise %v dB, consonant %v: pauses %v", tc.noise, tc.consonant, got)
+		}
+		if p := got[1]; math.Abs(p.Start.Seconds()-tc.start) > tc.tol || (p.End-sec(3.4)).Abs() > 40*time.Millisecond {
+			t.Errorf("noise %v dB, consonant %v: the pause after the first phrase is %v–%v, want it to start at %vs (±%vs) and end at 3.4s",
+				tc.noise, tc.consonant, p.Start, p.End, tc.start, tc.tol)
+		}
+	}
+}
