@@ -151,9 +151,10 @@ func (a *app) openSingleResults(opts *translateOptions, extra ...string) (_ *sin
 
 // canReset reports whether what was written can be taken back (a file, or JSON printed only at
 // the end), so a request whose stream broke mid-way can be retried cleanly from the start; text
-// already on a terminal, or a WAV streamed to stdout, cannot.
+// already on a terminal or in a pipe or device, or a WAV streamed there, cannot.
 func (r *singleResults) canReset(format string) bool {
-	return (r.textFile != nil || format == "json") && r.stream == nil
+	textBack := (r.textFile != nil && !r.textFile.Direct()) || format == "json"
+	return textBack && r.stream == nil && (r.wav == nil || !r.wav.Direct())
 }
 
 // reset empties the files written so far.

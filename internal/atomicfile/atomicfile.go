@@ -2,11 +2,19 @@
 // temporary file in the destination's directory, which Commit syncs and renames into place and
 // Abort removes. A reader never sees a half-written result, and an interrupted run leaves nothing
 // that poses as one.
+//
+// Only a regular file is replaced that way. A character device or a named pipe (/dev/null, a
+// terminal, a FIFO, a process substitution's /dev/fd/N) is written into as it is: renaming a
+// temporary file over it would put a regular file where the device or pipe was (as root, over the
+// system's /dev/null), and its reader would never see a byte. Such a destination needs no
+// overwrite permission, since nothing in it is replaced, and what was written cannot be taken
+// back. A symbolic link is followed: the file it names is replaced, and the link stays.
 package atomicfile
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,53 +48,178 @@ func (e *DirError) Hint() string     { return "create the directory first (mkdir
 func (e *DirError) UsageError() bool { return true }
 func (e *DirError) Unwrap() error    { return e.Err }
 
-// CheckDest verifies that path can be created: its directory exists and, unless overwrite, the
-// file itself does not.
+// KindError reports a destination that can be neither replaced nor written into: a directory, a
+// block device, a socket.
+type KindError struct {
+	Path string
+	Kind string // "a directory", "a block device", …
+}
+
+func (e *KindError) Error() string    { return fmt.Sprintf("cannot write %s: it is %s", e.Path, e.Kind) }
+func (e *KindError) Hint() string     { return "choose a file name" }
+func (e *KindError) UsageError() bool { return true }
+
+// Dest is what a destination path turned out to be.
+type Dest struct {
+	// Path is the file to write: the path given, or the file a symbolic link there names.
+	Path string
+	// Direct is true for a character device or a named pipe, written into rather than replaced.
+	Direct bool
+	// Exists is true when something is there already.
+	Exists bool
+}
+
+// Inspect says how path would be written, or why it cannot be: its directory must exist; an
+// existing regular file is refused unless overwrite; a directory, a block device or a socket
+// always.
+func Inspect(path string, overwrite bool) (Dest, error) {
+	d := Dest{Path: Resolve(path)}
+	st, err := os.Stat(path) // follows symbolic links: what matters is what is written
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// Nothing there, or a link to nothing: the directory of the file to create must exist.
+		dir := filepath.Dir(d.Path)
+		dst, err := os.Stat(dir)
+		if err != nil || !dst.IsDir() {
+			if err == nil {
+				err = fs.ErrInvalid
+			}
+			return d, &DirError{Path: path, Err: err}
+		}
+		return d, nil
+	case err != nil:
+		return d, fmt.Errorf("checking %s: %w", path, err)
+	}
+	d.Exists = true
+	m := st.Mode()
+	switch {
+	case m.IsRegular():
+	case m.IsDir():
+		return d, &KindError{Path: path, Kind: "a directory"}
+	case m&fs.ModeCharDevice != 0, m&fs.ModeNamedPipe != 0:
+		d.Direct = true
+		return d, nil
+	case m&fs.ModeDevice != 0:
+		return d, &KindError{Path: path, Kind: "a block device"}
+	case m&fs.ModeSocket != 0:
+		return d, &KindError{Path: path, Kind: "a socket"}
+	default:
+		return d, &KindError{Path: path, Kind: "not a regular file"}
+	}
+	if !overwrite {
+		return d, &ExistsError{Path: path}
+	}
+	return d, nil
+}
+
+// Resolve follows the symbolic links at path to the file they name, which may not exist yet (as a
+// shell's redirection creates it). A path that is no link, or a chain of links too long, is
+// returned as it is.
+func Resolve(path string) string {
+	p := path
+	for range 40 {
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return p
+		}
+		t, err := os.Readlink(p)
+		if err != nil {
+			return p
+		}
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(p), t)
+		}
+		p = t
+	}
+	return path
+}
+
+// CheckDest verifies that path can be written: see Inspect.
 func CheckDest(path string, overwrite bool) error {
-	dir := filepath.Dir(path)
-	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
-		if err == nil {
-			err = fs.ErrInvalid
-		}
-		return &DirError{Path: path, Err: err}
+	_, err := Inspect(path, overwrite)
+	return err
+}
+
+// OpenDirect opens a character device or named pipe for writing. Opening a pipe waits for its
+// reader, as a shell's redirection does.
+func OpenDirect(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
-	if st, err := os.Stat(path); err == nil {
-		if st.IsDir() {
-			return &DirError{Path: path, Err: fmt.Errorf("%s is a directory", path)}
-		}
-		if !overwrite {
-			return &ExistsError{Path: path}
-		}
-	}
-	return nil
+	return f, nil
 }
 
 // File is a result being written.
 type File struct {
 	*os.File
-	path string
-	done bool
+	path    string // the destination as given
+	target  string // the file renamed over: path, or what a symbolic link at path names
+	direct  bool
+	written int64 // bytes written, for Reset of a direct destination
+	done    bool
 }
 
-// Create checks the destination and opens a temporary file beside it.
+// Create checks the destination and opens a temporary file beside it, or, for a character device
+// or a named pipe, the destination itself.
 func Create(path string, overwrite bool) (*File, error) {
-	if err := CheckDest(path, overwrite); err != nil {
+	d, err := Inspect(path, overwrite)
+	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if d.Direct {
+		f, err := OpenDirect(path)
+		if err != nil {
+			return nil, err
+		}
+		return &File{File: f, path: path, target: path, direct: true}, nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(d.Path), "."+filepath.Base(d.Path)+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("creating temporary file for %s: %w", path, err)
 	}
-	return &File{File: tmp, path: path}, nil
+	return &File{File: tmp, path: path, target: d.Path}, nil
 }
 
-// Commit syncs the temporary file, closes it and renames it to the destination.
+// Direct reports whether the destination is written into as it is (a device or a pipe): what
+// was written cannot be taken back by Reset or Abort.
+func (f *File) Direct() bool { return f.direct }
+
+// Write writes to the temporary file, or into the direct destination. (Write, WriteString and
+// ReadFrom count what went into a direct destination, for Reset.)
+func (f *File) Write(p []byte) (int, error) {
+	n, err := f.File.Write(p)
+	f.written += int64(n)
+	return n, err
+}
+
+// WriteString is Write of a string.
+func (f *File) WriteString(s string) (int, error) {
+	n, err := f.File.WriteString(s)
+	f.written += int64(n)
+	return n, err
+}
+
+// ReadFrom copies r to the file.
+func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	n, err := f.File.ReadFrom(r)
+	f.written += n
+	return n, err
+}
+
+// Commit syncs the temporary file, closes it and renames it to the destination; a direct
+// destination is only closed.
 func (f *File) Commit() error {
 	if f.done {
 		return errors.New("atomicfile: commit after commit or abort")
 	}
 	f.done = true
+	if f.direct {
+		if err := f.File.Close(); err != nil {
+			return fmt.Errorf("writing %s: %w", f.path, err)
+		}
+		return nil
+	}
 	err := f.File.Sync()
 	if cerr := f.File.Close(); err == nil {
 		err = cerr
@@ -95,7 +228,7 @@ func (f *File) Commit() error {
 		err = os.Chmod(f.File.Name(), 0o644)
 	}
 	if err == nil {
-		err = os.Rename(f.File.Name(), f.path)
+		err = os.Rename(f.File.Name(), f.target)
 	}
 	if err != nil {
 		os.Remove(f.File.Name())
@@ -104,24 +237,35 @@ func (f *File) Commit() error {
 	return nil
 }
 
-// Abort closes and removes the temporary file; it is a no-op after Commit and safe to call twice.
+// Abort closes and removes the temporary file (a direct destination is only closed); it is a
+// no-op after Commit and safe to call twice.
 func (f *File) Abort() {
 	if f.done {
 		return
 	}
 	f.done = true
 	f.File.Close()
-	os.Remove(f.File.Name())
+	if !f.direct {
+		os.Remove(f.File.Name())
+	}
 }
 
-// Reset empties the temporary file to write it again from the start.
+// Reset empties the temporary file to write it again from the start. A direct destination can
+// be reset only while nothing has been written into it.
 func (f *File) Reset() error {
+	if f.direct {
+		if f.written > 0 {
+			return fmt.Errorf("cannot take back what was written into %s (a device or a pipe)", f.path)
+		}
+		return nil
+	}
 	if err := f.File.Truncate(0); err != nil {
 		return fmt.Errorf("resetting %s: %w", f.path, err)
 	}
 	if _, err := f.File.Seek(0, 0); err != nil {
 		return fmt.Errorf("resetting %s: %w", f.path, err)
 	}
+	f.written = 0
 	return nil
 }
 

@@ -4,7 +4,8 @@
 // beside the destination, and only Commit, after writing the final sizes into the header, renames
 // it into place: an interrupted run never leaves a WAV that looks complete. StreamWriter is the
 // variant for a pipe (--audio-out -), which cannot seek back to fix the header and so gets one
-// that says "size unknown".
+// that says "size unknown". A destination that is a character device or a named pipe (/dev/null,
+// a FIFO, a process substitution) is written into as such a stream, never replaced by a rename.
 //
 // The PCM is written as it comes: s16le is what a WAV's data chunk holds, byte for byte.
 // go-audio/wav's encoder, used here first, turns each sample into an int and back through
@@ -25,6 +26,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/livetranslate/livetranslate/internal/atomicfile"
 )
 
 // The service's speech format (docs/service.md, Speech output).
@@ -64,8 +67,10 @@ var ErrFinished = errors.New("speech writer already committed or aborted")
 // Writer writes PCM chunks into a WAV file that appears at its path only on Commit.
 type Writer struct {
 	path      string
+	dest      string // the file renamed over: path, or what a symbolic link at path names
 	overwrite bool
 	file      *os.File
+	stream    *StreamWriter // into a device or a pipe, written directly; nil otherwise
 	buf       *bufio.Writer // PCM after the header
 	pair      [2]byte       // a sample split across two chunks: pair[0] waits for its second byte
 	hasCarry  bool
@@ -76,12 +81,13 @@ type Writer struct {
 // Create starts a WAV file for path. Nothing exists at path until Commit; until then the audio
 // goes to a hidden ".livetranslate-*.wav.tmp" file in the same directory, so the final rename
 // stays on one file system. It refuses a missing directory, and an existing path unless
-// overwrite is set.
+// overwrite is set. A character device or a named pipe at path is written into directly, as a
+// streamed WAV (sizes unknown), whether or not overwrite is set.
 func Create(path string, overwrite bool) (*Writer, error) {
 	if path == "" {
 		return nil, &UsageError{Msg: "no speech output file given"}
 	}
-	dir := filepath.Dir(path)
+	dir := filepath.Dir(atomicfile.Resolve(path))
 	if fi, err := os.Stat(dir); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: directory %s does not exist (create it first)", path, dir), Err: err}
@@ -90,17 +96,26 @@ func Create(path string, overwrite bool) (*Writer, error) {
 	} else if !fi.IsDir() {
 		return nil, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: %s is not a directory", path, dir)}
 	}
-	if err := checkDestination(path, overwrite); err != nil {
+	dest, direct, err := checkDestination(path, overwrite)
+	if err != nil {
 		return nil, err
 	}
-	file, err := createTemp(dir)
+	if direct {
+		file, err := atomicfile.OpenDirect(path)
+		if err != nil {
+			return nil, err
+		}
+		buf := bufio.NewWriterSize(file, writeBufferSize)
+		return &Writer{path: path, dest: path, file: file, buf: buf, stream: NewStream(buf)}, nil
+	}
+	file, err := createTemp(filepath.Dir(dest))
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {
 			return nil, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: permission denied in %s", path, dir), Err: err}
 		}
 		return nil, fmt.Errorf("create speech temp file in %s: %w", dir, err)
 	}
-	w := &Writer{path: path, overwrite: overwrite, file: file, buf: bufio.NewWriterSize(file, writeBufferSize)}
+	w := &Writer{path: path, dest: dest, overwrite: overwrite, file: file, buf: bufio.NewWriterSize(file, writeBufferSize)}
 	// The header goes on disk now, sizes zero until Commit: a run killed before it leaves a file
 	// that reads as an empty WAV, never as a complete one.
 	if _, err := file.Write(wavHeader(0, 36)); err != nil {
@@ -110,21 +125,31 @@ func Create(path string, overwrite bool) (*Writer, error) {
 	return w, nil
 }
 
-// checkDestination refuses an existing path unless overwriting, and a directory always.
-func checkDestination(path string, overwrite bool) error {
+// checkDestination says where the WAV goes: the file to rename over (path, or the regular file a
+// symbolic link at path names), or direct for a character device or a named pipe. It refuses an
+// existing regular file unless overwriting, and a directory, a block device or a socket always.
+func checkDestination(path string, overwrite bool) (dest string, direct bool, err error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil
+		return atomicfile.Resolve(path), false, nil
 	case err != nil:
-		return fmt.Errorf("check speech output %s: %w", path, err)
+		return "", false, fmt.Errorf("check speech output %s: %w", path, err)
 	case fi.IsDir():
-		return &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is a directory", path)}
+		return "", false, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is a directory", path)}
+	case fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
+		return path, true, nil
+	case !fi.Mode().IsRegular():
+		return "", false, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is not a regular file, a character device or a pipe", path)}
 	case !overwrite:
-		return &UsageError{Msg: fmt.Sprintf("%s already exists: pass --overwrite to replace it", path)}
+		return "", false, &UsageError{Msg: fmt.Sprintf("%s already exists: pass --overwrite to replace it", path)}
 	}
-	return nil
+	return atomicfile.Resolve(path), false, nil
 }
+
+// Direct reports whether the WAV is written straight into a device or a pipe: its header gives
+// no sizes, and what was written cannot be taken back.
+func (w *Writer) Direct() bool { return w.stream != nil }
 
 // createTemp is os.CreateTemp with the default 0666 permissions, so the umask decides the final
 // file's mode as it would for any file the user creates (os.CreateTemp uses 0600).
@@ -149,6 +174,14 @@ func createTemp(dir string) (*os.File, error) {
 func (w *Writer) Write(pcm []byte) (int, error) {
 	if w.finished {
 		return 0, ErrFinished
+	}
+	if w.stream != nil {
+		n, err := w.stream.Write(pcm)
+		w.samples = w.stream.Samples()
+		if err != nil {
+			return n, fmt.Errorf("write speech to %s: %w", w.path, err)
+		}
+		return n, nil
 	}
 	n := len(pcm)
 	pending := int64(len(pcm))
@@ -188,6 +221,12 @@ func (w *Writer) Reset() error {
 	if w.finished {
 		return ErrFinished
 	}
+	if w.stream != nil {
+		if w.stream.wroteHeader {
+			return fmt.Errorf("cannot take back the speech written into %s (a device or a pipe)", w.path)
+		}
+		return nil
+	}
 	w.buf.Reset(w.file) // drops what was buffered
 	if err := w.file.Truncate(0); err != nil {
 		return fmt.Errorf("reset speech in %s: %w", w.file.Name(), err)
@@ -217,6 +256,19 @@ func (w *Writer) Commit() (err error) {
 		return ErrFinished
 	}
 	w.finished = true
+	if w.stream != nil {
+		err := w.stream.Close()
+		if err == nil {
+			err = w.buf.Flush()
+		}
+		if cerr := w.file.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("write speech to %s: %w", w.path, err)
+		}
+		return nil
+	}
 	tmp := w.file.Name()
 	defer func() {
 		if err != nil {
@@ -231,13 +283,13 @@ func (w *Writer) Commit() (err error) {
 		return fmt.Errorf("close %s: %w", tmp, err)
 	}
 	// Checked again because a parallel job may have written the same name since Create.
-	if err := checkDestination(w.path, w.overwrite); err != nil {
+	if _, _, err := checkDestination(w.path, w.overwrite); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, w.path); err != nil {
+	if err := os.Rename(tmp, w.dest); err != nil {
 		return fmt.Errorf("move speech into place at %s: %w", w.path, err)
 	}
-	syncDir(filepath.Dir(w.path))
+	syncDir(filepath.Dir(w.dest))
 	return nil
 }
 
@@ -273,6 +325,9 @@ func (w *Writer) Abort() error {
 	}
 	w.finished = true
 	closeErr := w.file.Close()
+	if w.stream != nil {
+		return nil // a device or a pipe: there is nothing to remove
+	}
 	if err := os.Remove(w.file.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove speech temp file: %w", err)
 	}

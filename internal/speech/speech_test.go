@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -415,5 +416,49 @@ func assertModeLikeCreate(t *testing.T, path string) {
 	}
 	if got.Mode().Perm() != want.Mode().Perm() {
 		t.Errorf("%s has mode %v, want %v like any new file", path, got.Mode().Perm(), want.Mode().Perm())
+	}
+}
+
+// TestCreateWritesIntoAPipe: a FIFO at the destination is written into as a streamed WAV (sizes
+// unknown), needs no overwrite, and is still a FIFO afterwards.
+func TestCreateWritesIntoAPipe(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo.wav")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	w, err := Create(fifo, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !w.Direct() {
+		t.Fatal("a FIFO is not written directly")
+	}
+	if _, err := w.Write([]byte{1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Reset(); err == nil {
+		t.Error("Reset after speech went into a pipe succeeded")
+	}
+	if _, err := w.Write([]byte{4}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	b := <-got
+	want := append(streamHeader(), 1, 2, 3, 4)
+	if !bytes.Equal(b, want) {
+		t.Errorf("the reader got % x, want % x", b, want)
+	}
+	if w.Samples() != 2 {
+		t.Errorf("Samples %d, want 2", w.Samples())
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO is gone: %v %v", fi, err)
 	}
 }
