@@ -60,7 +60,7 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 
 // expandInputs turns the arguments and --files-from into the run's inputs.
 func (a *app) expandInputs(opts *translateOptions) ([]batch.Item, error) {
-	args := opts.Inputs
+	var list []string
 	if opts.FilesFrom != "" {
 		var r io.Reader = a.io.In
 		if opts.FilesFrom != "-" {
@@ -71,24 +71,25 @@ func (a *app) expandInputs(opts *translateOptions) ([]batch.Item, error) {
 			defer f.Close()
 			r = f
 		}
-		list, err := batch.ReadList(r, opts.Null)
-		if err != nil {
+		var err error
+		if list, err = batch.ReadList(r, opts.Null); err != nil {
 			return nil, err
 		}
-		args = append(args, list...)
 	}
-	if len(args) == 0 {
+	if len(opts.Inputs)+len(list) == 0 {
 		return nil, usagef("give files, directories, http(s) URLs, - for standard input, or --files-from", "translate needs an input")
 	}
-	items, skipped, err := batch.Expand(args, batch.Options{Include: opts.Include, Exclude: opts.Exclude, IsMedia: media.IsMediaFile})
+	items, skipped, err := batch.Expand(opts.Inputs, list, batch.Options{
+		Include: opts.Include, Exclude: opts.Exclude, IsMedia: media.IsMediaFile, OutDir: opts.OutDir,
+	})
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range skipped {
-		a.infof("skipping %s: not an audio or video file, or filtered out", p)
+	for _, sk := range skipped {
+		a.infof("skipping %s: %s", sk.Path, sk.Why)
 	}
 	if len(items) == 0 {
-		return nil, usagef("name the files, or check --include/--exclude", "no audio or video files found in %s", strings.Join(args, ", "))
+		return nil, usagef("name the files, or check --include/--exclude", "no audio or video files found in %s", strings.Join(append(opts.Inputs, list...), ", "))
 	}
 	stdin := 0
 	for _, it := range items {

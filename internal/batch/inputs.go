@@ -1,6 +1,17 @@
 // Package batch turns what the user named (files, directories, URLs, a list from another command)
-// into the inputs of a run, and names the result files of each under --out-dir, mirroring the
-// input tree so a rerun finds what is already done.
+// into the inputs of a run, and names the result files of each under --out-dir so that every
+// input has its own, decided before anything is sent, and a rerun finds what is already done.
+//
+// Where an input's results go (Item.Rel): a file found in a directory walk mirrors its path
+// below that directory; a file named on the command line or in a --files-from list mirrors its
+// path as given (./a/talk.wav → a/talk), or, when that path is absolute or climbs out with "..",
+// its path below the common directory of all such inputs; a URL is named after the last segment
+// of its path. The name loses its extension unless another audio or video file of the same name
+// sits in the same folder (talk.mp3 beside talk.flac → talk.mp3), so the name does not depend on
+// which of them a run takes. Two inputs that would still share a result are refused (Collide).
+//
+// The tool's own results are never inputs: a walk skips the --out-dir and, wherever they are,
+// files that look like a speech result (IsResult); a --files-from list skips the latter too.
 package batch
 
 import (
@@ -15,6 +26,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/livetranslate/livetranslate/internal/lang"
 )
 
 // Item is one input of a run.
@@ -22,9 +35,13 @@ type Item struct {
 	Name string // as shown to the user: the path or URL given, or the walked file's path
 	Path string // local file ("" for a URL or standard input)
 	URL  string // http(s) URL passed through
-	// Rel is where the item's results go under --out-dir, without extension: the path relative
-	// to the directory it was found in, or the file's base name.
+	// Rel is where the item's results go under --out-dir, without the language and extension
+	// (see the package comment).
 	Rel string
+	// Legacy is where versions before per-input result paths put the results, when that differs
+	// from Rel: named files by their base name alone, and without their extension. Results
+	// found there are not taken as this item's (they may be another input's): a rerun says so.
+	Legacy string
 }
 
 // Stdin reports whether the item is standard input.
@@ -34,8 +51,16 @@ func (it Item) Stdin() bool { return it.Name == "-" }
 type Options struct {
 	Include []string // glob patterns a walked file's base name or relative path must match (any)
 	Exclude []string // glob patterns that skip a walked file or directory
-	// IsMedia says whether a walked file is audio or video (by content).
+	// IsMedia says whether a file is audio or video (by content).
 	IsMedia func(path string) (bool, error)
+	// OutDir is the run's --out-dir ("" for none): a walk does not enter it.
+	OutDir string
+}
+
+// Skipped is a file a walk or a list left out, and why, for -v.
+type Skipped struct {
+	Path string
+	Why  string
 }
 
 // UsageError is a bad argument: a missing path, a bad pattern.
@@ -44,17 +69,23 @@ type UsageError struct{ Msg string }
 func (e *UsageError) Error() string    { return e.Msg }
 func (e *UsageError) UsageError() bool { return true }
 
-// Expand turns arguments into items, in the order given; directories are walked recursively in
-// lexical order, skipping hidden files and directories and files that are not audio or video.
-// A file named twice is kept once. skipped lists the walked files left out, for -v.
-func Expand(args []string, o Options) (items []Item, skipped []string, err error) {
+// Expand turns arguments, then the entries of a --files-from list, into items, in the order
+// given; directories are walked recursively in lexical order, skipping hidden files and
+// directories, files that are not audio or video, the --out-dir and the tool's results. A file
+// named twice is kept once.
+func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, err error) {
 	for _, p := range append(o.Include, o.Exclude...) {
 		if _, err := path.Match(p, ""); err != nil {
 			return nil, nil, &UsageError{Msg: fmt.Sprintf("bad pattern %q: %v", p, err)}
 		}
 	}
+	var outDir fs.FileInfo
+	if o.OutDir != "" {
+		outDir, _ = os.Stat(o.OutDir) // nil until the first run creates it
+	}
 	seen := map[string]bool{}
-	add := func(it Item) {
+	var places []place
+	add := func(it Item, pl place) {
 		key := it.Path
 		if key == "" {
 			key = it.Name
@@ -65,21 +96,26 @@ func Expand(args []string, o Options) (items []Item, skipped []string, err error
 		if !seen[key] {
 			seen[key] = true
 			items = append(items, it)
+			places = append(places, pl)
 		}
 	}
-	for _, a := range args {
+	for i, a := range append(append([]string(nil), args...), listed...) {
 		switch {
 		case a == "-":
-			add(Item{Name: "-", Rel: "stdin"})
+			add(Item{Name: "-", Rel: "stdin"}, place{})
 			continue
 		case isURL(a):
-			add(Item{Name: a, URL: a, Rel: urlStem(a)})
+			add(Item{Name: a, URL: a, Rel: urlStem(a)}, place{})
 			continue
 		}
 		st, err := os.Stat(a)
 		if err != nil || !st.IsDir() {
+			if i >= len(args) && IsResult(a) {
+				skipped = append(skipped, Skipped{a, "a result of livetranslate"})
+				continue
+			}
 			// Files (and missing paths) are kept: translating them reports the precise error.
-			add(Item{Name: a, Path: a, Rel: stem(filepath.Base(a))})
+			add(Item{Name: a, Path: a, Legacy: stem(filepath.Base(a))}, named(a))
 			continue
 		}
 		// Walk the directory itself when a symbolic link names it (WalkDir does not follow links).
@@ -99,35 +135,185 @@ func Expand(args []string, o Options) (items []Item, skipped []string, err error
 				}
 				return nil
 			}
+			if rel != "." && d.IsDir() && outDir != nil {
+				if fi, err := d.Info(); err == nil && os.SameFile(fi, outDir) {
+					skipped = append(skipped, Skipped{p, "it is the --out-dir"})
+					return filepath.SkipDir
+				}
+			}
 			if rel != "." && matchAny(o.Exclude, rel, d.Name()) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
-				skipped = append(skipped, p)
+				skipped = append(skipped, Skipped{p, "filtered out by --exclude"})
 				return nil
 			}
 			if d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
 			if len(o.Include) > 0 && !matchAny(o.Include, rel, d.Name()) {
-				skipped = append(skipped, p)
+				skipped = append(skipped, Skipped{p, "not matched by --include"})
+				return nil
+			}
+			if IsResult(p) {
+				skipped = append(skipped, Skipped{p, "a result of livetranslate"})
 				return nil
 			}
 			if o.IsMedia != nil {
 				ok, err := o.IsMedia(p)
 				if err != nil || !ok {
-					skipped = append(skipped, p)
+					skipped = append(skipped, Skipped{p, "not an audio or video file"})
 					return nil
 				}
 			}
-			add(Item{Name: p, Path: p, Rel: filepath.Join(filepath.Dir(rel), stem(d.Name()))})
+			add(Item{Name: p, Path: p, Legacy: filepath.Join(filepath.Dir(rel), stem(d.Name()))}, place{rel: rel})
 			return nil
 		})
 		if err != nil {
 			return nil, nil, fmt.Errorf("walking %s: %w", a, err)
 		}
 	}
+	name(items, places, o.IsMedia)
 	return items, skipped, nil
+}
+
+// place is where a local file's results go before its name is decided: rel, its path below the
+// out-dir with its extension, or abs for a file named outside the working directory (placed
+// below the common directory of all such files).
+type place struct{ rel, abs string }
+
+// named places a file named by the user: its path as given, unless it is absolute or climbs out
+// of the working directory, which would put its results outside the --out-dir.
+func named(p string) place {
+	c := filepath.Clean(p)
+	if !filepath.IsAbs(c) && c != ".." && !strings.HasPrefix(c, ".."+string(filepath.Separator)) {
+		return place{rel: c}
+	}
+	abs, err := filepath.Abs(c)
+	if err != nil {
+		return place{rel: filepath.Base(c)}
+	}
+	return place{abs: abs}
+}
+
+// name sets each local item's Rel from its place: files named outside the working directory go
+// below their common directory; a name keeps its extension where a sibling shares its stem.
+func name(items []Item, places []place, isMedia func(string) (bool, error)) {
+	common := ""
+	for _, pl := range places {
+		if pl.abs != "" {
+			common = commonDir(common, filepath.Dir(pl.abs))
+		}
+	}
+	sib := siblings{isMedia: isMedia, dirs: map[string]map[string][]string{}, media: map[string]bool{}}
+	for i := range items {
+		it, pl := &items[i], places[i]
+		if it.Path == "" {
+			continue
+		}
+		rel := pl.rel
+		if pl.abs != "" {
+			rel, _ = filepath.Rel(common, pl.abs)
+		}
+		base := filepath.Base(it.Path)
+		n := stem(base)
+		if sib.shared(filepath.Dir(it.Path), base) {
+			n = base
+		}
+		it.Rel = filepath.Join(filepath.Dir(rel), n)
+		if it.Legacy == it.Rel {
+			it.Legacy = ""
+		}
+	}
+}
+
+// commonDir is the deepest directory holding both a and b ("" is none yet).
+func commonDir(a, b string) string {
+	if a == "" {
+		return b
+	}
+	for {
+		if r, err := filepath.Rel(a, b); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return a
+		}
+		up := filepath.Dir(a)
+		if up == a {
+			return a
+		}
+		a = up
+	}
+}
+
+// siblings answers whether another audio or video file shares a file's name without extension
+// in its folder, reading each folder once.
+type siblings struct {
+	isMedia func(string) (bool, error)
+	dirs    map[string]map[string][]string // folder → stem → file names
+	media   map[string]bool
+}
+
+func (s *siblings) shared(dir, base string) bool {
+	stems, ok := s.dirs[dir]
+	if !ok {
+		stems = map[string][]string{}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if n := e.Name(); !strings.HasPrefix(n, ".") && !e.IsDir() {
+				stems[stem(n)] = append(stems[stem(n)], n)
+			}
+		}
+		s.dirs[dir] = stems
+	}
+	for _, n := range stems[stem(base)] {
+		if n == base {
+			continue
+		}
+		p := filepath.Join(dir, n)
+		m, ok := s.media[p]
+		if !ok {
+			m = s.isMedia == nil
+			if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || IsResult(p) {
+				m = false
+			} else if s.isMedia != nil {
+				m, _ = s.isMedia(p)
+			}
+			s.media[p] = m
+		}
+		if m {
+			return true
+		}
+	}
+	return false
+}
+
+// IsResult reports whether path looks like a speech result of this tool: NAME.<code>.wav,
+// <code> a language the tool translates to, beside NAME.<code>.txt (.srt, .vtt), the text
+// result that is always written, last, with it.
+func IsResult(p string) bool {
+	base := filepath.Base(p)
+	st, ok := strings.CutSuffix(base, ".wav")
+	if !ok {
+		return false
+	}
+	code := strings.TrimPrefix(filepath.Ext(st), ".")
+	if code == "" || !isCode(code) {
+		return false
+	}
+	for _, ext := range []string{".txt", ".srt", ".vtt"} {
+		if fi, err := os.Stat(filepath.Join(filepath.Dir(p), st+ext)); err == nil && fi.Mode().IsRegular() {
+			return true
+		}
+	}
+	return false
+}
+
+func isCode(code string) bool {
+	for _, l := range lang.All() {
+		if l.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 func matchAny(patterns []string, rel, base string) bool {
@@ -162,7 +348,7 @@ func urlStem(raw string) string {
 	if err != nil {
 		return "url"
 	}
-	if b := path.Base(u.Path); b != "" && b != "/" && b != "." {
+	if b := path.Base(u.Path); b != "" && b != "/" && b != "." && b != ".." {
 		return stem(b)
 	}
 	return u.Hostname()
@@ -204,6 +390,37 @@ func ReadList(r io.Reader, nul bool) ([]string, error) {
 // OUTDIR/REL.<code>.ext.
 func ResultPath(outDir string, it Item, code, ext string) string {
 	return filepath.Join(outDir, it.Rel+"."+code+ext)
+}
+
+// CollisionError reports two inputs whose results would be one file.
+type CollisionError struct {
+	A, B   string // the inputs, as named
+	Result string // the file both would be written to
+}
+
+func (e *CollisionError) Error() string {
+	return fmt.Sprintf("%s and %s would both be written to %s", e.A, e.B, e.Result)
+}
+
+// Hint says what to do about it.
+func (e *CollisionError) Hint() string {
+	return "translate them into separate --out-dir directories, or name the folder that holds both"
+}
+
+// UsageError marks it as the user's to fix (nothing was sent).
+func (e *CollisionError) UsageError() bool { return true }
+
+// Collide refuses two items whose results would share a path (OUTDIR/REL.<code>.ext).
+func Collide(items []Item, outDir, code, ext string) error {
+	first := map[string]int{}
+	for i, it := range items {
+		p := ResultPath(outDir, it, code, ext)
+		if j, ok := first[p]; ok {
+			return &CollisionError{A: items[j].Name, B: it.Name, Result: p}
+		}
+		first[p] = i
+	}
+	return nil
 }
 
 // ErrNoInputs is returned when nothing was left to translate.
