@@ -42,9 +42,6 @@ func checkTimed(opts *translateOptions, s *settings) error {
 		if _, ok := dub.ContainerFor(opts.Dub); !ok {
 			return usagef("e.g. --dub talk.fr.mp4", "--dub %s: the dubbed video must be a .mp4, .mov, .mkv or .webm file", opts.Dub)
 		}
-		if opts.Dub == opts.Output || opts.Dub == opts.AudioOut {
-			return usagef("", "--dub and --output/--audio-out name the same file %s", opts.Dub)
-		}
 	}
 	if !s.timed {
 		return nil

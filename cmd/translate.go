@@ -248,9 +248,6 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 		if opts.AudioOut == "-" && (opts.Output == "" || opts.Output == "-") {
 			return nil, usagef("write the text elsewhere with -o FILE", "--audio-out - and the text cannot both go to stdout")
 		}
-		if opts.AudioOut != "" && opts.AudioOut != "-" && opts.AudioOut == opts.Output {
-			return nil, usagef("", "--audio-out and --output name the same file %s", opts.Output)
-		}
 	} else if c.IsSet(config.KeyVoice) && c.String(config.KeyVoice) != "" {
 		// A voice alone, from a flag, is still checked so a typo is not silently ignored.
 		if _, err := lang.ParseVoice(c.String(config.KeyVoice)); err != nil {

@@ -37,6 +37,9 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if err := checkTimedInputs(opts, s, items); err != nil {
 		return err
 	}
+	if err := a.checkPaths(s, opts, items); err != nil {
+		return err
+	}
 	if opts.DryRun {
 		return a.dryRun(ctx, s, opts, items)
 	}

@@ -1,0 +1,153 @@
+package cmd
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/livetranslate/livetranslate/internal/batch"
+)
+
+// checkPaths refuses, before anything is sent, outputs that would lose something: an output
+// that is an input (also through a symbolic or a hard link), two outputs that are one file, a
+// dubbed video into a device or a pipe; under --out-dir, two inputs with one result, a result
+// that is an input, and standard input over an existing result. It warns about results of an
+// earlier version that a rerun does not take as done.
+func (a *app) checkPaths(s *settings, opts *translateOptions, items []batch.Item) error {
+	if opts.OutDir == "" {
+		return checkOutputs(opts, items)
+	}
+	return a.checkDirResults(s, opts, items)
+}
+
+// checkOutputs checks -o, --audio-out and --dub of a one-input run.
+func checkOutputs(opts *translateOptions, items []batch.Item) error {
+	type output struct{ flag, path string }
+	var outs []output
+	for _, o := range []output{{"-o", opts.Output}, {"--audio-out", opts.AudioOut}, {"--dub", opts.Dub}} {
+		if o.path != "" && o.path != "-" {
+			outs = append(outs, o)
+		}
+	}
+	inputs := statInputs(items)
+	for i, o := range outs {
+		st, err := os.Stat(o.path)
+		if err == nil {
+			if in, ok := inputs.find(st); ok {
+				return usagef("choose another name for the output", "%s %s is the input %s: writing it would destroy the input", o.flag, o.path, in)
+			}
+			if o.flag == "--dub" && !st.Mode().IsRegular() && !st.IsDir() {
+				return usagef("choose a file name for the dubbed video", "--dub %s is not a regular file: ffmpeg seeks back into the video it writes", o.path)
+			}
+		}
+		for _, p := range outs[:i] {
+			if sameOutput(p.path, o.path) {
+				return usagef("choose another name for one of them", "%s and %s name the same file %s", p.flag, o.flag, o.path)
+			}
+		}
+	}
+	return nil
+}
+
+// sameOutput reports whether two outputs are one file, which is fine only for a character
+// device such as /dev/null.
+func sameOutput(a, b string) bool {
+	sa, erra := os.Stat(a)
+	sb, errb := os.Stat(b)
+	switch {
+	case erra == nil && errb == nil:
+		return os.SameFile(sa, sb) && sa.Mode()&fs.ModeCharDevice == 0
+	case erra == nil || errb == nil:
+		return false
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
+}
+
+// checkDirResults checks the result files of every input under --out-dir.
+func (a *app) checkDirResults(s *settings, opts *translateOptions, items []batch.Item) error {
+	ext := ".txt"
+	if s.subs != 0 {
+		ext = s.subs.Ext()
+	}
+	code := s.to.Code
+	if err := batch.Collide(items, opts.OutDir, code, ext); err != nil {
+		return err
+	}
+	inputs := statInputs(items)
+	exists := func(p string) bool { _, err := os.Lstat(p); return err == nil }
+	texts := map[string]bool{}
+	for _, it := range items {
+		texts[batch.ResultPath(opts.OutDir, it, code, ext)] = true
+	}
+	type moved struct {
+		it       batch.Item
+		old, now string
+	}
+	var earlier []moved
+	for _, it := range items {
+		text := batch.ResultPath(opts.OutDir, it, code, ext)
+		for _, p := range []string{text, batch.ResultPath(opts.OutDir, it, code, ".wav"), batch.ResultPath(opts.OutDir, it, code, ".json")} {
+			if st, err := os.Stat(p); err == nil {
+				if in, ok := inputs.find(st); ok {
+					return usagef("choose an --out-dir outside the inputs, or rename the input", "%s, the result of %s, is the input %s", p, it.Name, in)
+				}
+			}
+		}
+		switch {
+		case opts.Overwrite:
+		case it.Stdin() && exists(text):
+			return usagef("pass --overwrite to replace it, or write to -o FILE", "%s exists, and standard input cannot be recognised as translated already", text)
+		case it.Legacy != "" && !exists(text):
+			// A result under the old name may be this input's or another's of the same name.
+			old := batch.ResultPath(opts.OutDir, batch.Item{Rel: it.Legacy}, code, ext)
+			if exists(old) && !texts[old] {
+				earlier = append(earlier, moved{it, old, text})
+			}
+		}
+	}
+	const shown = 5
+	for i, m := range earlier {
+		if i == shown {
+			a.warnf("%d more inputs have results under the names of an earlier version (-v lists them); they are translated again", len(earlier)-shown)
+		}
+		f := a.warnf
+		if i >= shown {
+			f = a.infof
+		}
+		f("%s, named by an earlier version without the input's folder or extension, is not taken as the result of %s, which is translated again into %s (move it there first if it is that input's)", m.old, m.it.Name, m.now)
+	}
+	return nil
+}
+
+// inputFiles are a run's local inputs, by size, to find an output among them.
+type inputFiles map[int64][]inputFile
+
+type inputFile struct {
+	name string
+	info fs.FileInfo
+}
+
+func statInputs(items []batch.Item) inputFiles {
+	in := inputFiles{}
+	for _, it := range items {
+		if it.Path == "" {
+			continue
+		}
+		if st, err := os.Stat(it.Path); err == nil && st.Mode().IsRegular() {
+			in[st.Size()] = append(in[st.Size()], inputFile{it.Name, st})
+		}
+	}
+	return in
+}
+
+// find names the input that st is, through any symbolic or hard link.
+func (in inputFiles) find(st fs.FileInfo) (string, bool) {
+	for _, f := range in[st.Size()] {
+		if os.SameFile(f.info, st) {
+			return f.name, true
+		}
+	}
+	return "", false
+}
