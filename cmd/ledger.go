@@ -35,7 +35,7 @@ func (a *app) openLedger(ctx context.Context, s *settings, noLedger bool) (*usag
 		return u, nil
 	}
 	u.rec = ledger.OpenRecorder(ctx, path, func(err error) {
-		a.warnf("usage ledger: %v; this run's requests are not recorded", err)
+		a.warnf("%v; this run's requests are not recorded", err) // the error names the ledger
 	})
 	return u, nil
 }

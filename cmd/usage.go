@@ -135,9 +135,13 @@ func runUsage(ctx context.Context, a *app, opts *usageOptions) error {
 	if err != nil {
 		return err
 	}
-	path := opts.Ledger
-	if path == "" {
+	path, given := opts.Ledger, opts.Ledger != ""
+	if !given {
 		path = ledger.DefaultPath(getenv)
+	}
+	if _, err := os.Stat(path); given && errors.Is(err, fs.ErrNotExist) {
+		// A ledger asked for by name that is not there is a typo, not an empty month.
+		return usagef("check the path given with --ledger (or ledger: in the config file)", "no usage ledger at %s", path)
 	}
 
 	q := ledger.Query{Since: win.since, Until: win.until, By: opts.By, Location: win.loc, Price: priceOf(prices)}
@@ -485,16 +489,35 @@ func writeUsageCSV(w io.Writer, by string, groups []ledger.Group) error {
 		key = "summary"
 	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{key, "requests", "failures", "prompt_audio_tokens", "prompt_video_tokens",
+	header := []string{key, "requests", "failures", "prompt_audio_tokens", "prompt_video_tokens",
 		"prompt_text_tokens", "completion_text_tokens", "completion_audio_tokens", "total_tokens",
-		"cost", "currency", "unpriced"})
+		"cost", "currency", "unpriced"}
+	if by == ledger.ByInput {
+		header = append(header, "input_sha256") // the content the group stands for
+	}
+	_ = cw.Write(header)
 	for _, g := range groups {
-		_ = cw.Write([]string{g.Key, itoa(g.Requests), itoa(g.Failures), itoa(g.PromptAudioTokens),
+		rec := []string{csvText(g.Key), itoa(g.Requests), itoa(g.Failures), itoa(g.PromptAudioTokens),
 			itoa(g.PromptVideoTokens), itoa(g.PromptTextTokens), itoa(g.CompletionTextTokens),
-			itoa(g.CompletionAudioTokens), itoa(g.TotalTokens), csvCost(g.Cost), g.Currency, itoa(g.Unpriced)})
+			itoa(g.CompletionAudioTokens), itoa(g.TotalTokens), csvCost(g.Cost), g.Currency, itoa(g.Unpriced)}
+		if by == ledger.ByInput {
+			rec = append(rec, g.InputSHA256)
+		}
+		_ = cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvText makes a text cell safe to open in a spreadsheet: a cell that starts with =, +, -, @ or
+// a tab or carriage return would be run as a formula (a file named "=HYPERLINK(…).wav", or a
+// request id a hostile server chose), so it gets a leading apostrophe, which spreadsheets show as
+// text and hide. Numbers are written as they are.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func itoa[T int | int64](n T) string { return strconv.FormatInt(int64(n), 10) }
@@ -555,11 +578,11 @@ func writeUsageRowsCSV(w io.Writer, rows []ledger.Row) error {
 		"completion_text_tokens", "completion_audio_tokens", "total_tokens", "cost", "currency", "outputs"})
 	for _, r := range rows {
 		_ = cw.Write([]string{itoa(r.ID), r.Start.Format(time.RFC3339Nano), r.End.Format(time.RFC3339Nano),
-			r.Input, r.InputSHA256, itoa(r.InputSize), r.Kind, itoa(r.Segment), r.Model, r.Region,
-			r.SourceLang, r.TargetLang, r.Modalities, r.Voice, r.Status, itoa(r.HTTPStatus), r.ErrorCode,
-			r.RequestID, itoa(r.PromptAudioTokens), itoa(r.PromptVideoTokens), itoa(r.PromptTextTokens),
+			csvText(r.Input), r.InputSHA256, itoa(r.InputSize), csvText(r.Kind), itoa(r.Segment), csvText(r.Model), csvText(r.Region),
+			csvText(r.SourceLang), csvText(r.TargetLang), csvText(r.Modalities), csvText(r.Voice), csvText(r.Status), itoa(r.HTTPStatus), csvText(r.ErrorCode),
+			csvText(r.RequestID), itoa(r.PromptAudioTokens), itoa(r.PromptVideoTokens), itoa(r.PromptTextTokens),
 			itoa(r.CompletionTextTokens), itoa(r.CompletionAudioTokens), itoa(r.TotalTokens),
-			csvCost(r.Cost), r.Currency, r.Outputs})
+			csvCost(r.Cost), csvText(r.Currency), csvText(r.Outputs)})
 	}
 	cw.Flush()
 	return cw.Error()

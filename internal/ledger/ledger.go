@@ -157,6 +157,9 @@ func open(ctx context.Context, path string, busy time.Duration) (*Ledger, error)
 	l := &Ledger{db: db, path: abs}
 	if err := l.migrateWaiting(ctx, busy); err != nil {
 		db.Close()
+		if strings.Contains(err.Error(), "file is not a database") {
+			return nil, fmt.Errorf("%s is not a usage ledger (damaged, or another kind of file): move it aside, or give --ledger another path: %w", abs, err)
+		}
 		return nil, fmt.Errorf("usage ledger %s: %w", abs, err)
 	}
 	return l, nil

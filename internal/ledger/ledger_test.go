@@ -606,3 +606,38 @@ func TestListNewestFirstWithLimit(t *testing.T) {
 		t.Errorf("List without a limit gave %d rows, want 5", len(all))
 	}
 }
+
+// TestSummaryByInputIsByContent: the same bytes under two names (renamed, copied) are one input,
+// shown by the name it had last; another file under a name already seen is another input; a
+// request that recorded no hash is grouped by its name.
+func TestSummaryByInputIsByContent(t *testing.T) {
+	l := openTemp(t)
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	hashA, hashB := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	for _, r := range []Row{
+		{Start: day.Add(3 * time.Hour), Input: "talk-final.wav", InputSHA256: hashA, Status: StatusOK, TotalTokens: 10},
+		{Start: day.Add(1 * time.Hour), Input: "talk.wav", InputSHA256: hashA, Status: StatusOK, TotalTokens: 10},
+		{Start: day.Add(2 * time.Hour), Input: "talk.wav", InputSHA256: hashB, Status: StatusOK, TotalTokens: 5},
+		{Start: day.Add(4 * time.Hour), Input: "talk.wav", Status: StatusAPIError},
+	} {
+		if err := l.Record(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := l.Summary(t.Context(), Query{By: ByInput})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		name, sha string
+		requests  int64
+	}
+	var keys []key
+	for _, g := range got {
+		keys = append(keys, key{g.Key, g.InputSHA256, g.Requests})
+	}
+	want := []key{{"talk-final.wav", hashA, 2}, {"talk.wav", "", 1}, {"talk.wav", hashB, 1}}
+	if !reflect.DeepEqual(keys, want) {
+		t.Errorf("groups by input = %v, want %v", keys, want)
+	}
+}

@@ -14,7 +14,7 @@ const (
 	ByDay      = "day"      // the day a request started, in Query.Location
 	ByModel    = "model"    // the model asked for
 	ByLanguage = "language" // source→target, "auto" for a detected source
-	ByInput    = "input"    // the input path or URL
+	ByInput    = "input"    // the input's content (SHA-256), named by its latest path or URL
 )
 
 // Groupings lists the values Query.By accepts besides ByTotal, for help texts and errors.
@@ -37,8 +37,12 @@ type Query struct {
 
 // Group is the sum of the requests of one group.
 type Group struct {
-	Key      string `json:"key"`
-	Requests int64  `json:"requests"`
+	Key string `json:"key"`
+	// InputSHA256 is the content of a ByInput group: the same bytes under several names (a
+	// renamed or copied file) are one input, shown by its latest name. Empty when the requests
+	// recorded no hash (an input that failed before it was read): those are grouped by name.
+	InputSHA256 string `json:"input_sha256,omitempty"`
+	Requests    int64  `json:"requests"`
 	// Failures are the requests whose status is not ok (errors, interruptions, truncations).
 	Failures              int64 `json:"failures"`
 	PromptAudioTokens     int64 `json:"prompt_audio_tokens"`
@@ -134,7 +138,12 @@ func (q Query) keyFunc() (func(Row) string, error) {
 			return src + "→" + r.TargetLang
 		}, nil
 	case ByInput:
-		return func(r Row) string { return r.Input }, nil
+		return func(r Row) string {
+			if r.InputSHA256 != "" {
+				return "sha256:" + r.InputSHA256
+			}
+			return "name:" + r.Input
+		}, nil
 	}
 	return nil, fmt.Errorf("cannot group by %q: choose one of %v", q.By, Groupings())
 }
@@ -166,6 +175,7 @@ func (l *Ledger) Summary(ctx context.Context, q Query) ([]Group, error) {
 	}
 	defer rows.Close()
 	groups := map[string]*Group{}
+	latest := map[string]time.Time{} // ByInput: when the group's name was last used
 	for rows.Next() {
 		r, err := scanRow(rows, false)
 		if err != nil {
@@ -178,6 +188,9 @@ func (l *Ledger) Summary(ctx context.Context, q Query) ([]Group, error) {
 			groups[key] = g
 		}
 		g.Add(groupOf(r, q.Price))
+		if q.By == ByInput && (g.Key == key || !r.Start.Before(latest[key])) {
+			g.Key, g.InputSHA256, latest[key] = r.Input, r.InputSHA256, r.Start
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading usage ledger %s: %w", l.path, err)
@@ -196,7 +209,10 @@ func (l *Ledger) Summary(ctx context.Context, q Query) ([]Group, error) {
 				return a.Requests > b.Requests
 			}
 		}
-		return a.Key < b.Key
+		if a.Key != b.Key {
+			return a.Key < b.Key
+		}
+		return a.InputSHA256 < b.InputSHA256 // one name, several contents
 	})
 	return out, nil
 }
