@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/livetranslate/livetranslate/internal/config"
@@ -147,7 +149,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
-	root.SetVersionTemplate("livetranslate {{.Version}}\n")
+	root.SetVersionTemplate(strings.ReplaceAll(versionLine(), "{", "{{`{`}}") + "\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{msg: err.Error(), hint: "see --help"}
 	})
@@ -161,10 +163,46 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 
 	root.AddCommand(
 		newTranslateCmd(a),
-		newVoicesCmd(a),
-		newLanguagesCmd(a),
-		newVersionCmd(a),
-		newUsageCmd(a),
+		usesGlobals(newVoicesCmd(a)),
+		usesGlobals(newLanguagesCmd(a)),
+		usesGlobals(newVersionCmd(a)),
+		usesGlobals(newUsageCmd(a), "config", "verbose"),
 	)
+	defaultHelp := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		hideUnusedGlobals(c)
+		defaultHelp(c, args)
+	})
 	return root
+}
+
+// globalsKey is the annotation that lists the global flags a command uses, when not all.
+const globalsKey = "livetranslate/globals"
+
+// usesGlobals notes that c uses only the named global flags (none when no name is given), so that
+// its help does not list the others: --region means nothing to `languages`.
+func usesGlobals(c *cobra.Command, names ...string) *cobra.Command {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[globalsKey] = strings.Join(names, ",")
+	return c
+}
+
+// hideUnusedGlobals hides from c's help the global flags it does not use (they are still
+// accepted: a script may pass --config to every command).
+func hideUnusedGlobals(c *cobra.Command) {
+	used, ok := c.Annotations[globalsKey]
+	if !ok {
+		return
+	}
+	keep := map[string]bool{"help": true}
+	for _, n := range strings.Split(used, ",") {
+		keep[n] = true
+	}
+	c.InheritedFlags().VisitAll(func(f *pflag.Flag) {
+		if !keep[f.Name] {
+			f.Hidden = true
+		}
+	})
 }

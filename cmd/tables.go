@@ -17,7 +17,10 @@ func newLanguagesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "languages",
 		Short: "List the languages: code, names, and whether each can be a source, a target, and spoken",
-		Args:  noArgs,
+		Example: `  livetranslate languages
+  livetranslate languages --json | jq -r '.[] | select(.speech) | .code'   # the languages it can speak
+  livetranslate translate talk.mp3 --from de --to 日本語                    # a code, an English or a native name`,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return printLanguages(a.io.Out, asJSON)
 		},
@@ -66,7 +69,10 @@ func newVoicesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "voices [--lang LANG]",
 		Short: "List the voices for speech output and the languages each can speak",
-		Args:  noArgs,
+		Example: `  livetranslate voices --lang fr
+  livetranslate voices --json | jq -r '.[] | select(.gender == "male") | .name'
+  livetranslate translate talk.mp3 --to fr --audio-out talk.fr.wav --voice Ethan`,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			voices := lang.Voices()
 			if forLang != "" {

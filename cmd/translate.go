@@ -139,14 +139,16 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.Int("retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output)")
 	f.Duration("idle-timeout", 60*time.Second, "give up on a request when no data arrives for this long (0 = never)")
 	f.Duration("timeout", 0, "limit for the whole request, e.g. 10m (0 = none)")
-	f.IntVar(&maxTokens, "max-tokens", 4096, "maximum output tokens, text and speech together [1, 4096]")
-	f.Int64Var(&seed, "seed", 0, "random seed for reproducible output [0, 2147483647]")
-	f.Float64Var(&temperature, "temperature", 0.000001, "sampling temperature [0, 2); keep the default for accuracy")
-	f.Float64Var(&topP, "top-p", 0.8, "nucleus sampling threshold (0, 1]")
-	f.IntVar(&topK, "top-k", 1, "candidate set size, >= 0 (over 100 disables it)")
-	f.Float64Var(&presence, "presence-penalty", 0, "presence penalty [-2, 2]")
-	f.Float64Var(&repetition, "repetition-penalty", 1.05, "repetition penalty, > 0 (1 = none)")
-	f.Float64Var(&speechRate, "speech-rate", 1.0, "speech rate of the output voice [0.5, 2] (documented for the Beijing region)")
+	// The sampling flags have no default of their own: unset, nothing is sent and the service
+	// applies its defaults, which the help names.
+	f.IntVar(&maxTokens, "max-tokens", 0, "maximum output tokens, text and speech together [1, 4096] (service default 4096)")
+	f.Int64Var(&seed, "seed", 0, "random seed for reproducible output [0, 2147483647] (service default: none)")
+	f.Float64Var(&temperature, "temperature", 0, "sampling temperature [0, 2) (service default 0.000001, best for accuracy)")
+	f.Float64Var(&topP, "top-p", 0, "nucleus sampling threshold (0, 1] (service default 0.8)")
+	f.IntVar(&topK, "top-k", 0, "candidate set size, >= 0, over 100 disables it (service default 1)")
+	f.Float64Var(&presence, "presence-penalty", 0, "presence penalty [-2, 2] (service default 0)")
+	f.Float64Var(&repetition, "repetition-penalty", 0, "repetition penalty, > 0, 1 = none (service default 1.05)")
+	f.Float64Var(&speechRate, "speech-rate", 0, "speech rate of the output voice [0.5, 2], documented for the Beijing region (service default 1)")
 	return cmd
 }
 

@@ -28,8 +28,13 @@ func newVersionCmd(a *app) *cobra.Command {
 		Short: "Print the version",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintf(a.io.Out, "livetranslate %s (%s, %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			_, err := fmt.Fprintln(a.io.Out, versionLine())
 			return err
 		},
 	}
+}
+
+// versionLine is what both `version` and `--version` print.
+func versionLine() string {
+	return fmt.Sprintf("livetranslate %s (%s, %s/%s)", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
