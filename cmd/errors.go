@@ -58,6 +58,9 @@ func exitCode(err error) int {
 	}
 	var ce *config.Error
 	if errors.As(err, &ce) {
+		if ce.Usage {
+			return exitUsage
+		}
 		return exitConfig
 	}
 	var ae *api.Error
@@ -90,7 +93,9 @@ func (e *silentExit) Is(t error) bool {
 }
 
 // hintOf returns the second line to print under an error, if any part of the chain has one.
-func hintOf(err error) string {
+// keySource is where the API key came from ("$DASHSCOPE_API_KEY", "api_key in FILE", "--api-key"),
+// for the hint under a refused key.
+func hintOf(err error, keySource string) string {
 	var h interface{ Hint() string }
 	if errors.As(err, &h) {
 		return h.Hint()
@@ -103,7 +108,10 @@ func hintOf(err error) string {
 	if errors.As(err, &ae) {
 		switch {
 		case ae.StatusCode == 401:
-			return "check DASHSCOPE_API_KEY, and that the key belongs to the region of --region/--base-url (Singapore and Beijing keys differ)"
+			if keySource == "" {
+				keySource = "$DASHSCOPE_API_KEY"
+			}
+			return "check the key from " + keySource + ", and that it belongs to the region of --region/--base-url (Singapore and Beijing keys differ)"
 		case ae.StatusCode == 429:
 			return "the account's rate limit (100 requests, 100,000 tokens a minute) was hit; wait a minute and retry"
 		case strings.Contains(ae.Message, "data-uri"):

@@ -89,9 +89,16 @@ func Main() int {
 
 // run executes args and reports the error, if any, as one line (plus a hint) on stderr.
 func run(ctx context.Context, s streams, args []string) int {
-	root := newRootCmd(s)
+	root, a := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if name, ok := unknownCommand(err); ok {
+		hint := "see livetranslate --help"
+		if sug := root.SuggestionsFor(name); len(sug) > 0 {
+			hint = "did you mean " + strings.Join(sug, " or ") + "? " + hint
+		}
+		err = usagef(hint, "unknown command %q", name)
+	}
 	if err == nil && ctx.Err() != nil {
 		// A nil error with a cancelled context still counts as failure (restic's rule).
 		err = ctx.Err()
@@ -106,14 +113,18 @@ func run(ctx context.Context, s streams, args []string) int {
 			msg = "interrupted"
 		}
 		fmt.Fprintf(s.Err, "livetranslate: error: %s\n", msg)
-		if h := hintOf(err); h != "" {
+		keySource := ""
+		if a.cfg != nil {
+			keySource = a.cfg.Source(config.KeyAPIKey)
+		}
+		if h := hintOf(err, keySource); h != "" {
 			fmt.Fprintf(s.Err, "livetranslate: hint: %s\n", h)
 		}
 	}
 	return code
 }
 
-func newRootCmd(s streams) *cobra.Command {
+func newRootCmd(s streams) (*cobra.Command, *app) {
 	a := &app{io: s}
 	cobra.EnableTraverseRunHooks = true
 	root := &cobra.Command{
@@ -127,6 +138,9 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Suggestions are made by run, as the hint under a one-line error.
+		DisableSuggestions:         true,
+		SuggestionsMinimumDistance: 2,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			getenv := s.Getenv
 			if getenv == nil {
@@ -143,7 +157,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 			if w := cfg.KeyFileWarning(); w != "" {
 				a.warnf("%s", w)
 			}
-			return nil
+			return a.checkConfig(cmd)
 		},
 	}
 	root.SetIn(s.In)
@@ -173,7 +187,20 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		hideUnusedGlobals(c)
 		defaultHelp(c, args)
 	})
-	return root
+	return root, a
+}
+
+// unknownCommand recognises cobra's error for a command that does not exist (its suggestions are
+// turned off, so the message is one line) and returns the name the user typed.
+func unknownCommand(err error) (string, bool) {
+	if err == nil || !strings.HasPrefix(err.Error(), "unknown command ") {
+		return "", false
+	}
+	var name string
+	if _, serr := fmt.Sscanf(err.Error(), "unknown command %q", &name); serr != nil {
+		return "", false
+	}
+	return name, true
 }
 
 // globalsKey is the annotation that lists the global flags a command uses, when not all.

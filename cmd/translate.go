@@ -72,28 +72,43 @@ func newTranslateCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			f := cmd.Flags()
-			if f.Changed("max-tokens") {
+			// A sampling setting is sent only when given, on the command line, in the
+			// environment (LIVETRANSLATE_TOP_P) or in the config file (top_p).
+			given := func(flag string) bool {
+				return f.Changed(flag) || a.cfg.Source(strings.ReplaceAll(flag, "-", "_")) != ""
+			}
+			intOf := func(flag string) int { return a.cfg.Int(strings.ReplaceAll(flag, "-", "_")) }
+			floatOf := func(flag string) float64 { return a.cfg.Float64(strings.ReplaceAll(flag, "-", "_")) }
+			if given("max-tokens") {
+				maxTokens = intOf("max-tokens")
 				opts.MaxTokens = &maxTokens
 			}
-			if f.Changed("seed") {
+			if given("seed") {
+				seed = a.cfg.Int64("seed")
 				opts.Seed = &seed
 			}
-			if f.Changed("temperature") {
+			if given("temperature") {
+				temperature = floatOf("temperature")
 				opts.Temperature = &temperature
 			}
-			if f.Changed("top-p") {
+			if given("top-p") {
+				topP = floatOf("top-p")
 				opts.TopP = &topP
 			}
-			if f.Changed("top-k") {
+			if given("top-k") {
+				topK = intOf("top-k")
 				opts.TopK = &topK
 			}
-			if f.Changed("presence-penalty") {
+			if given("presence-penalty") {
+				presence = floatOf("presence-penalty")
 				opts.PresencePenalty = &presence
 			}
-			if f.Changed("repetition-penalty") {
+			if given("repetition-penalty") {
+				repetition = floatOf("repetition-penalty")
 				opts.RepetitionPenalty = &repetition
 			}
-			if f.Changed("speech-rate") {
+			if given("speech-rate") {
+				speechRate = floatOf("speech-rate")
 				opts.SpeechRate = &speechRate
 			}
 			if !f.Changed("inline-limit") && a.cfg.IsSet(config.KeyInlineLimit) {

@@ -39,7 +39,7 @@ func runUsageCommand(t *testing.T, env map[string]string, args ...string) (stdou
 	t.Helper()
 	var out, errOut bytes.Buffer
 	s := streams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return env[k] }}
-	root := newRootCmd(s)
+	root, _ := newRootCmd(s)
 	if c, _, err := root.Find([]string{"usage"}); err != nil || c.Name() != "usage" {
 		// root.go does not register the command yet: add it with an app whose configuration is
 		// loaded as the root's PersistentPreRunE loads it.

@@ -47,7 +47,13 @@ type Error struct {
 	Msg  string
 	Hint string
 	Err  error
+	// Usage marks a bad value given on the command line: the user's mistake in this run (exit
+	// 2), not the set-up's (exit 3).
+	Usage bool
 }
+
+// UsageError reports whether the error is a bad flag rather than a bad set-up.
+func (e *Error) UsageError() bool { return e.Usage }
 
 func (e *Error) Error() string {
 	if e.Err != nil {
@@ -62,7 +68,9 @@ func (e *Error) Unwrap() error { return e.Err }
 type Config struct {
 	v *viper.Viper
 	// File is the config file that was read, "" if none.
-	File string
+	File   string
+	getenv func(string) string
+	flags  *pflag.FlagSet // the running command's, once bound
 }
 
 // Options say where to look.
@@ -97,7 +105,7 @@ func Load(opts Options) (*Config, error) {
 	v.SetDefault(KeyInlineLimit, 10<<20)
 	v.SetDefault(KeyTimeout, "0s")
 
-	c := &Config{v: v}
+	c := &Config{v: v, getenv: getenv}
 	file := opts.File
 	explicit := file != ""
 	if !explicit {
@@ -146,6 +154,7 @@ func StateDir(getenv func(string) string) string {
 // the same name with dashes turned to underscores. It is called once per run, on the command that
 // runs, so two subcommands with a flag of the same name never steal each other's binding.
 func (c *Config) BindFlags(fs *pflag.FlagSet) error {
+	c.flags = fs
 	var err error
 	fs.VisitAll(func(f *pflag.Flag) {
 		if err == nil {
@@ -155,11 +164,69 @@ func (c *Config) BindFlags(fs *pflag.FlagSet) error {
 	return err
 }
 
+// envNames are the environment variables that set key, in the order they are looked at.
+func envNames(key string) []string {
+	switch key {
+	case KeyAPIKey:
+		return []string{"DASHSCOPE_API_KEY", "LIVETRANSLATE_API_KEY"}
+	case KeyBaseURL:
+		return []string{"DASHSCOPE_BASE_URL", "LIVETRANSLATE_BASE_URL"}
+	}
+	return []string{"LIVETRANSLATE_" + strings.ToUpper(key)}
+}
+
+// Source says where key's value came from, for messages that must point at it: "--region",
+// "$DASHSCOPE_API_KEY", "api_key in /home/u/.config/livetranslate/config.yaml", or "" when the
+// value is the default.
+func (c *Config) Source(key string) string {
+	if c.flags != nil {
+		if f := c.flags.Lookup(strings.ReplaceAll(key, "_", "-")); f != nil && f.Changed {
+			return "--" + f.Name
+		}
+	}
+	for _, env := range envNames(key) {
+		if c.getenv != nil && c.getenv(env) != "" {
+			return "$" + env
+		}
+	}
+	if c.File != "" && c.v.InConfig(key) {
+		return key + " in " + c.File
+	}
+	return ""
+}
+
+// FromFlag reports whether key's value was given on the command line: a bad one is a usage
+// error, where a bad value in the file or environment is a configuration error.
+func (c *Config) FromFlag(key string) bool { return strings.HasPrefix(c.Source(key), "--") }
+
+// FileKeys are the top-level keys the config file sets.
+func (c *Config) FileKeys() []string {
+	if c.File == "" {
+		return nil
+	}
+	seen := map[string]bool{}
+	var keys []string
+	for _, k := range c.v.AllKeys() {
+		top, _, _ := strings.Cut(k, ".")
+		if !seen[top] && c.v.InConfig(top) {
+			seen[top] = true
+			keys = append(keys, top)
+		}
+	}
+	return keys
+}
+
+// Raw returns key's value as the file or environment gave it, before any conversion.
+func (c *Config) Raw(key string) any { return c.v.Get(key) }
+
 // String returns the value of key.
 func (c *Config) String(key string) string { return strings.TrimSpace(c.v.GetString(key)) }
 
 // Int returns the value of key.
 func (c *Config) Int(key string) int { return c.v.GetInt(key) }
+
+// Float64 returns the value of key.
+func (c *Config) Float64(key string) float64 { return c.v.GetFloat64(key) }
 
 // Int64 returns the value of key.
 func (c *Config) Int64(key string) int64 { return c.v.GetInt64(key) }
@@ -184,22 +251,34 @@ func (c *Config) fileForHint() string {
 	return "$XDG_CONFIG_HOME/livetranslate/config.yaml"
 }
 
-// BaseURL is --base-url (or DASHSCOPE_BASE_URL, or base_url) when set, else the region's URL.
+// BaseURL is --base-url (or DASHSCOPE_BASE_URL, or base_url) when set, else the region's URL. The
+// region is checked either way: a typo in it is not passed over because a base URL is set too.
 func (c *Config) BaseURL() (string, error) {
+	regionURL, err := c.regionURL()
+	if err != nil {
+		return "", err
+	}
 	if u := c.String(KeyBaseURL); u != "" {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-			return "", &Error{Msg: fmt.Sprintf("base URL %q must start with http:// or https://", u)}
+			return "", &Error{Msg: fmt.Sprintf("base URL %q must start with http:// or https://", u), Usage: c.FromFlag(KeyBaseURL)}
 		}
 		return strings.TrimRight(u, "/"), nil
 	}
+	return regionURL, nil
+}
+
+func (c *Config) regionURL() (string, error) {
 	switch strings.ToLower(c.String(KeyRegion)) {
 	case "intl", "international", "singapore", "ap-southeast-1", "":
 		return BaseURLIntl, nil
 	case "cn", "china", "beijing", "cn-beijing":
 		return BaseURLCN, nil
-	default:
-		return "", &Error{Msg: fmt.Sprintf("unknown region %q; choose intl (Singapore) or cn (Beijing), or set --base-url", c.String(KeyRegion))}
 	}
+	msg := fmt.Sprintf("unknown region %q; choose intl (Singapore) or cn (Beijing), or set --base-url", c.String(KeyRegion))
+	if src := c.Source(KeyRegion); !c.FromFlag(KeyRegion) && src != "" {
+		msg = fmt.Sprintf("unknown region %q (from %s); choose intl (Singapore) or cn (Beijing), or set base_url", c.String(KeyRegion), src)
+	}
+	return "", &Error{Msg: msg, Usage: c.FromFlag(KeyRegion)}
 }
 
 // KeyFileWarning returns a warning when the config file that holds the API key can be read by
