@@ -57,3 +57,21 @@ func parseBytes(s string) (int64, error) {
 	}
 	return int64(f * mult), nil
 }
+
+// onceString is a string flag that may be given once: pflag keeps the last of repeated values,
+// which would silently drop the others (--to fr --to de translating only into German).
+type onceString struct {
+	value string
+	set   bool
+}
+
+func (o *onceString) String() string { return o.value }
+func (o *onceString) Type() string   { return "string" }
+
+func (o *onceString) Set(s string) error {
+	if o.set {
+		return fmt.Errorf("given twice (%q, then %q): one value per run for now", o.value, s)
+	}
+	o.value, o.set = s, true
+	return nil
+}

@@ -120,7 +120,7 @@ func newTranslateCmd(a *app) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringP("to", "t", "", "target language: English name, code or native name (required unless configured)")
+	f.VarP(&onceString{}, "to", "t", "target language: English name, code or native name (required unless configured)")
 	f.StringP("from", "f", "", "source language (default: the model detects it)")
 	f.String("model", config.DefaultModel, "model name")
 	f.String("voice", "", "voice for speech (default Cherry; Kiki for Cantonese); see: livetranslate voices")
@@ -237,6 +237,9 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	if to == "" {
 		return nil, usagef("pass --to LANG (e.g. --to English), or set to: in the config file; see livetranslate languages", "no target language")
 	}
+	if strings.Contains(to, ",") {
+		return nil, usagef("run once per language for now", "--to %s: one target language per run", to)
+	}
 	l, err := lang.Parse(to)
 	if err != nil {
 		return nil, fmt.Errorf("--to: %w", err)
@@ -265,11 +268,18 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 		if opts.AudioOut == "-" && (opts.Output == "" || opts.Output == "-") {
 			return nil, usagef("write the text elsewhere with -o FILE", "--audio-out - and the text cannot both go to stdout")
 		}
-	} else if c.IsSet(config.KeyVoice) && c.String(config.KeyVoice) != "" {
-		// A voice alone, from a flag, is still checked so a typo is not silently ignored.
-		if _, err := lang.ParseVoice(c.String(config.KeyVoice)); err != nil {
-			return nil, err
+	} else {
+		// A voice or a speech rate asked for on the command line without speech would be
+		// ignored; in the config file or environment it is a default for when speech is asked.
+		for _, flag := range []string{"voice", "speech-rate"} {
+			if c.FromFlag(strings.ReplaceAll(flag, "-", "_")) {
+				return nil, usagef("add --audio-out FILE (or --speech, --dub FILE) to get speech", "--%s needs speech, which this run does not ask for", flag)
+			}
 		}
+	}
+	if s.format == "jsonl" && opts.OutDir != "" {
+		return nil, usagef("use --format json for one NAME.<code>.json per input, or drop --out-dir to stream events to stdout",
+			"--format jsonl streams events to stdout; it cannot be used with --out-dir")
 	}
 	if opts.NoStream && s.format == "jsonl" {
 		return nil, usagef("", "--format jsonl streams events; it cannot be used with --no-stream")
