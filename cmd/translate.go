@@ -271,6 +271,11 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	} else {
 		// A voice or a speech rate asked for on the command line without speech would be
 		// ignored; in the config file or environment it is a default for when speech is asked.
+		if c.FromFlag(config.KeyVoice) {
+			if _, err := lang.ParseVoice(c.String(config.KeyVoice)); err != nil {
+				return nil, err // the typo first
+			}
+		}
 		for _, flag := range []string{"voice", "speech-rate"} {
 			if c.FromFlag(strings.ReplaceAll(flag, "-", "_")) {
 				return nil, usagef("add --audio-out FILE (or --speech, --dub FILE) to get speech", "--%s needs speech, which this run does not ask for", flag)
