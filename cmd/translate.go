@@ -149,6 +149,7 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.StringVar(&opts.Dub, "dub", "", "write a copy of the video (one input) to FILE (.mp4 .mov .mkv .webm) whose sound is the translated speech, each piece at its source time")
 	f.Float64Var(&opts.DubMix, "dub-mix", 0, "with --dub: keep the original sound under the translation at this volume, e.g. 0.15 (0 = replace it)")
 	f.BoolVar(&opts.Align, "align", false, "place each piece's speech in --audio-out (or --speech) at its source time, silence between, so the WAV is as long as the source")
+	f.String("lang-form", "codes", "how languages are sent: codes (fr) or names (French), should the service ever want the other")
 	f.String("pause-threshold", "", "a fixed level in dB, e.g. -40, under which the sound is a pause, instead of the one measured from each recording (for music or other voices as loud as the speaker)")
 	f.Duration("min-pause", pauses.DefaultMinPause, "the shortest quiet stretch that counts as a pause between phrases [50ms, 5s]")
 	f.Int("retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output)")
@@ -203,23 +204,24 @@ func (o *translateOptions) checkRanges() error {
 
 // settings is everything runTranslate decided before sending.
 type settings struct {
-	model    string
-	format   string
-	from     *lang.Language
-	to       lang.Language
-	voice    string
-	timeout  time.Duration
-	apiKey   string
-	baseURL  string
-	speechTo string
-	jobs     int
-	retries  int
-	idle     time.Duration
-	split    split.Mode
-	ledger   *usageLedger
-	timed    bool            // subtitles, --dub or --align: pieces placed at their source times
-	pauses   pauses.Options  // --pause-threshold, --min-pause
-	subs     subtitle.Format // --format srt or vtt; 0 otherwise
+	model     string
+	format    string
+	from      *lang.Language
+	to        lang.Language
+	langNames bool // send English names instead of codes (--lang-form names)
+	voice     string
+	timeout   time.Duration
+	apiKey    string
+	baseURL   string
+	speechTo  string
+	jobs      int
+	retries   int
+	idle      time.Duration
+	split     split.Mode
+	ledger    *usageLedger
+	timed     bool            // subtitles, --dub or --align: pieces placed at their source times
+	pauses    pauses.Options  // --pause-threshold, --min-pause
+	subs      subtitle.Format // --format srt or vtt; 0 otherwise
 }
 
 func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
@@ -285,6 +287,14 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	if s.format == "jsonl" && opts.OutDir != "" {
 		return nil, usagef("use --format json for one NAME.<code>.json per input, or drop --out-dir to stream events to stdout",
 			"--format jsonl streams events to stdout; it cannot be used with --out-dir")
+	}
+	switch form := strings.ToLower(c.String("lang_form")); form {
+	case "codes", "":
+	case "names":
+		s.langNames = true
+	default:
+		return nil, usagef("codes (fr, the default, as every official example) or names (French, as the reference's parameter table words it)",
+			"unknown --lang-form %q", form)
 	}
 	if opts.NoStream && s.format == "jsonl" {
 		return nil, usagef("", "--format jsonl streams events; it cannot be used with --no-stream")

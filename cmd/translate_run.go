@@ -149,6 +149,7 @@ func (a *app) requestSettings(s *settings, opts *translateOptions) translate.Set
 		Model:             s.model,
 		Stream:            !opts.NoStream,
 		TargetLang:        s.to.Code,
+		LangNames:         s.langNames,
 		Voice:             s.voice,
 		MaxTokens:         opts.MaxTokens,
 		Seed:              opts.Seed,

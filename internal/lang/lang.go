@@ -193,6 +193,15 @@ func isSubtag(s string) bool {
 }
 
 // byCode returns the language whose code is exactly code.
+// Name is the English name of the language with code ("French" for "fr"), the code itself when
+// it is not one of the table's, and "" for "".
+func Name(code string) string {
+	if l, ok := byCode(code); ok {
+		return l.English
+	}
+	return code
+}
+
 func byCode(code string) (Language, bool) {
 	for _, l := range languages {
 		if l.Code == code {

@@ -50,6 +50,9 @@ type Input struct {
 	MIME   string // MIME type for the data URL
 	Size   int64  // bytes of Path, -1 for a URL
 
+	// Assumed is set when the format is a guess: a URL whose name ends in no known extension is
+	// taken for mp3 audio unless --input-format says otherwise.
+	Assumed bool
 	// ConvertedFrom is empty unless the input was converted into Format with ffmpeg; it then
 	// describes the original for a human, e.g. "webm (opus audio)" or "wav (96000 Hz)".
 	ConvertedFrom string
@@ -178,6 +181,7 @@ func resolveURL(name string, override string) (*Input, error) {
 	// An unknown extension is most likely audio behind a download script; mp3 is the most
 	// common such audio, and the service sniffs the file it fetches anyway.
 	in.setFormat("mp3")
+	in.Assumed = true
 	return in, nil
 }
 

@@ -218,6 +218,9 @@ func MakePlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error)
 	if in.URL != "" {
 		p.keepWhole(estimate{})
 		p.notef("%s is a URL: sent whole, unprobed; its length is the service's to check", shown)
+		if in.Assumed {
+			p.notef("its name ends in no known extension, so it is sent as %s audio; --input-format (e.g. mp4) says otherwise", in.Format)
+		}
 		if opts.Mode == Always {
 			p.notef("--split always cannot split a URL: download the file to split it")
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/lang"
 )
 
 // Settings are what every request of the input asks for.
@@ -24,6 +25,9 @@ type Settings struct {
 	TargetLang string // code
 	Voice      string // non-empty: speech is requested too
 	Stream     bool
+	// LangNames sends the languages as English names ("French") instead of codes ("fr"): the
+	// reference's parameter table words them so, every official example sends codes.
+	LangNames bool
 
 	MaxTokens                                                         *int
 	Seed                                                              *int64
@@ -134,6 +138,9 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 		RepetitionPenalty: s.RepetitionPenalty,
 		SpeechRate:        s.SpeechRate,
 		Media:             api.Media{Kind: p.Kind, Format: p.Format, MIME: p.MIME, URL: p.URL, Size: p.Size},
+	}
+	if s.LangNames {
+		req.SourceLang, req.TargetLang = lang.Name(s.SourceLang), lang.Name(s.TargetLang)
 	}
 	if s.Voice != "" {
 		req.Audio = &api.AudioOutput{Voice: s.Voice, Format: "wav"}
