@@ -157,7 +157,7 @@ func BenchmarkBatch(b *testing.B) {
 			for range b.N {
 				out := filepath.Join(dir, fmt.Sprintf("out-%d-%d", jobs, time.Now().UnixNano()))
 				c := exec.Command(bin, "translate", in, "--to", "en", "--out-dir", out, "-j", fmt.Sprint(jobs), "--progress", "never")
-				c.Env = append(os.Environ(), "DASHSCOPE_API_KEY="+testKey, "DASHSCOPE_BASE_URL="+srv.URL+"/compatible-mode/v1", "XDG_CONFIG_HOME="+dir)
+				c.Env = testEnv(b, dir, srv.URL)
 				start := time.Now()
 				if out, err := c.CombinedOutput(); err != nil {
 					b.Fatalf("%v\n%s", err, out)

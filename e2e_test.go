@@ -24,8 +24,7 @@ func startCommand(t *testing.T, srvURL, dir string, args ...string) (*exec.Cmd, 
 	}
 	c := exec.Command(bin, args...)
 	c.Dir = dir
-	c.Env = append(os.Environ(), "DASHSCOPE_API_KEY="+testKey, "DASHSCOPE_BASE_URL="+srvURL+"/compatible-mode/v1",
-		"XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+t.TempDir(), "TMPDIR="+dir)
+	c.Env = testEnv(t, dir, srvURL)
 	stdout, err := c.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

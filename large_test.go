@@ -39,8 +39,7 @@ func TestLargeInputFlatMemory(t *testing.T) {
 	c := exec.Command(bin, "translate", path, "--input-format", "wav", "--to", "en", "--inline-limit", "0", "--no-ledger")
 	// PATH holds only livetranslate: without ffprobe the input is not probed, so the peak memory
 	// measured (which includes waited-for children) is the tool's own, not ffprobe's ~50 MB.
-	c.Env = append(os.Environ(), "DASHSCOPE_API_KEY="+testKey, "DASHSCOPE_BASE_URL="+srv.URL+"/compatible-mode/v1",
-		"XDG_CONFIG_HOME="+t.TempDir(), "PATH="+filepath.Dir(bin))
+	c.Env = append(testEnv(t, t.TempDir(), srv.URL), "PATH="+filepath.Dir(bin))
 	out, err := c.CombinedOutput()
 	if err != nil {
 		t.Fatalf("livetranslate: %v\n%s", err, out)

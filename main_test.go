@@ -25,9 +25,51 @@ import (
 const testKey = "sk-test-5ecret-0f-the-emulat0r"
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(sandboxed{m}, map[string]func(){
 		"livetranslate": func() { os.Exit(cmd.Main()) },
 	})
+}
+
+// sandboxed runs the tests with HOME and the XDG directories pointing into a temporary
+// directory, so that neither a test nor a command it starts can reach the user's own config,
+// usage ledger or cache, and fails the run if livetranslate wrote anything there: every test
+// gives the commands it starts their own directories (testEnv).
+type sandboxed struct{ m *testing.M }
+
+func (s sandboxed) Run() int {
+	home, err := os.MkdirTemp("", "livetranslate-test-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(home)
+	defaults := map[string]string{
+		"HOME":            home,
+		"XDG_CONFIG_HOME": filepath.Join(home, ".config"),
+		"XDG_STATE_HOME":  filepath.Join(home, ".local", "state"),
+		"XDG_CACHE_HOME":  filepath.Join(home, ".cache"),
+	}
+	for k, v := range defaults {
+		os.Setenv(k, v)
+	}
+	code := s.m.Run()
+	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"} {
+		dir := filepath.Join(defaults[k], "livetranslate")
+		if _, err := os.Stat(dir); err == nil {
+			fmt.Fprintf(os.Stderr, "FAIL: a test let livetranslate write into the default %s (%s): give the command its own (testEnv)\n", k, dir)
+			code = 1
+		}
+	}
+	return code
+}
+
+// testEnv is the environment of a command a test starts: the emulator's URL and key, dir as its
+// temporary directory, and a home, config, state (the usage ledger) and cache of its own.
+func testEnv(t testing.TB, dir, srvURL string) []string {
+	home := t.TempDir()
+	return append(os.Environ(), "DASHSCOPE_API_KEY="+testKey, "DASHSCOPE_BASE_URL="+srvURL+"/compatible-mode/v1",
+		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_STATE_HOME="+filepath.Join(home, ".state"),
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "TMPDIR="+dir)
 }
 
 // mediaDir holds the media made by scripts/make-fixtures.sh with espeak-ng and ffmpeg.
@@ -67,6 +109,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, ".state"))
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("TMPDIR", filepath.Join(env.WorkDir, ".tmp"))
 			return os.MkdirAll(filepath.Join(env.WorkDir, ".tmp"), 0o755)
 		},
