@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/batch"
-	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/split"
 )
@@ -29,13 +28,21 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	var totalCost float64
 	currency, failed, requests := "", 0, 0
 	for _, it := range items {
-		in, err := media.Resolve(ctx, it.Name, media.Options{Format: opts.InputFormat, Stdin: a.io.In})
+		in, err := j.Resolve(ctx, it)
+		if ctx.Err() != nil {
+			in.Close()
+			return ctx.Err() // interrupted: exit 130, no table
+		}
 		if err != nil {
 			fmt.Fprintf(a.io.Err, "livetranslate: error: %v\n", err)
 			failed++
 			continue
 		}
 		plan, err := j.DryPlan(ctx, in, speech)
+		if ctx.Err() != nil {
+			in.Close()
+			return ctx.Err()
+		}
 		if err != nil {
 			in.Close()
 			fmt.Fprintf(a.io.Err, "livetranslate: error: %v\n", err)
@@ -85,6 +92,9 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 		total = addTokens(total, tok)
 		plan.Cleanup()
 		in.Close()
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%d\t\t%d\t%d\t%d\t%.4f %s\n", len(items), totalSize, requests,
 		total.InputAudio+total.InputVideo, total.OutputText+total.OutputAudio, totalCost, currency)

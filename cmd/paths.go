@@ -79,7 +79,9 @@ func (a *app) checkDirResults(s *settings, opts *translateOptions, items []batch
 	exists := func(p string) bool { _, err := os.Lstat(p); return err == nil }
 	texts := map[string]bool{}
 	for _, it := range items {
-		texts[batch.ResultPath(opts.OutDir, it, code, ext)] = true
+		if it.Err == nil {
+			texts[batch.ResultPath(opts.OutDir, it, code, ext)] = true
+		}
 	}
 	type moved struct {
 		it       batch.Item
@@ -87,6 +89,9 @@ func (a *app) checkDirResults(s *settings, opts *translateOptions, items []batch
 	}
 	var earlier []moved
 	for _, it := range items {
+		if it.Err != nil {
+			continue // it fails when its turn comes, with no results
+		}
 		text := batch.ResultPath(opts.OutDir, it, code, ext)
 		for _, p := range []string{text, batch.ResultPath(opts.OutDir, it, code, ".wav"), batch.ResultPath(opts.OutDir, it, code, ".json")} {
 			if st, err := os.Stat(p); err == nil {

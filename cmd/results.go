@@ -28,6 +28,9 @@ type dirResults struct {
 // openDirResults names the input's results and, unless they all exist already and --overwrite
 // is not given (then skip is true), opens them for writing.
 func (a *app) openDirResults(s *settings, opts *translateOptions, it batch.Item, textExt string) (d *dirResults, skip bool, err error) {
+	if it.Err != nil {
+		return nil, false, it.Err
+	}
 	d = &dirResults{
 		textPath: batch.ResultPath(opts.OutDir, it, s.to.Code, textExt),
 		wavPath:  batch.ResultPath(opts.OutDir, it, s.to.Code, ".wav"),

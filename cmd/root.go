@@ -146,7 +146,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 			if getenv == nil {
 				getenv = os.Getenv
 			}
-			cfg, err := config.Load(config.Options{File: a.cfgFile, Getenv: getenv})
+			cfg, err := config.Load(cmd.Context(), config.Options{File: a.cfgFile, Getenv: getenv})
 			if err != nil {
 				return err
 			}

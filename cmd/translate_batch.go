@@ -99,6 +99,10 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 // batchToStdout translates one input of several printed to stdout in input order, each preceded
 // by a header line as tail(1) does, or as JSON.
 func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator, it batch.Item, ord *translate.Ordered, i int) outcome {
+	if it.Err != nil {
+		ord.Finish(i)
+		return outcome{status: "failed", err: it.Err}
+	}
 	sink := ord.Sink(i)
 	out := writerFunc(func(p []byte) (int, error) { return len(p), sink.Text(string(p)) })
 	header := func() error {

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/translate"
@@ -21,7 +21,7 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if err != nil {
 		return err
 	}
-	items, err := a.expandInputs(opts)
+	items, err := a.expandInputs(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -62,21 +62,24 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 }
 
 // expandInputs turns the arguments and --files-from into the run's inputs.
-func (a *app) expandInputs(opts *translateOptions) ([]batch.Item, error) {
+func (a *app) expandInputs(ctx context.Context, opts *translateOptions) ([]batch.Item, error) {
 	var list []string
 	if opts.FilesFrom != "" {
 		var r io.Reader = a.io.In
 		if opts.FilesFrom != "-" {
-			f, err := os.Open(opts.FilesFrom)
-			if err != nil {
+			f, err := ctxio.Open(ctx, opts.FilesFrom)
+			switch {
+			case ctx.Err() != nil:
+				return nil, ctx.Err()
+			case err != nil:
 				return nil, usagef("", "--files-from: %v", err)
 			}
 			defer f.Close()
 			r = f
 		}
 		var err error
-		if list, err = batch.ReadList(r, opts.Null); err != nil {
-			return nil, err
+		if list, err = batch.ReadList(ctx, r, opts.Null); err != nil {
+			return nil, fmt.Errorf("--files-from %s: %w", opts.FilesFrom, err)
 		}
 	}
 	if len(opts.Inputs)+len(list) == 0 {

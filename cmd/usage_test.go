@@ -43,7 +43,7 @@ func runUsageCommand(t *testing.T, env map[string]string, args ...string) (stdou
 	if c, _, err := root.Find([]string{"usage"}); err != nil || c.Name() != "usage" {
 		// root.go does not register the command yet: add it with an app whose configuration is
 		// loaded as the root's PersistentPreRunE loads it.
-		cfg, err := config.Load(config.Options{Getenv: s.Getenv})
+		cfg, err := config.Load(t.Context(), config.Options{Getenv: s.Getenv})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ package batch
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/lang"
 )
 
@@ -42,6 +44,9 @@ type Item struct {
 	// from Rel: named files by their base name alone, and without their extension. Results
 	// found there are not taken as this item's (they may be another input's): a rerun says so.
 	Legacy string
+	// Err is why the item cannot be translated, found while expanding the inputs (a directory
+	// that cannot be read): the run reports it as this input's failure, and goes on with the rest.
+	Err error
 }
 
 // Stdin reports whether the item is standard input.
@@ -124,11 +129,13 @@ func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, 
 			return nil, nil, fmt.Errorf("walking %s: %w", a, err)
 		}
 		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
 			rel, _ := filepath.Rel(root, p)
 			p = filepath.Join(a, rel)
+			if err != nil {
+				// A folder that cannot be read fails as an input of its own; the walk goes on.
+				add(Item{Name: p, Err: unreadableDir(p, err)}, place{})
+				return nil
+			}
 			if rel != "." && strings.HasPrefix(d.Name(), ".") {
 				if d.IsDir() {
 					return filepath.SkipDir
@@ -160,8 +167,8 @@ func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, 
 				return nil
 			}
 			if o.IsMedia != nil {
-				ok, err := o.IsMedia(p)
-				if err != nil || !ok {
+				// A file that cannot be read is kept: translating it reports why, as its failure.
+				if ok, err := o.IsMedia(p); err == nil && !ok {
 					skipped = append(skipped, Skipped{p, "not an audio or video file"})
 					return nil
 				}
@@ -175,6 +182,14 @@ func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, 
 	}
 	name(items, places, o.IsMedia)
 	return items, skipped, nil
+}
+
+// unreadableDir is the failure of a directory the walk could not read.
+func unreadableDir(p string, err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		return &UsageError{Msg: fmt.Sprintf("cannot read directory %s: permission denied (check its permissions)", p)}
+	}
+	return fmt.Errorf("reading directory %s: %w", p, err)
 }
 
 // place is where a local file's results go before its name is decided: rel, its path below the
@@ -355,10 +370,12 @@ func urlStem(raw string) string {
 }
 
 // ReadList reads one input per line (or per NUL-terminated record with nul), skipping empty
-// lines, for --files-from.
-func ReadList(r io.Reader, nul bool) ([]string, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+// lines, for --files-from. It stops when ctx is done, also while a read waits on a silent pipe,
+// and refuses what cannot be a list of names: an entry over 1 MiB, or a million empty entries in
+// a row (--files-from /dev/zero).
+func ReadList(ctx context.Context, r io.Reader, nul bool) ([]string, error) {
+	sc := bufio.NewScanner(ctxio.NewReader(ctx, r))
+	sc.Buffer(make([]byte, 64<<10), maxListEntry)
 	if nul {
 		sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
 			if i := bytes.IndexByte(data, 0); i >= 0 {
@@ -371,20 +388,46 @@ func ReadList(r io.Reader, nul bool) ([]string, error) {
 		})
 	}
 	var out []string
+	empty := 0
 	for sc.Scan() {
 		line := sc.Text()
 		if !nul {
 			line = strings.TrimRight(line, "\r")
 		}
-		if strings.TrimSpace(line) != "" {
-			out = append(out, line)
+		if strings.TrimSpace(line) == "" {
+			if empty++; empty == maxEmptyEntries {
+				return nil, &UsageError{Msg: fmt.Sprintf("the list of inputs has %d empty entries in a row and no name: is it the right file?", empty)}
+			}
+			if empty%4096 == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			continue
 		}
+		empty = 0
+		out = append(out, line)
 	}
-	if err := sc.Err(); err != nil {
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		hint := ""
+		if !nul {
+			hint = " (-0 reads names ended by NUL bytes)"
+		}
+		return nil, &UsageError{Msg: fmt.Sprintf("the list of inputs has an entry over %d MiB: is it the right file?%s", maxListEntry>>20, hint)}
+	case err != nil:
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("reading the list of inputs: %w", err)
 	}
 	return out, nil
 }
+
+// Bounds of a list of inputs: no path is a megabyte long, and a million empty lines or NUL
+// bytes in a row are not a list.
+const (
+	maxListEntry    = 1 << 20
+	maxEmptyEntries = 1 << 20
+)
 
 // ResultPath is where an item's result with extension ext (".txt", ".wav", ".json") goes:
 // OUTDIR/REL.<code>.ext.
@@ -414,6 +457,9 @@ func (e *CollisionError) UsageError() bool { return true }
 func Collide(items []Item, outDir, code, ext string) error {
 	first := map[string]int{}
 	for i, it := range items {
+		if it.Err != nil {
+			continue // it has no results
+		}
 		p := ResultPath(outDir, it, code, ext)
 		if j, ok := first[p]; ok {
 			return &CollisionError{A: items[j].Name, B: it.Name, Result: p}

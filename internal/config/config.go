@@ -5,8 +5,11 @@
 package config
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +17,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/livetranslate/livetranslate/internal/ctxio"
 )
 
 // Region base URLs of the OpenAI-compatible mode (docs/service.md, Regions and base URLs).
@@ -83,7 +88,7 @@ type Options struct {
 
 // Load reads the config file and prepares environment lookups. Flags are bound afterwards with
 // BindFlags, once the running command's flags are known.
-func Load(opts Options) (*Config, error) {
+func Load(ctx context.Context, opts Options) (*Config, error) {
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -114,18 +119,41 @@ func Load(opts Options) (*Config, error) {
 	if file == "" {
 		return c, nil
 	}
-	v.SetConfigFile(file)
+	data, err := readFile(ctx, file)
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return nil, err
+	case err != nil && !explicit && errors.Is(err, fs.ErrNotExist):
+		return c, nil
+	case err != nil:
+		return nil, &Error{Msg: "cannot read config file " + file, Err: err,
+			Hint: "fix the file (see configs/config.example.yaml) or point --config at another one"}
+	case len(data) > MaxFileSize:
+		return nil, &Error{Msg: fmt.Sprintf("config file %s is over %d MiB: a config file is a few lines of YAML", file, MaxFileSize>>20),
+			Hint: "point --config at the config file (see configs/config.example.yaml)"}
+	}
 	v.SetConfigType("yaml")
-	if err := v.ReadInConfig(); err != nil {
-		var pe *fs.PathError
-		if !explicit && errors.As(err, &pe) && errors.Is(pe.Err, fs.ErrNotExist) {
-			return c, nil
-		}
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, &Error{Msg: "cannot read config file " + file, Err: err,
 			Hint: "fix the file (see configs/config.example.yaml) or point --config at another one"}
 	}
 	c.File = file
 	return c, nil
+}
+
+// MaxFileSize is the largest config file read: every key documented, with comments, is 6 KiB.
+const MaxFileSize = 1 << 20
+
+// readFile reads at most MaxFileSize+1 bytes of the config file: a device or an endless pipe
+// named by mistake (--config /dev/zero) is refused, not read until memory runs out, and a pipe
+// without a writer (--config <(…) whose command never runs) waits only until ctx is done.
+func readFile(ctx context.Context, path string) ([]byte, error) {
+	f, err := ctxio.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(ctxio.NewReader(ctx, f), MaxFileSize+1))
 }
 
 // DefaultFile is $XDG_CONFIG_HOME/livetranslate/config.yaml, or ~/.config/… when XDG_CONFIG_HOME is unset.

@@ -131,7 +131,7 @@ func (t *Translator) request(speech bool) translate.Settings {
 // order, and returns what --format json reports of it. An input over the service's caps is split
 // at silences into segments (split.MakePlan) translated Request.Jobs at once.
 func (t *Translator) Translate(ctx context.Context, it batch.Item, out Output) (*Translation, error) {
-	in, err := t.resolve(ctx, it)
+	in, err := t.Resolve(ctx, it)
 	if err != nil {
 		return nil, err
 	}
@@ -216,8 +216,27 @@ func noSpeech(name string, rep *pauses.Report) string {
 		name, rep.NoiseFloor, rep.Threshold)
 }
 
-func (t *Translator) resolve(ctx context.Context, it batch.Item) (*media.Input, error) {
-	return media.Resolve(ctx, it.Name, media.Options{Format: t.Settings.InputFormat, Stdin: t.Settings.Stdin})
+// Resolve opens an input and decides how it is sent; an input the walk could not read fails here.
+func (t *Translator) Resolve(ctx context.Context, it batch.Item) (*media.Input, error) {
+	if it.Err != nil {
+		return nil, it.Err
+	}
+	in, err := media.Resolve(ctx, it.Name, t.MediaOptions())
+	if err == nil && in.Warning != "" {
+		t.warn("%s", in.Warning)
+	}
+	return in, err
+}
+
+// MediaOptions are how the run's inputs are resolved. Under --split never, one request must carry
+// the whole input, so no more of a pipe is read than its data URI can hold.
+func (t *Translator) MediaOptions() media.Options {
+	s := &t.Settings
+	o := media.Options{Format: s.InputFormat, Stdin: s.Stdin}
+	if s.Split == split.Never && s.InlineLimit > 0 {
+		o.MaxSize = s.InlineLimit / 4 * 3
+	}
+	return o
 }
 
 // record is the result record of an input that res translated, priced with Estimate.
@@ -251,6 +270,13 @@ func (t *Translator) Plan(ctx context.Context, in *media.Input, speech bool) (*s
 			t.info("%s: %s", in.Name, n)
 		}
 		return tp.sentPlan(), nil
+	}
+	if in.Kind == media.Video && in.Probe != nil && in.Probe.Audio() == nil {
+		// The model translates what is said; the pictures only help it understand.
+		if speech {
+			return nil, usagef("drop --audio-out/--speech to send its pictures for text alone", "%s has no sound (no audio track): there is no speech to translate into speech", in.Name)
+		}
+		t.warn("%s has no sound (no audio track): only its pictures are sent", in.Name)
 	}
 	// The output cap is the service's: --max-tokens is the user's own limit, and a translation it
 	// cuts short says so (finish_reason "length") rather than being split to avoid it.

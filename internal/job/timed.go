@@ -150,7 +150,7 @@ func (o *inOrder) finish(i int) error {
 // out.Audio (aligned with Align, else joined) and under the picture into out.Dub. Each piece's
 // speech waits in a file of its own in a temporary directory, removed on every path.
 func (t *Translator) TranslateTimed(ctx context.Context, it batch.Item, out TimedOutput) (*Translation, error) {
-	in, err := t.resolve(ctx, it)
+	in, err := t.Resolve(ctx, it)
 	if err != nil {
 		return nil, err
 	}

@@ -11,8 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/gabriel-vasile/mimetype"
+
+	"github.com/livetranslate/livetranslate/internal/ctxio"
 )
 
 // headerSize is how much of a file the content sniffing reads: mimetype's own default limit.
@@ -71,9 +74,9 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 	if !fi.Mode().IsRegular() {
 		// A named pipe or device (e.g. bash's <(…)) can be read only once, but sniffing and
 		// sending each read it: keep a copy, as for standard input.
-		spool, err := spoolFile(ctx, path, opts.TempDir)
+		spool, err := spoolFile(ctx, path, shown, opts, override)
 		if err != nil {
-			return nil, fileError(shown, err)
+			return nil, err
 		}
 		temps = append(temps, spool)
 		path = spool
@@ -104,14 +107,17 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 	}
 	s := sniff(header[:n])
 
-	switch s.class {
-	case classNotMedia:
-		return nil, usagef("%s is not an audio or video file (detected %s)", shown, s.mime)
-	case classMIDI:
-		return nil, usagef("%s is a MIDI file: it holds notes, not recorded sound", shown)
+	if err := refuseSniffed(shown, s); err != nil {
+		return nil, err
 	}
 	if s.audioFormat == "wav" && !wavHasData(f, fi.Size()) {
 		return nil, usagef("%s (detected wav) is cut short: %d bytes and no audio data; export or download it again", shown, fi.Size())
+	}
+	sf, promises := soundShortfall(f, fi.Size(), s)
+	if promises {
+		if in.Warning, err = sf.check(shown, s.container); err != nil {
+			return nil, err
+		}
 	}
 
 	probe, err := probeIfAvailable(ctx, opts.FFprobe, path, f, fi.Size(), s)
@@ -126,6 +132,10 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 		return nil, usagef("%s (detected %s) cannot be decoded (ffprobe: %s): it may be truncated or damaged; pass --input-format to send it as is", shown, s.container, perr.Detail)
 	}
 	if probe != nil {
+		if in.Warning != "" && !sf.wav {
+			// The index's length is what the file promised; what it holds is about its share.
+			probe.Duration = time.Duration(float64(probe.Duration) * float64(sf.held) / float64(sf.promised))
+		}
 		in.Duration = probe.Duration
 		if s.class == classUnknownBinary {
 			if s, err = sniffedFromProbe(shown, probe); err != nil {
@@ -173,13 +183,26 @@ func fileError(shown string, err error) error {
 	return fmt.Errorf("read %s: %w", shown, err)
 }
 
-func spoolFile(ctx context.Context, path, dir string) (string, error) {
-	f, err := os.Open(path)
+// refuseSniffed refuses what the magic numbers say is not recorded sound.
+func refuseSniffed(shown string, s sniffed) error {
+	switch s.class {
+	case classNotMedia:
+		return usagef("%s is not an audio or video file (detected %s)", shown, s.mime)
+	case classMIDI:
+		return usagef("%s is a MIDI file: it holds notes, not recorded sound", shown)
+	}
+	return nil
+}
+
+// spoolFile copies a named pipe or a device to a temporary file (spoolStream). Opening a pipe
+// waits for its writer, and reading it for data: both end when ctx does.
+func spoolFile(ctx context.Context, path, shown string, opts Options, override string) (string, error) {
+	f, err := ctxio.Open(ctx, path)
 	if err != nil {
-		return "", err
+		return "", readError(shown, err)
 	}
 	defer f.Close()
-	return spoolToTemp(ctx, f, dir, "livetranslate-pipe-*")
+	return spoolStream(ctx, f, shown, opts, override)
 }
 
 // probeIfAvailable reads the file's streams and duration: from the headers of an audio file

@@ -20,6 +20,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/livetranslate/livetranslate/internal/ctxio"
 )
 
 // Kind says which content part an input travels in: input_audio or video_url.
@@ -63,6 +65,9 @@ type Input struct {
 	// from them), kept so planning need not run ffprobe again; nil when not probed, or when Path
 	// is a converted copy.
 	Probe *ProbeInfo
+	// Warning says what is wrong with an input that is sent all the same (a file cut short that
+	// still holds most of its audio); "" for none.
+	Warning string
 
 	cleanup func() error
 }
@@ -95,8 +100,11 @@ type Options struct {
 	Format  string    // --input-format: one of the Format values, or "auto"/"" to detect from content
 	Stdin   io.Reader // read when the name is "-"
 	TempDir string    // where spools and conversions go ("" = os.TempDir())
-	FFprobe string    // path to ffprobe; "" = look it up on PATH; missing ffprobe only skips confirmations
-	FFmpeg  string    // path to ffmpeg; "" = look it up on PATH; needed only to convert
+	// MaxSize is the most read from standard input, a pipe or a device: the largest input the run
+	// could send (0 = DefaultMaxSpool).
+	MaxSize int64
+	FFprobe string // path to ffprobe; "" = look it up on PATH; missing ffprobe only skips confirmations
+	FFmpeg  string // path to ffmpeg; "" = look it up on PATH; needed only to convert
 }
 
 // UsageError is an input the user must change: the message names the input, what is wrong
@@ -194,39 +202,117 @@ func resolveStdin(ctx context.Context, opts Options, override string) (*Input, e
 	if opts.Stdin == nil {
 		return nil, errors.New("resolve -: no standard input reader given")
 	}
-	spool, err := spoolToTemp(ctx, opts.Stdin, opts.TempDir, "livetranslate-stdin-*."+override)
+	spool, err := spoolStream(ctx, opts.Stdin, "standard input", opts, override)
 	if err != nil {
-		return nil, fmt.Errorf("reading standard input: %w", err)
+		return nil, err
 	}
 	return resolveFile(ctx, "-", spool, opts, override, []string{spool})
 }
 
-func spoolToTemp(ctx context.Context, r io.Reader, dir, pattern string) (string, error) {
-	f, err := os.CreateTemp(dir, pattern)
-	if err != nil {
-		return "", fmt.Errorf("create spool file: %w", err)
+// DefaultMaxSpool is the most read from standard input, a pipe or a device when the run sets no
+// lower bound (Options.MaxSize): 64 GiB, days of speech in any format the service takes.
+const DefaultMaxSpool = 64 << 30
+
+// spoolStream copies a stream that can be read only once (standard input, a pipe, a device) to
+// a temporary file, and returns its path. Its first bytes are looked at before anything is
+// written: a stream that cannot be audio or video (all zero bytes, text, an image) is refused
+// unspooled. Spooling stops at the largest input the run could use: the end a WAV header gives,
+// else Options.MaxSize; a stream that goes on past that is refused.
+func spoolStream(ctx context.Context, r io.Reader, shown string, opts Options, override string) (string, error) {
+	r = ctxio.NewReader(ctx, r)
+	head := make([]byte, headerSize)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", readError(shown, err)
 	}
-	_, copyErr := io.Copy(f, ctxReader{ctx: ctx, r: r})
-	closeErr := f.Close()
-	if err := errors.Join(copyErr, closeErr); err != nil {
+	head = head[:n]
+	if n == 0 {
+		return "", usagef("%s is empty (0 bytes): nothing to translate", shown)
+	}
+	if err := refuseHead(shown, head, override); err != nil {
+		return "", err
+	}
+	limit, exact := opts.MaxSize, false
+	if limit <= 0 {
+		limit = DefaultMaxSpool
+	}
+	if end, ok := wavDeclaredEnd(head); ok && end <= limit {
+		// What follows the WAV's own end is not part of it: ffmpeg and the service stop there.
+		limit, exact = end, true
+	}
+	f, err := os.CreateTemp(opts.TempDir, "livetranslate-spool-*")
+	if err != nil {
+		return "", fmt.Errorf("reading %s: create spool file: %w", shown, err)
+	}
+	written, err := f.Write(head[:min(int64(len(head)), limit)])
+	total := int64(written)
+	if err == nil && total < limit {
+		rest := limit - total
+		if !exact {
+			rest++ // one byte more tells a stream that goes on from one that ends at the limit
+		}
+		var copied int64
+		copied, err = io.Copy(f, io.LimitReader(r, rest))
+		total += copied
+	}
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	switch {
+	case err != nil:
 		os.Remove(f.Name())
-		return "", fmt.Errorf("spool to %s: %w", f.Name(), err)
+		return "", readError(shown, err)
+	case total > limit:
+		os.Remove(f.Name())
+		if opts.MaxSize > 0 {
+			return "", usagef("%s goes on past %s, more than one request can carry (--split never, --inline-limit): allow splitting, or raise --inline-limit", shown, sizeText(limit))
+		}
+		return "", usagef("%s goes on past %s, the most read from a pipe or device: is it the right source? Save a longer recording to a file first", shown, sizeText(limit))
 	}
 	return f.Name(), nil
 }
 
-// ctxReader stops a copy between reads once ctx is done; a read already blocked (a silent pipe)
-// still has to return first.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
+// readError is an error reading an input, cancellation kept as it is (the run exits 130).
+func readError(shown string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fileError(shown, err)
 }
 
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
+// refuseHead refuses what the first bytes of an input say cannot be sent: nothing begins with
+// a whole header of zero bytes (/dev/zero, a wiped disk), and without --input-format, what
+// the magic numbers call text, an image or MIDI is not recorded sound.
+func refuseHead(shown string, head []byte, override string) error {
+	if len(head) == headerSize && allZero(head) {
+		return usagef("%s is not an audio or video file: its first %d bytes are all zero", shown, len(head))
 	}
-	return c.r.Read(p)
+	if override != "" {
+		return nil
+	}
+	return refuseSniffed(shown, sniff(head))
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// sizeText prints a byte count for a message.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // removeTemps returns a cleanup that removes the given temp files.

@@ -122,3 +122,29 @@ func wavCodecName(tag uint16, bits int) string {
 	}
 	return ""
 }
+
+// wavDeclaredEnd is where a RIFF WAV whose first bytes are head ends by its own header: the end
+// of its data chunk or of its RIFF chunk, whichever is later. ok is false when head is not a
+// WAV's start or the header gives no size (0 or 0xFFFFFFFF: "until the end of the stream", as a
+// WAV streamed through a pipe says).
+func wavDeclaredEnd(head []byte) (end int64, ok bool) {
+	if len(head) < 12 || string(head[0:4]) != "RIFF" || string(head[8:12]) != "WAVE" {
+		return 0, false
+	}
+	known := func(n uint32) bool { return n != 0 && n != 0xFFFFFFFF }
+	le := binary.LittleEndian
+	if riff := le.Uint32(head[4:]); known(riff) {
+		end, ok = int64(riff)+8, true
+	}
+	for off := int64(12); off+8 <= int64(len(head)); {
+		id, n := string(head[off:off+4]), le.Uint32(head[off+4:])
+		if id == "data" {
+			if !known(n) {
+				return 0, false
+			}
+			return max(end, off+8+int64(n)+int64(n&1)), true
+		}
+		off += 8 + int64(n) + int64(n&1)
+	}
+	return end, ok
+}

@@ -1,0 +1,359 @@
+package main
+
+// End-to-end tests of inputs that are unreadable, broken, endless or silent: each is refused or
+// failed on its own, promptly, with bounded memory and disk, and Ctrl-C ends any wait.
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/fakeapi"
+)
+
+// bounds are what a command may use before the test kills it and fails.
+type bounds struct {
+	deadline time.Duration // wall time (generous: a hang, not a slow machine, should trip it)
+	maxRSS   int64         // bytes of resident memory, 0 = not watched
+	dir      string        // a directory whose total size is watched ("" = none)
+	maxDir   int64         // its largest allowed size
+}
+
+// run is a finished command: its exit code and output.
+type run struct {
+	code           int
+	stdout, stderr string
+}
+
+// runBounded runs c to its end, sampling its memory and dir's size every 10 ms: a command over
+// a bound is killed and the test fails, saying which bound and by how much.
+func runBounded(t *testing.T, c *exec.Cmd, b bounds) run {
+	t.Helper()
+	var stdout, stderr strings.Builder
+	if c.Stdout == nil {
+		c.Stdout = &stdout
+	}
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+	deadline := time.After(b.deadline)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	fail := func(format string, args ...any) {
+		c.Process.Kill()
+		<-done
+		t.Fatalf(format+"; stderr:\n%s", append(args, stderr.String())...)
+	}
+	for {
+		select {
+		case err := <-done:
+			r := run{stdout: stdout.String(), stderr: stderr.String()}
+			var ee *exec.ExitError
+			switch {
+			case errors.As(err, &ee):
+				r.code = ee.ExitCode()
+			case err != nil:
+				t.Fatal(err)
+			}
+			if b.dir != "" {
+				if n := dirSize(b.dir); n > b.maxDir {
+					t.Fatalf("%s holds %d bytes after the run, over %d", b.dir, n, b.maxDir)
+				}
+			}
+			return r
+		case <-deadline:
+			fail("still running after %s", b.deadline)
+		case <-tick.C:
+			if rss := processRSS(c.Process.Pid); b.maxRSS > 0 && rss > b.maxRSS {
+				fail("resident memory %d MiB, over %d MiB", rss>>20, b.maxRSS>>20)
+			}
+			if b.dir != "" {
+				if n := dirSize(b.dir); n > b.maxDir {
+					fail("%s grew to %d bytes, over %d", b.dir, n, b.maxDir)
+				}
+			}
+		}
+	}
+}
+
+// processRSS is a process's resident memory in bytes (0 once it is gone).
+func processRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// dirSize is the total size of the regular files below dir.
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// command is the built livetranslate with args, in dir, against srvURL, its temporary
+// directory dir/tmp (made here).
+func command(t *testing.T, srvURL, dir string, args ...string) *exec.Cmd {
+	t.Helper()
+	bin, err := exec.LookPath("livetranslate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := exec.Command(bin, args...)
+	c.Dir = dir
+	c.Env = testEnv(t, tmp, srvURL)
+	return c
+}
+
+func newEmulator(t *testing.T) (*fakeapi.Server, string) {
+	emu := fakeapi.New(fakeapi.Options{APIKey: testKey})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	return emu, srv.URL
+}
+
+// zeros is an endless stream of zero bytes that counts what was read of it.
+type zeros struct{ read atomic.Int64 }
+
+func (z *zeros) Read(p []byte) (int, error) {
+	clear(p)
+	z.read.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// TestEndlessSourcesAreBounded: a config file, an input and a list of inputs that never end
+// (/dev/zero, a pipe that goes on) are refused promptly, reading no more than they could use:
+// the config file at its 1 MiB limit (it used to be read until the kernel killed the process at
+// 24 GB), /dev/zero from its first bytes before anything is spooled (it used to be copied to
+// $TMPDIR at 1.2 GB/s), the list after a million empty entries (it used to loop forever); a WAV
+// on standard input is spooled up to the end its header gives, however long the pipe goes on.
+func TestEndlessSourcesAreBounded(t *testing.T) {
+	media := mediaDir(t)
+	limits := func(dir string) bounds {
+		return bounds{deadline: 60 * time.Second, maxRSS: 200 << 20, dir: filepath.Join(dir, "tmp"), maxDir: 1 << 20}
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"config", []string{"--config", "/dev/zero", "voices"}, 3, "livetranslate: error: config file /dev/zero is over 1 MiB: a config file is a few lines of YAML\nlivetranslate: hint: point --config at the config file (see configs/config.example.yaml)\n"},
+		{"input", []string{"translate", "/dev/zero", "--to", "en"}, 2, "livetranslate: error: /dev/zero is not an audio or video file: its first 4096 bytes are all zero\n"},
+		{"list", []string{"translate", "--files-from", "/dev/zero", "-0", "--to", "en"}, 2, "livetranslate: error: --files-from /dev/zero: the list of inputs has 1048576 empty entries in a row and no name: is it the right file?\n"},
+		{"list lines", []string{"translate", "--files-from", "/dev/zero", "--to", "en"}, 2, "livetranslate: error: --files-from /dev/zero: the list of inputs has an entry over 1 MiB: is it the right file? (-0 reads names ended by NUL bytes)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			emu, url := newEmulator(t)
+			dir := t.TempDir()
+			r := runBounded(t, command(t, url, dir, tc.args...), limits(dir))
+			if r.code != tc.code || r.stderr != tc.stderr {
+				t.Errorf("exit %d, stderr %q; want %d, %q", r.code, r.stderr, tc.code, tc.stderr)
+			}
+			if n := len(emu.Requests()); n != 0 {
+				t.Errorf("%d requests sent", n)
+			}
+		})
+	}
+
+	wav, err := os.ReadFile(filepath.Join(media, "speech.wav"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dataBytes = 64000 // 2 s at 16 kHz
+	head := append([]byte(nil), wav[:44+dataBytes]...)
+	binary.LittleEndian.PutUint32(head[4:], 36+dataBytes)
+	binary.LittleEndian.PutUint32(head[40:], dataBytes)
+	if string(head[36:40]) != "data" {
+		t.Fatalf("speech.wav's data chunk is not at byte 36: %q", head[36:40])
+	}
+	t.Run("stdin WAV", func(t *testing.T) {
+		emu, url := newEmulator(t)
+		dir := t.TempDir()
+		endless := &zeros{}
+		c := command(t, url, dir, "translate", "-", "--input-format", "wav", "--to", "en")
+		c.Stdin = io.MultiReader(bytes.NewReader(head), endless)
+		r := runBounded(t, c, limits(dir))
+		if r.code != 0 {
+			t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+		}
+		reqs := emu.Requests()
+		if len(reqs) != 1 || reqs[0].MediaBytes != int64(len(head)) {
+			t.Fatalf("sent %d requests, %+v; want one of the WAV's %d bytes", len(reqs), reqs, len(head))
+		}
+		// What was read of the pipe: the WAV, and what the pipe and one copy buffer held.
+		if n := endless.read.Load(); n > 1<<20 {
+			t.Errorf("read %d bytes past the WAV's end", n)
+		}
+	})
+	t.Run("stdin over one request", func(t *testing.T) {
+		emu, url := newEmulator(t)
+		dir := t.TempDir()
+		endless := &zeros{}
+		c := command(t, url, dir, "translate", "-", "--input-format", "wav", "--to", "en", "--split", "never", "--inline-limit", "64KiB")
+		wavHead := append([]byte(nil), head[:4096]...)
+		binary.LittleEndian.PutUint32(wavHead[4:], 0xFFFFFFFF) // streamed: no size
+		binary.LittleEndian.PutUint32(wavHead[40:], 0xFFFFFFFF)
+		c.Stdin = io.MultiReader(bytes.NewReader(wavHead), endless)
+		r := runBounded(t, c, limits(dir))
+		want := "livetranslate: error: standard input goes on past 48.0 KiB, more than one request can carry (--split never, --inline-limit): allow splitting, or raise --inline-limit\n"
+		if r.code != 2 || r.stderr != want {
+			t.Fatalf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
+		}
+		if n := len(emu.Requests()); n != 0 {
+			t.Errorf("%d requests sent", n)
+		}
+		if n := endless.read.Load(); n > 1<<20 {
+			t.Errorf("read %d bytes of a stream over the cap", n)
+		}
+	})
+}
+
+// blockedIn waits until a thread of process pid waits in the kernel in a function whose name
+// holds one of waits (/proc/PID/task/*/wchan), so that a signal sent next finds it there.
+func blockedIn(t *testing.T, pid int, waits ...string) {
+	t.Helper()
+	waitUntil(t, 20*time.Second, fmt.Sprintf("process %d never waited in %v", pid, waits), func() bool {
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/wchan", pid))
+		for _, p := range tasks {
+			b, _ := os.ReadFile(p)
+			for _, w := range waits {
+				if strings.Contains(string(b), w) {
+					return true
+				}
+			}
+		}
+		return false
+	})
+}
+
+// TestInterruptWhileWaiting: Ctrl-C ends a run that waits for a named pipe's writer (its input,
+// its list of inputs, its config file) or for data on a silent standard input at once, with exit
+// 130; the first signal used to be swallowed by the blocked open or read.
+func TestInterruptWhileWaiting(t *testing.T) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("needs /proc to see where the process waits")
+	}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		stdin bool // a pipe nobody writes to
+		wait  string
+	}{
+		{"input pipe", []string{"translate", "fifo", "--to", "en"}, false, "wait_for_partner"},
+		{"input pipe, dry run", []string{"translate", "fifo", "--to", "en", "--dry-run"}, false, "wait_for_partner"},
+		{"list pipe", []string{"translate", "--files-from", "fifo", "--to", "en"}, false, "wait_for_partner"},
+		{"config pipe", []string{"--config", "fifo", "voices"}, false, "wait_for_partner"},
+		{"silent stdin", []string{"translate", "-", "--input-format", "wav", "--to", "en"}, true, "pipe"},
+		{"silent stdin list", []string{"translate", "--files-from", "-", "--to", "en"}, true, "pipe"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, url := newEmulator(t)
+			dir := t.TempDir()
+			if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600); err != nil {
+				t.Skipf("no named pipes here: %v", err)
+			}
+			c := command(t, url, dir, tc.args...)
+			if tc.stdin {
+				r, w, err := os.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer w.Close()
+				c.Stdin = r
+				defer r.Close()
+			}
+			c.Stderr = new(strings.Builder)
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Process.Kill() })
+			blockedIn(t, c.Process.Pid, tc.wait)
+			interrupt(t, c)
+		})
+	}
+}
+
+// TestDryRunInterrupted: Ctrl-C during --dry-run (here while the pauses of a long input are
+// found) exits 130 like every other interrupted run, and prints no table; it used to exit 2
+// with "context canceled" and an empty table.
+func TestDryRunInterrupted(t *testing.T) {
+	_, url := newEmulator(t)
+	dir := t.TempDir()
+	long := filepath.Join(dir, "long.wav")
+	// An hour of a tone with a pause every 10 s: finding its pauses takes seconds.
+	if out, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+		"aevalsrc=sin(440*2*PI*t)*lt(mod(t\\,10)\\,8)*0.3:s=8000:d=3600", "-c:a", "pcm_s16le", long).CombinedOutput(); err != nil {
+		t.Fatalf("making the input: %v\n%s", err, out)
+	}
+	c := command(t, url, dir, "translate", long, "--to", "en", "--dry-run", "--split", "always")
+	var stdout strings.Builder
+	c.Stdout = &stdout
+	c.Stderr = new(strings.Builder)
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Process.Kill() })
+	// The pause finder's ffmpeg is running: the dry run is under way.
+	waitUntil(t, 30*time.Second, "no ffmpeg was started", func() bool { return hasChild(c.Process.Pid, "ffmpeg") })
+	interrupt(t, c)
+	if stdout.Len() != 0 {
+		t.Errorf("stdout %q, want nothing", stdout.String())
+	}
+}
+
+// hasChild reports whether process pid has a child named name.
+func hasChild(pid int, name string) bool {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …; comm may hold spaces, so split after its closing parenthesis.
+		s := string(b)
+		open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || end < open {
+			continue
+		}
+		f := strings.Fields(s[end+1:])
+		if len(f) > 1 && s[open+1:end] == name && f[1] == strconv.Itoa(pid) {
+			return true
+		}
+	}
+	return false
+}
