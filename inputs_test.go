@@ -357,3 +357,184 @@ func hasChild(pid int, name string) bool {
 	}
 	return false
 }
+
+// TestUnreadableInputsFailOnTheirOwn: in a batch, a file and a folder that cannot be read are
+// failures of their own (named in the summary, exit 4) while the rest is translated; the file
+// used to be skipped as "not an audio or video file" (exit 0), the folder to abort the batch
+// before anything was translated. Root reads everything, so as root the command runs as nobody.
+func TestUnreadableInputsFailOnTheirOwn(t *testing.T) {
+	media := mediaDir(t)
+	emu, url := newEmulator(t)
+	dir, err := os.MkdirTemp("", "livetranslate-unreadable-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		filepath.WalkDir(dir, func(p string, _ fs.DirEntry, _ error) error { os.Chmod(p, 0o755); return nil })
+		os.RemoveAll(dir)
+	})
+	bin, err := exec.LookPath("livetranslate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"bin", "home", "tmp", "rec/locked"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile(t, bin, filepath.Join(dir, "bin", "livetranslate"), 0o755)
+	copyFile(t, filepath.Join(media, "speech.wav"), filepath.Join(dir, "rec", "a.wav"), 0o644)
+	copyFile(t, filepath.Join(media, "speech.mp3"), filepath.Join(dir, "rec", "c.mp3"), 0o644)
+	copyFile(t, filepath.Join(media, "speech.wav"), filepath.Join(dir, "rec", "locked", "b.wav"), 0o644)
+	var attr *syscall.SysProcAttr
+	if os.Geteuid() == 0 {
+		const nobody = 65534
+		attr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+		filepath.WalkDir(dir, func(p string, _ fs.DirEntry, _ error) error { return os.Lchown(p, nobody, nobody) })
+		for _, p := range []string{"rec/c.mp3", "rec/locked"} {
+			os.Lchown(filepath.Join(dir, p), 0, 0)
+		}
+	}
+	for _, p := range []string{"rec/c.mp3", "rec/locked"} {
+		if err := os.Chmod(filepath.Join(dir, p), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := filepath.Join(dir, "home")
+	c := exec.Command(filepath.Join(dir, "bin", "livetranslate"), "translate", "rec", "--to", "en", "--out-dir", "out", "--progress", "never")
+	c.Dir = dir
+	c.Env = append(os.Environ(), "DASHSCOPE_API_KEY="+testKey, "DASHSCOPE_BASE_URL="+url+"/compatible-mode/v1",
+		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_STATE_HOME="+filepath.Join(home, ".state"),
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "TMPDIR="+filepath.Join(dir, "tmp"))
+	c.SysProcAttr = attr
+	probe := exec.Command(filepath.Join(dir, "bin", "livetranslate"), "--version")
+	probe.SysProcAttr = attr
+	if out, err := probe.CombinedOutput(); err != nil {
+		t.Skipf("cannot run the command as an unprivileged user here (%v: %s); the permission cases need one", err, out)
+	}
+	r := runBounded(t, c, bounds{deadline: 60 * time.Second})
+	if r.code != 4 {
+		t.Fatalf("exit %d, want 4; stderr:\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"livetranslate: 1 translated, 0 skipped, 2 failed;",
+		"livetranslate: failed: cannot read rec/c.mp3: permission denied (check the file's permissions)\n",
+		"livetranslate: failed: cannot read directory rec/locked: permission denied (check its permissions)\n",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if n := len(emu.Requests()); n != 1 {
+		t.Errorf("%d requests, want 1 (a.wav)", n)
+	}
+	var results []string
+	filepath.WalkDir(filepath.Join(dir, "out"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			results = append(results, rel)
+		}
+		return nil
+	})
+	if strings.Join(results, " ") != "out/a.en.txt" {
+		t.Errorf("results %v, want out/a.en.txt alone", results)
+	}
+}
+
+func copyFile(t *testing.T, from, to string, mode os.FileMode) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrokenInputsRefusedBeforeSending: what is visibly broken is refused before anything is sent
+// (exit 2, saying what is wrong): a WAV whose header promises far more audio than the file holds,
+// an MP4 whose index lists audio it does not hold (a download cut after its index), a video
+// without sound when speech is asked for. A file merely short of its promise, and a soundless
+// video for text, are sent with a warning. All of these used to be sent, and billed, silently.
+func TestBrokenInputsRefusedBeforeSending(t *testing.T) {
+	media := mediaDir(t)
+	dir := t.TempDir()
+	wav, err := os.ReadFile(filepath.Join(media, "speech.wav"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(wav[36:40]) != "data" {
+		t.Fatalf("speech.wav's data chunk is not at byte 36")
+	}
+	promised := binary.LittleEndian.Uint32(wav[40:])
+	os.WriteFile(filepath.Join(dir, "crumb.wav"), wav[:100], 0o644)
+	os.WriteFile(filepath.Join(dir, "short.wav"), wav[:44+int(promised)*3/4], 0o644)
+	ffmpeg := func(args ...string) {
+		if out, err := exec.Command("ffmpeg", append([]string{"-nostdin", "-v", "error", "-y"}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ffmpeg %v: %v\n%s", args, err, out)
+		}
+	}
+	// Index first (as a download that plays while it loads is written), then cut.
+	ffmpeg("-i", filepath.Join(media, "clip.mp4"), "-c", "copy", "-movflags", "+faststart", filepath.Join(dir, "whole.mp4"))
+	mp4, err := os.ReadFile(filepath.Join(dir, "whole.mp4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moovEnd := isoBoxEnd(t, mp4, "moov")
+	os.WriteFile(filepath.Join(dir, "index-only.mp4"), mp4[:moovEnd], 0o644)
+	os.WriteFile(filepath.Join(dir, "cut.mp4"), mp4[:moovEnd+(len(mp4)-moovEnd)*3/4], 0o644)
+	ffmpeg("-i", filepath.Join(media, "clip.mp4"), "-an", "-c", "copy", filepath.Join(dir, "silent.mp4"))
+
+	byteRate := float64(binary.LittleEndian.Uint32(wav[28:]))
+	seconds := func(bytes int) string { return fmt.Sprintf("%.1f s", float64(bytes)/byteRate) }
+	for _, tc := range []struct {
+		name, input string
+		args        []string
+		code        int
+		stderr      string // a line the run must print
+		sent        int
+	}{
+		{"WAV far short", "crumb.wav", nil, 2, fmt.Sprintf("livetranslate: error: crumb.wav (wav) is cut short: its header promises %s of audio, the file holds %.3f s (56 of %d bytes); export or download it again, or pass --input-format wav to send it as is\n", seconds(int(promised)), 56/byteRate, promised), 0},
+		{"WAV far short, dry run", "crumb.wav", []string{"--dry-run"}, 2, "livetranslate: error: crumb.wav (wav) is cut short", 0},
+		{"WAV merely short", "short.wav", nil, 0, fmt.Sprintf("livetranslate: warning: short.wav (wav) is cut short: its header promises %s of audio, the file holds %s; sending what there is\n", seconds(int(promised)), seconds(int(promised)*3/4)), 1},
+		{"MP4 without its audio", "index-only.mp4", nil, 2, "livetranslate: error: index-only.mp4 (detected mp4) holds none of the ", 0},
+		{"MP4 merely short", "cut.mp4", nil, 0, "livetranslate: warning: cut.mp4 (detected mp4) is cut short: it holds ", 1},
+		{"soundless video, speech", "silent.mp4", []string{"--audio-out", "out.wav"}, 2, "livetranslate: error: silent.mp4 has no sound (no audio track): there is no speech to translate into speech\n", 0},
+		{"soundless video, subtitles", "silent.mp4", []string{"--format", "srt"}, 2, "livetranslate: error: silent.mp4 has no sound to translate\n", 0},
+		{"soundless video, text", "silent.mp4", nil, 0, "livetranslate: warning: silent.mp4 has no sound (no audio track): only its pictures are sent\n", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			emu, url := newEmulator(t)
+			c := command(t, url, dir, append([]string{"translate", tc.input, "--to", "en"}, tc.args...)...)
+			r := runBounded(t, c, bounds{deadline: 60 * time.Second})
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.stderr) {
+				t.Errorf("exit %d, stderr:\n%s\nwant %d and %q", r.code, r.stderr, tc.code, tc.stderr)
+			}
+			if n := len(emu.Requests()); n != tc.sent {
+				t.Errorf("%d requests, want %d", n, tc.sent)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out.wav")); err == nil {
+				t.Errorf("out.wav was written")
+				os.Remove(filepath.Join(dir, "out.wav"))
+			}
+		})
+	}
+}
+
+// isoBoxEnd is where the top-level box of the kind ends in an ISO media file.
+func isoBoxEnd(t *testing.T, b []byte, kind string) int {
+	t.Helper()
+	for off := 0; off+8 <= len(b); {
+		size := int(binary.BigEndian.Uint32(b[off:]))
+		if size < 8 {
+			t.Fatalf("unexpected box size %d at %d", size, off)
+		}
+		if string(b[off+4:off+8]) == kind {
+			return off + size
+		}
+		off += size
+	}
+	t.Fatalf("no %s box", kind)
+	return 0
+}
