@@ -1,6 +1,8 @@
 package batch
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +145,25 @@ func TestCommonDir(t *testing.T) {
 		if got := commonDir(filepath.FromSlash(c.a), filepath.FromSlash(c.b)); got != filepath.FromSlash(c.want) {
 			t.Errorf("commonDir(%s, %s) = %s, want %s", c.a, c.b, got, c.want)
 		}
+	}
+}
+
+func TestReadListBounds(t *testing.T) {
+	ctx := context.Background()
+	got, err := ReadList(ctx, strings.NewReader("a.wav\x00\x00b.wav\x00"), true)
+	if err != nil || strings.Join(got, ",") != "a.wav,b.wav" {
+		t.Fatalf("%q, %v", got, err)
+	}
+	var ue *UsageError
+	if _, err := ReadList(ctx, strings.NewReader(strings.Repeat("\x00", maxEmptyEntries)), true); !errors.As(err, &ue) {
+		t.Errorf("a million NUL bytes: %v, want a UsageError", err)
+	}
+	if _, err := ReadList(ctx, strings.NewReader(strings.Repeat("x", maxListEntry+1)), false); !errors.As(err, &ue) {
+		t.Errorf("an entry over 1 MiB: %v, want a UsageError", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := ReadList(cancelled, strings.NewReader("a.wav\n"), false); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 }

@@ -177,3 +177,34 @@ func extensible(validBits int) []byte {
 	h = le.AppendUint32(h, uint32(len(data)))
 	return append(h, data...)
 }
+
+func TestWAVDeclaredEnd(t *testing.T) {
+	header := func(riff, data uint32) []byte {
+		b := make([]byte, 44)
+		copy(b, "RIFF")
+		binary.LittleEndian.PutUint32(b[4:], riff)
+		copy(b[8:], "WAVEfmt ")
+		binary.LittleEndian.PutUint32(b[16:], 16)
+		copy(b[36:], "data")
+		binary.LittleEndian.PutUint32(b[40:], data)
+		return b
+	}
+	for _, tc := range []struct {
+		name string
+		head []byte
+		end  int64
+		ok   bool
+	}{
+		{"sizes", header(36+1000, 1000), 1044, true},
+		{"odd data padded", header(36+1001, 1001), 1046, true},
+		{"riff larger", header(5000, 1000), 5008, true},
+		{"streamed data", header(0xFFFFFFFF, 0xFFFFFFFF), 0, false},
+		{"zero data", header(36, 0), 0, false},
+		{"not a wav", []byte("ID3\x03\x00\x00\x00\x00\x00\x00\x00\x00"), 0, false},
+	} {
+		end, ok := wavDeclaredEnd(tc.head)
+		if end != tc.end || ok != tc.ok {
+			t.Errorf("%s: %d, %v; want %d, %v", tc.name, end, ok, tc.end, tc.ok)
+		}
+	}
+}
