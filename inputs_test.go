@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -280,6 +281,8 @@ func TestInterruptWhileWaiting(t *testing.T) {
 		{"config pipe", []string{"--config", "fifo", "voices"}, false, "wait_for_partner"},
 		{"silent stdin", []string{"translate", "-", "--input-format", "wav", "--to", "en"}, true, "pipe"},
 		{"silent stdin list", []string{"translate", "--files-from", "-", "--to", "en"}, true, "pipe"},
+		{"output pipe without a reader", []string{"translate", "$MEDIA/speech.wav", "--to", "en", "-o", "fifo"}, false, "wait_for_partner"},
+		{"speech pipe without a reader", []string{"translate", "$MEDIA/speech.wav", "--to", "en", "--audio-out", "fifo"}, false, "wait_for_partner"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, url := newEmulator(t)
@@ -287,7 +290,11 @@ func TestInterruptWhileWaiting(t *testing.T) {
 			if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600); err != nil {
 				t.Skipf("no named pipes here: %v", err)
 			}
-			c := command(t, url, dir, tc.args...)
+			args := slices.Clone(tc.args)
+			for i, a := range args {
+				args[i] = strings.ReplaceAll(a, "$MEDIA", mediaDir(t))
+			}
+			c := command(t, url, dir, args...)
 			if tc.stdin {
 				r, w, err := os.Pipe()
 				if err != nil {

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -23,15 +24,19 @@ type dirResults struct {
 	text                        *atomicfile.File
 	bw                          *bufio.Writer
 	wav                         *speech.Writer // nil without --speech
+	// ctx is the run's, for opening the JSON result at commit (a pipe there waits for a reader
+	// only until Ctrl-C).
+	ctx context.Context
 }
 
 // openDirResults names the input's results and, unless they all exist already and --overwrite
 // is not given (then skip is true), opens them for writing.
-func (a *app) openDirResults(s *settings, opts *translateOptions, it batch.Item, textExt string) (d *dirResults, skip bool, err error) {
+func (a *app) openDirResults(ctx context.Context, s *settings, opts *translateOptions, it batch.Item, textExt string) (d *dirResults, skip bool, err error) {
 	if it.Err != nil {
 		return nil, false, it.Err
 	}
 	d = &dirResults{
+		ctx:      ctx,
 		textPath: batch.ResultPath(opts.OutDir, it, s.to.Code, textExt),
 		wavPath:  batch.ResultPath(opts.OutDir, it, s.to.Code, ".wav"),
 		jsonPath: batch.ResultPath(opts.OutDir, it, s.to.Code, ".json"),
@@ -50,12 +55,12 @@ func (a *app) openDirResults(s *settings, opts *translateOptions, it batch.Item,
 	if err := os.MkdirAll(filepath.Dir(d.textPath), 0o755); err != nil {
 		return nil, false, fmt.Errorf("creating %s: %w", filepath.Dir(d.textPath), err)
 	}
-	if d.text, err = atomicfile.Create(d.textPath, true); err != nil {
+	if d.text, err = atomicfile.Create(ctx, d.textPath, true); err != nil {
 		return nil, false, err
 	}
 	d.bw = bufio.NewWriter(d.text)
 	if opts.Speech {
-		if d.wav, err = speech.Create(d.wavPath, true); err != nil {
+		if d.wav, err = speech.Create(ctx, d.wavPath, true); err != nil {
 			d.text.Abort()
 			return nil, false, err
 		}
@@ -85,7 +90,7 @@ func (d *dirResults) commit(s *settings, tr *job.Translation) error {
 		tr.AudioFile, tr.AudioSeconds = &p, &secs
 	}
 	if s.format == "json" {
-		if err := writeJSONFile(d.jsonPath, tr); err != nil {
+		if err := writeJSONFile(d.ctx, d.jsonPath, tr); err != nil {
 			return err
 		}
 	}
@@ -119,7 +124,7 @@ type singleResults struct {
 
 // openSingleResults opens every destination before anything is sent, so a bad path fails before
 // any tokens are spent.
-func (a *app) openSingleResults(opts *translateOptions, extra ...string) (_ *singleResults, err error) {
+func (a *app) openSingleResults(ctx context.Context, opts *translateOptions, extra ...string) (_ *singleResults, err error) {
 	r := &singleResults{out: a.io.Out}
 	defer func() {
 		if err != nil {
@@ -127,7 +132,7 @@ func (a *app) openSingleResults(opts *translateOptions, extra ...string) (_ *sin
 		}
 	}()
 	if opts.Output != "" && opts.Output != "-" {
-		if r.textFile, err = atomicfile.Create(opts.Output, opts.Overwrite); err != nil {
+		if r.textFile, err = atomicfile.Create(ctx, opts.Output, opts.Overwrite); err != nil {
 			return nil, err
 		}
 		r.bw = bufio.NewWriter(r.textFile)
@@ -139,7 +144,7 @@ func (a *app) openSingleResults(opts *translateOptions, extra ...string) (_ *sin
 		r.stream = speech.NewStream(a.io.Out)
 		r.audio = r.stream
 	default:
-		if r.wav, err = speech.Create(opts.AudioOut, opts.Overwrite); err != nil {
+		if r.wav, err = speech.Create(ctx, opts.AudioOut, opts.Overwrite); err != nil {
 			return nil, err
 		}
 		r.audio = r.wav

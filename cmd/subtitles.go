@@ -116,7 +116,7 @@ func (t plainText) finish(tr *job.Translation) error { return t.tw.finish(tr) }
 // timedSingle is the one-input timed run: subtitles or text to stdout or -o, speech to
 // --audio-out, the dubbed video to --dub. Every file appears only when all of them are complete.
 func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
-	r, err := a.openSingleResults(opts, opts.Dub)
+	r, err := a.openSingleResults(ctx, opts, opts.Dub)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptio
 	text := newTimedText(r.out, s, s.format)
 	out := job.TimedOutput{Piece: text.piece, Audio: r.audio, Files: r.outputs}
 	if opts.Dub != "" {
-		if out.Dub, err = atomicfile.Create(opts.Dub, opts.Overwrite); err != nil {
+		if out.Dub, err = atomicfile.Create(ctx, opts.Dub, opts.Overwrite); err != nil {
 			return err
 		}
 		defer out.Dub.Abort()
@@ -171,7 +171,7 @@ func (a *app) timedToDir(ctx context.Context, s *settings, opts *translateOption
 		ext = s.subs.Ext()
 	}
 	fail := func(err error) outcome { return outcome{status: "failed", err: err} }
-	d, skip, err := a.openDirResults(s, opts, it, ext)
+	d, skip, err := a.openDirResults(ctx, s, opts, it, ext)
 	switch {
 	case skip:
 		return outcome{status: "skipped"}
@@ -188,8 +188,8 @@ func (a *app) timedToDir(ctx context.Context, s *settings, opts *translateOption
 	return a.finishDir(d, s, it, tr, err, text.finish)
 }
 
-func writeJSONFile(path string, tr *job.Translation) error {
-	f, err := atomicfile.Create(path, true)
+func writeJSONFile(ctx context.Context, path string, tr *job.Translation) error {
+	f, err := atomicfile.Create(ctx, path, true)
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 // batchToDir translates one input into its result files under --out-dir.
 func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOptions, j *job.Translator, it batch.Item) outcome {
 	fail := func(err error) outcome { return outcome{status: "failed", err: err} }
-	d, skip, err := a.openDirResults(s, opts, it, ".txt")
+	d, skip, err := a.openDirResults(ctx, s, opts, it, ".txt")
 	switch {
 	case skip:
 		return outcome{status: "skipped"}

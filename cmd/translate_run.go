@@ -172,7 +172,7 @@ func (a *app) requestSettings(s *settings, opts *translateOptions) translate.Set
 
 // translateSingle is the one-input run: text to stdout or -o, speech to --audio-out.
 func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
-	r, err := a.openSingleResults(opts)
+	r, err := a.openSingleResults(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,15 @@
 package atomicfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/livetranslate/livetranslate/internal/ctxio"
 )
 
 // ExistsError reports a destination that already exists when overwriting was not allowed.
@@ -141,10 +144,13 @@ func CheckDest(path string, overwrite bool) error {
 }
 
 // OpenDirect opens a character device or named pipe for writing. Opening a pipe waits for its
-// reader, as a shell's redirection does.
-func OpenDirect(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+// reader, as a shell's redirection does, until ctx is done (Ctrl-C ends the wait).
+func OpenDirect(ctx context.Context, path string) (*os.File, error) {
+	f, err := ctxio.OpenFile(ctx, path, os.O_WRONLY)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("waiting for a reader of %s: %w", path, err)
+		}
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	return f, nil
@@ -162,13 +168,13 @@ type File struct {
 
 // Create checks the destination and opens a temporary file beside it, or, for a character device
 // or a named pipe, the destination itself.
-func Create(path string, overwrite bool) (*File, error) {
+func Create(ctx context.Context, path string, overwrite bool) (*File, error) {
 	d, err := Inspect(path, overwrite)
 	if err != nil {
 		return nil, err
 	}
 	if d.Direct {
-		f, err := OpenDirect(path)
+		f, err := OpenDirect(ctx, path)
 		if err != nil {
 			return nil, err
 		}

@@ -15,10 +15,10 @@ func TestCreateReplacesARegularFileOnlyWithOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	var exists *ExistsError
-	if _, err := Create(p, false); !errors.As(err, &exists) {
+	if _, err := Create(t.Context(), p, false); !errors.As(err, &exists) {
 		t.Fatalf("Create over a file without overwrite: %v, want ExistsError", err)
 	}
-	f, err := Create(p, true)
+	f, err := Create(t.Context(), p, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestCreateFollowsSymbolicLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, text := range []string{"first", "second"} {
-		f, err := Create(link, true)
+		f, err := Create(t.Context(), link, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestCreateWritesIntoAPipe(t *testing.T) {
 		b, _ := os.ReadFile(fifo)
 		got <- string(b)
 	}()
-	f, err := Create(fifo, false) // no overwrite needed: nothing is replaced
+	f, err := Create(t.Context(), fifo, false) // no overwrite needed: nothing is replaced
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,11 +13,18 @@ import (
 // Open opens path for reading, or returns ctx's error as soon as ctx is done, whichever comes
 // first. A regular file is opened directly; anything else may wait for a writer.
 func Open(ctx context.Context, path string) (*os.File, error) {
+	return OpenFile(ctx, path, os.O_RDONLY)
+}
+
+// OpenFile is os.OpenFile(path, flag, 0) that returns ctx's error as soon as ctx is done: a
+// named pipe opened for reading waits for a writer, and one opened for writing (-o fifo) for a
+// reader.
+func OpenFile(ctx context.Context, path string, flag int) (*os.File, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		return os.Open(path)
+		return os.OpenFile(path, flag, 0)
 	}
 	type opened struct {
 		f   *os.File
@@ -25,7 +32,7 @@ func Open(ctx context.Context, path string) (*os.File, error) {
 	}
 	done := make(chan opened, 1)
 	go func() {
-		f, err := os.Open(path)
+		f, err := os.OpenFile(path, flag, 0)
 		done <- opened{f, err}
 	}()
 	select {

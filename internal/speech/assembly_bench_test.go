@@ -47,7 +47,7 @@ func BenchmarkAssembly(b *testing.B) {
 	for b.Loop() {
 		out := filepath.Join(dir, "out.wav")
 		os.Remove(out)
-		w, err := speech.Create(out, false)
+		w, err := speech.Create(context.Background(), out, false)
 		if err != nil {
 			b.Fatal(err)
 		}

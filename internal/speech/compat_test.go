@@ -55,7 +55,7 @@ func TestWriterMatchesGoAudioEncoder(t *testing.T) {
 				chunks = splits(pcm[:999], sizes...) // 499 samples and a half, byte by byte
 			}
 			out := filepath.Join(t.TempDir(), "out.wav")
-			w, err := Create(out, false)
+			w, err := Create(t.Context(), out, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +84,7 @@ func TestWriterMatchesGoAudioEncoder(t *testing.T) {
 // Reset drops everything written before it, buffered or on disk, and a half sample pending.
 func TestWriterReset(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "retry.wav")
-	w, err := Create(out, false)
+	w, err := Create(t.Context(), out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestWriterReset(t *testing.T) {
 // that reads as complete, even with speech already on disk.
 func TestWriterTempFileReadsEmptyUntilCommit(t *testing.T) {
 	dir := t.TempDir()
-	w, err := Create(filepath.Join(dir, "out.wav"), false)
+	w, err := Create(t.Context(), filepath.Join(dir, "out.wav"), false)
 	if err != nil {
 		t.Fatal(err)
 	}

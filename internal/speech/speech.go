@@ -16,6 +16,7 @@ package speech
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
@@ -83,7 +84,7 @@ type Writer struct {
 // stays on one file system. It refuses a missing directory, and an existing path unless
 // overwrite is set. A character device or a named pipe at path is written into directly, as a
 // streamed WAV (sizes unknown), whether or not overwrite is set.
-func Create(path string, overwrite bool) (*Writer, error) {
+func Create(ctx context.Context, path string, overwrite bool) (*Writer, error) {
 	if path == "" {
 		return nil, &UsageError{Msg: "no speech output file given"}
 	}
@@ -101,7 +102,7 @@ func Create(path string, overwrite bool) (*Writer, error) {
 		return nil, err
 	}
 	if direct {
-		file, err := atomicfile.OpenDirect(path)
+		file, err := atomicfile.OpenDirect(ctx, path)
 		if err != nil {
 			return nil, err
 		}

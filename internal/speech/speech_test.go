@@ -43,7 +43,7 @@ func TestWriterCommit(t *testing.T) {
 	const samples = 36_017 // 1.5 s and a bit, more than several encoder blocks
 	pcm := tone(samples)
 	out := filepath.Join(t.TempDir(), "talk.fr.wav")
-	w, err := Create(out, false)
+	w, err := Create(t.Context(), out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestWriterCommit(t *testing.T) {
 
 func TestWriterOddTrailingByteDropped(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "odd.wav")
-	w, err := Create(out, false)
+	w, err := Create(t.Context(), out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestWriterOddTrailingByteDropped(t *testing.T) {
 
 func TestWriterEmptyIsValidWAV(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "silent.wav")
-	w, err := Create(out, false)
+	w, err := Create(t.Context(), out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestWriterEmptyIsValidWAV(t *testing.T) {
 func TestWriterAbort(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "talk.wav")
-	w, err := Create(out, false)
+	w, err := Create(t.Context(), out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,20 +180,20 @@ func TestCreateRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	_, err := Create(existing, false)
+	_, err := Create(t.Context(), existing, false)
 	wantUsage(t, err, existing+" already exists: pass --overwrite to replace it")
 	if data, _ := os.ReadFile(existing); string(data) != "keep me" {
 		t.Errorf("refused Create changed the existing file: %q", data)
 	}
 
 	missing := filepath.Join(dir, "no", "such", "dir", "out.wav")
-	_, err = Create(missing, false)
+	_, err = Create(t.Context(), missing, false)
 	wantUsage(t, err, "cannot write speech to "+missing+": directory "+filepath.Dir(missing)+" does not exist (create it first)")
 
-	_, err = Create(filepath.Join(existing, "out.wav"), false)
+	_, err = Create(t.Context(), filepath.Join(existing, "out.wav"), false)
 	wantUsage(t, err, "cannot write speech to "+filepath.Join(existing, "out.wav")+": "+existing+" is not a directory")
 
-	_, err = Create(dir, true)
+	_, err = Create(t.Context(), dir, true)
 	wantUsage(t, err, "cannot write speech to "+dir+": it is a directory")
 	assertOnlyFile(t, dir, "done.wav")
 }
@@ -204,7 +204,7 @@ func TestWriterOverwrite(t *testing.T) {
 	if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w, err := Create(out, true)
+	w, err := Create(t.Context(), out, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestWriterOverwrite(t *testing.T) {
 func TestCommitRefusesLateArrival(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "talk.wav")
-	w, err := Create(out, false)
+	w, err := Create(t.Context(), out, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestStreamWriterEmpty(t *testing.T) {
 
 func BenchmarkWriter(b *testing.B) {
 	chunk := tone(SampleRate / 5) // 0.2 s, about the size of one streamed speech chunk
-	w, err := Create(filepath.Join(b.TempDir(), "bench.wav"), false)
+	w, err := Create(b.Context(), filepath.Join(b.TempDir(), "bench.wav"), false)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -431,7 +431,7 @@ func TestCreateWritesIntoAPipe(t *testing.T) {
 		b, _ := os.ReadFile(fifo)
 		got <- b
 	}()
-	w, err := Create(fifo, false)
+	w, err := Create(t.Context(), fifo, false)
 	if err != nil {
 		t.Fatal(err)
 	}
