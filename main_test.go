@@ -151,13 +151,16 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 //	emulator fault KIND [STATUS [TIMES [AFTER [RETRY-AFTER]]]]
 //	                                       inject a fault into the next TIMES requests (0: all),
 //	                                       after AFTER words, with a Retry-After header
+//	emulator limit N [HOLD [RETRY-AFTER]]  serve at most N requests at once, refuse the others with
+//	                                       429; each answer starts HOLD (a duration) later; 0: no limit
 //	emulator requests N                    assert how many requests it saw
+//	emulator answered STATUS N             assert how many of them it answered with STATUS
 //	emulator last FIELD VALUE              assert a field of the last request (see recordedField)
 //	emulator sha256 FILE                   assert the last request's decoded media equals FILE
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	emu := ts.Value(emulatorKey{}).(*fakeapi.Server)
 	if len(args) < 1 {
-		ts.Fatalf("usage: emulator fault|requests|last|sha256 ...")
+		ts.Fatalf("usage: emulator fault|limit|requests|answered|last|sha256 ...")
 	}
 	reqs := emu.Requests()
 	last := func() fakeapi.Recorded {
@@ -187,9 +190,31 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			f.RetryAfter = args[5]
 		}
 		emu.SetFault(f)
+	case "limit":
+		var l fakeapi.Limit
+		l.InFlight, _ = strconv.Atoi(args[1])
+		if len(args) > 2 {
+			d, err := time.ParseDuration(args[2])
+			ts.Check(err)
+			l.Hold = d
+		}
+		if len(args) > 3 {
+			l.RetryAfter = args[3]
+		}
+		emu.SetLimit(l)
 	case "requests":
 		n, _ := strconv.Atoi(args[1])
 		check(len(reqs) == n, "emulator saw %d requests, want %d", len(reqs), n)
+	case "answered":
+		status, _ := strconv.Atoi(args[1])
+		n, _ := strconv.Atoi(args[2])
+		got := 0
+		for _, r := range reqs {
+			if r.Status == status {
+				got++
+			}
+		}
+		check(got == n, "emulator answered %d requests with %d, want %d", got, status, n)
 	case "last":
 		got := recordedField(ts, last(), args[1])
 		check(got == args[2], "last request %s = %q, want %q", args[1], got, args[2])

@@ -95,8 +95,21 @@
 //	sse-error-400   status 400 (or Fault.Status) whose text/event-stream body is "data: {"error":{...data_inspection_failed...}}"
 //	html            status 502 (or Fault.Status) with a text/html gateway page
 //	empty           status 200 with an empty body
+//	nousage         the stream through its finish_reason chunk, then the connection is cut: no usage chunk, no "data: [DONE]"
+//	endless         after After words, chunks of the whole text again and again, never a finish_reason, until the client goes away
+//	comments        after After words, only SSE comment lines (": keep-alive", every 50 ms or Options.ChunkDelay) until the client goes away
 //
 // For stream:false, break sends half the JSON then cuts the connection,
 // malformed sends half the JSON, instream-error sends the error object with
-// status 200, stall sends headers only; nodone and hugeline change nothing.
+// status 200, stall sends headers only; nodone, hugeline, nousage, endless
+// and comments change nothing.
+//
+// # Busy
+//
+// SetLimit makes the emulator serve at most Limit.InFlight requests at once
+// (after the key is checked): any other is refused with 429 limit_requests
+// "Requests rate limit exceeded, please try again later." (and Limit.RetryAfter
+// as its Retry-After header when set), as the service answers an account over
+// its rate limit; each admitted request's answer starts Limit.Hold later.
+// Without SetLimit there is no limit.
 package fakeapi

@@ -92,6 +92,14 @@ func TestFaults(t *testing.T) {
 				t.Errorf("last event %q", evs[len(evs)-1])
 			}
 		}},
+		{"nousage", Fault{Kind: FaultNoUsage}, func(t *testing.T, r response, err error) {
+			if err != nil || r.Status != 200 || !errors.Is(r.Err, io.ErrUnexpectedEOF) {
+				t.Fatalf("err %v status %d body error %v", err, r.Status, r.Err)
+			}
+			if s := summarize(t, events(t, r.Body)); s.Done || s.Usage || s.Finish != "stop" || s.Words != fullWords {
+				t.Errorf("stream %+v", s)
+			}
+		}},
 		{"instream-error", Fault{Kind: FaultInStreamError, After: 2}, func(t *testing.T, r response, err error) {
 			evs := events(t, r.Body)
 			s := summarize(t, evs)
@@ -195,6 +203,100 @@ func TestFaultStall(t *testing.T) {
 	}
 	if s := summarize(t, events(t, got.Bytes())); s.Words != 2 {
 		t.Errorf("before the stall: %+v", s)
+	}
+}
+
+// TestFaultEndlessAndComments: "endless" sends text without end, "comments" only keep-alive
+// comments; both until the client goes away. Each is read for a while, then left.
+func TestFaultEndlessAndComments(t *testing.T) {
+	for _, tc := range []struct {
+		kind  string
+		check func(t *testing.T, body []byte)
+	}{
+		{FaultEndless, func(t *testing.T, body []byte) {
+			evs := events(t, body[:bytes.LastIndex(body, []byte("\n\n"))+2])
+			s := summarize(t, evs)
+			// Two words, then the whole text (20 words) again and again.
+			if s.Finish != "" || s.Done || s.Usage || s.Words < 500 {
+				t.Errorf("stream: %d words, finish %q, done %t, usage %t", s.Words, s.Finish, s.Done, s.Usage)
+			}
+			if !strings.HasPrefix(s.Text, "Hello from Hello from the livetranslate emulator.") || strings.Count(s.Text, "). Hello from the livetranslate emulator.") < 500 {
+				t.Errorf("the text does not repeat: %.300q", s.Text)
+			}
+		}},
+		{FaultComments, func(t *testing.T, body []byte) {
+			head, tail, _ := bytes.Cut(body, []byte(": keep-alive\n\n"))
+			if s := summarize(t, events(t, head)); s.Words != 2 || s.Finish != "" {
+				t.Errorf("before the comments: %+v", s)
+			}
+			if rest := bytes.ReplaceAll(tail, []byte(": keep-alive\n\n"), nil); len(rest) > 0 && !bytes.HasPrefix([]byte(": keep-alive\n\n"), rest) {
+				t.Errorf("after the first comment, more than comments: %q", rest)
+			}
+		}},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			s, url := newTestServer(t, Options{NoProbe: true})
+			s.SetFault(Fault{Kind: tc.kind, After: 2})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			req := mustRequest(t, "POST", url+"/chat/completions", faultRequest(t, true))
+			resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			// Enough to see each fault for what it is: 200 KB of endless text, or a few comments.
+			want := int64(200 << 10)
+			if tc.kind == FaultComments {
+				want = 600
+			}
+			body, err := io.ReadAll(io.LimitReader(resp.Body, want))
+			if err != nil || int64(len(body)) != want {
+				t.Fatalf("read %d bytes: %v", len(body), err)
+			}
+			cancel()
+			tc.check(t, body)
+		})
+	}
+}
+
+// TestLimit: with SetLimit, requests beyond InFlight at once are refused with 429 (and the
+// limit's Retry-After), admitted ones answered after Hold; a zero Limit lifts it.
+func TestLimit(t *testing.T) {
+	s, url := newTestServer(t, Options{NoProbe: true})
+	s.SetLimit(Limit{InFlight: 2, Hold: 300 * time.Millisecond, RetryAfter: "1"})
+	const n = 5
+	results := make(chan response, n)
+	for range n {
+		go func() {
+			r, err := send(t, context.Background(), url, faultRequest(t, true))
+			if err != nil {
+				r.Status = -1
+			}
+			results <- r
+		}()
+	}
+	got := map[int]int{}
+	for range n {
+		r := <-results
+		got[r.Status]++
+		if r.Status == 429 {
+			checkError(t, r, 429, "limit_requests", "Requests rate limit exceeded, please try again later.", "")
+			if r.Header.Get("Retry-After") != "1" {
+				t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
+			}
+		}
+	}
+	// Five at once against a hold of 300 ms: two answered, three refused (a request that came
+	// after an admitted one had ended would be answered too, hence at least two).
+	if got[200] < 2 || got[200]+got[429] != n {
+		t.Errorf("statuses %v, want at least 2 answered and the rest refused with 429", got)
+	}
+	s.SetLimit(Limit{})
+	for range 3 {
+		if r, err := send(t, context.Background(), url, faultRequest(t, true)); err != nil || r.Status != 200 {
+			t.Fatalf("without a limit: %v %d", err, r.Status)
+		}
 	}
 }
 

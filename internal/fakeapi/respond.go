@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -242,6 +243,11 @@ func (a *answer) textChunk(i int) []byte {
 	return a.chunk(d, nil)
 }
 
+// repeatChunk is the "endless" fault's chunk: the whole text once more, after a space.
+func (a *answer) repeatChunk() []byte {
+	return a.chunk(&delta{Content: strPtr(" " + strings.TrimSpace(strings.Join(a.Words, "")))}, nil)
+}
+
 // audioChunk is a chunk carrying Base64 speech.
 func (a *answer) audioChunk(data string) []byte {
 	return a.chunk(&delta{Audio: &audioDelta{Data: data, ExpiresAt: a.Created, ID: a.AudioID}}, nil)
@@ -320,6 +326,24 @@ func (e *eventWriter) send(data []byte) error {
 	}
 	if err := http.NewResponseController(e.w).Flush(); err != nil {
 		return fmt.Errorf("flush event: %w", err)
+	}
+	return nil
+}
+
+// commentInterval paces the "comments" fault's keep-alive lines when Options.ChunkDelay is 0.
+const commentInterval = 50 * time.Millisecond
+
+// comment writes an SSE comment line, a keep-alive that carries no event, after the pace of
+// events (commentInterval at least).
+func (e *eventWriter) comment() error {
+	if err := sleep(e.ctx, max(e.delay, commentInterval)); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(e.w, ": keep-alive\n\n"); err != nil {
+		return fmt.Errorf("write comment: %w", err)
+	}
+	if err := http.NewResponseController(e.w).Flush(); err != nil {
+		return fmt.Errorf("flush comment: %w", err)
 	}
 	return nil
 }

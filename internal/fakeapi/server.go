@@ -94,12 +94,16 @@ const (
 	FaultSSEError400   = "sse-error-400"
 	FaultHTML          = "html"
 	FaultEmpty         = "empty"
+	FaultNoUsage       = "nousage"
+	FaultEndless       = "endless"
+	FaultComments      = "comments"
 )
 
 // FaultKinds lists every fault kind.
 func FaultKinds() []string {
 	return []string{FaultStatus, FaultReset, FaultBreak, FaultMalformed, FaultNoDone, FaultStall,
-		FaultInStreamError, FaultLength, FaultHugeLine, FaultSSEError400, FaultHTML, FaultEmpty}
+		FaultInStreamError, FaultLength, FaultHugeLine, FaultSSEError400, FaultHTML, FaultEmpty,
+		FaultNoUsage, FaultEndless, FaultComments}
 }
 
 // Fault makes the emulator misbehave on purpose.
@@ -110,7 +114,16 @@ type Fault struct {
 	Message    string // status, sse-error-400, instream-error: error.message (default by code)
 	RetryAfter string // status: the Retry-After header, when set
 	Times      int    // how many requests it applies to; 0 = all until cleared
-	After      int    // break, stall, instream-error, malformed, hugeline, length: content chunks sent first
+	After      int    // break, stall, instream-error, malformed, hugeline, length, endless, comments: content chunks sent first
+}
+
+// Limit makes the emulator busy: it serves at most InFlight requests at once and refuses the
+// others with 429 limit_requests, as the service does when an account's rate limit is reached.
+// It is opt-in (SetLimit); the zero value is no limit.
+type Limit struct {
+	InFlight   int           // requests answered at once; 0 = no limit
+	Hold       time.Duration // how long each admitted request takes before its answer starts
+	RetryAfter string        // the Retry-After header of the refusals, when set
 }
 
 // Server is the emulator; it implements http.Handler.
@@ -125,6 +138,8 @@ type Server struct {
 	fault     *Fault
 	faultLeft int
 	requests  []Recorded
+	busy      Limit
+	inFlight  int
 }
 
 // New returns an emulator configured by opts.
@@ -168,6 +183,31 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fault, s.faultLeft = nil, 0
+}
+
+// SetLimit makes the emulator answer at most l.InFlight requests at once, refusing the others
+// with 429; a zero Limit lifts it.
+func (s *Server) SetLimit(l Limit) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busy = l
+}
+
+// admit counts a request in flight, or reports false (and the limit) when the emulator is full.
+// An admitted request calls the returned func when its answer is over.
+func (s *Server) admit() (ok bool, l Limit, done func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l = s.busy
+	if l.InFlight > 0 && s.inFlight >= l.InFlight {
+		return false, l, nil
+	}
+	s.inFlight++
+	return true, l, func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}
 }
 
 // takeFault returns the fault for one valid request, counting it down.
@@ -279,6 +319,16 @@ func (ex *exchange) serve() {
 		ex.fail(&apiError{Status: 401, Type: "invalid_request_error", Code: "invalid_api_key", Message: "Incorrect API key provided. "})
 		return
 	}
+	ok, limit, done := ex.s.admit()
+	if !ok {
+		ex.drain()
+		if limit.RetryAfter != "" {
+			ex.w.Header().Set("Retry-After", limit.RetryAfter)
+		}
+		ex.fail(statusError(&Fault{Status: http.StatusTooManyRequests}))
+		return
+	}
+	defer done()
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		ex.drain()
 		ex.fail(invalidParam("", "Required body invalid, please check the request body format: Content-Type must be application/json."))
@@ -325,6 +375,9 @@ func (ex *exchange) serve() {
 	ex.rec.VideoStream = j.facts.HasVideo
 	if aerr != nil {
 		ex.fail(aerr)
+		return
+	}
+	if sleep(r.Context(), limit.Hold) != nil {
 		return
 	}
 	if j.Stream {
@@ -534,7 +587,7 @@ func (ex *exchange) stream(a *answer, f *Fault) {
 	if f != nil {
 		kind = f.Kind
 		switch kind {
-		case FaultBreak, FaultStall, FaultInStreamError, FaultMalformed, FaultHugeLine:
+		case FaultBreak, FaultStall, FaultInStreamError, FaultMalformed, FaultHugeLine, FaultEndless, FaultComments:
 			trigger = min(max(f.After, 0), len(a.Words))
 		}
 	}
@@ -559,6 +612,16 @@ func (ex *exchange) stream(a *answer, f *Fault) {
 				if ev.send(a.audioChunk(huge)) != nil {
 					return
 				}
+			case FaultEndless:
+				// The whole text again and again, one chunk each, never a finish_reason.
+				again := a.repeatChunk()
+				for ev.send(again) == nil {
+				}
+				return
+			case FaultComments:
+				for ev.comment() == nil {
+				}
+				return
 			}
 		}
 		if i == len(a.Words) {
@@ -575,6 +638,9 @@ func (ex *exchange) stream(a *answer, f *Fault) {
 	}
 	if ev.send(a.finishChunk()) != nil {
 		return
+	}
+	if kind == FaultNoUsage {
+		panic(http.ErrAbortHandler)
 	}
 	if a.IncludeUsage {
 		if ev.send(a.usageChunk()) != nil {
