@@ -41,9 +41,12 @@ type Client struct {
 // Translate sends req and calls onEvent for every chunk as it arrives, in order (text and
 // speech interleaved as the service sends them). onEvent may be nil.
 //
+// A stream is complete once it has delivered its finish_reason, whether data: [DONE] follows or
+// not (Result.Unterminated says how one without it ended).
+//
 // Errors: *Error for a refusal by the service (any non-200 status, or an error object inside a
 // 200 response); *ProtocolError for a response that breaks the protocol, including a stream
-// that ends without data: [DONE] or without a finish_reason; *BrokenStreamError for a response
+// that ends before its finish_reason; *BrokenStreamError for a response
 // that broke off after output was delivered, when a retry was otherwise due; an error wrapping
 // context.DeadlineExceeded (saying the request exceeded its timeout) or context.Canceled when
 // ctx ends first; an error wrapping the one onEvent returned, which stops the request. After
@@ -52,7 +55,7 @@ type Client struct {
 // Retries (Client.Retry, Client.Throttle) happen inside Translate and never print. Sent
 // again: HTTP 429 (after its Retry-After, up to MaxRetryAfter), 500, 502, 503 and 504; a
 // connection refused, reset or closed before the response; a response that broke (a read
-// error, no data: [DONE], an empty body, the idle timeout) before any event carrying text or
+// error, an end before the finish_reason, an empty body, the idle timeout) before any event carrying text or
 // speech reached onEvent. Never sent again: other statuses, an error object inside a 200
 // response, a malformed chunk or document (the service said something wrong and would likely
 // say it again), an error returned by onEvent, the end of ctx, a failure reading the media,
@@ -272,6 +275,11 @@ func (c *Client) attempt(ctx context.Context, req *Request, frame bodyFrame, end
 		return onEvent(ev)
 	}
 	err = c.readBody(resp, res, deliver)
+	if err == nil && res.Unterminated != "" && ctx.Err() != nil {
+		// The stream ended after its finish_reason because ctx did: a cancelled request is
+		// not a finished one.
+		err = ctx.Err()
+	}
 	if err == nil {
 		return attemptResult{res: res}
 	}

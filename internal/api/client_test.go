@@ -430,8 +430,8 @@ func TestTranslateBrokenStreams(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 	}{
-		{"missing DONE", sse(refTextChunk, stopChunk, refUsageChunk), "ended before data: [DONE]"},
-		{"cut after text", sse(refTextChunk), "ended before data: [DONE]"},
+		{"cut after text", sse(refTextChunk), "the stream ended before its finish_reason"},
+		{"cut after usage-less text", sse(refTextChunk, refTextChunk), "the stream ended before its finish_reason"},
 		{"empty stream", "", "empty response body (text/event-stream)"},
 		{"DONE without finish_reason", sse(refTextChunk, "[DONE]"), "without a finish_reason"},
 		{"malformed chunk", sse(refTextChunk, `{"id":"x","choices":[{"delta":{"content":"a"}`, stopChunk, "[DONE]"), "chunk 2 is not valid JSON"},
@@ -455,6 +455,74 @@ func TestTranslateBrokenStreams(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTranslateUnterminated: a stream that delivered its finish_reason is complete however it
+// ends after it (no data: [DONE], no usage chunk, a cut connection, a stall), unless ctx ended.
+func TestTranslateUnterminated(t *testing.T) {
+	cut := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, body)
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler) // the chunked body is never ended
+		}
+	}
+	stall := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, body)
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}
+	}
+	tests := []struct {
+		name         string
+		h            http.HandlerFunc
+		unterminated string
+		usage        bool
+	}{
+		{"with [DONE]", streamHandler(t, sse(refTextChunk, stopChunk, refUsageChunk, "[DONE]")), "", true},
+		{"no [DONE]", streamHandler(t, sse(refTextChunk, stopChunk, refUsageChunk)), "at the end of the response", true},
+		{"no usage, no [DONE]", streamHandler(t, sse(refTextChunk, stopChunk)), "at the end of the response", false},
+		{"cut after the finish_reason", cut(sse(refTextChunk, stopChunk)), "the connection closed in the middle of the response", false},
+		{"cut after the usage", cut(sse(refTextChunk, stopChunk, refUsageChunk)), "the connection closed in the middle of the response", true},
+		{"stalled after the finish_reason", stall(sse(refTextChunk, stopChunk)), "no data from the server for 100ms", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClient(t, tt.h)
+			c.IdleTimeout = 100 * time.Millisecond
+			c.Retry = RetryPolicy{Max: 3, Sleep: (&sleeps{}).sleep}
+			var got collected
+			res, err := c.Translate(context.Background(), mediaRequest([]byte("abc")), got.on)
+			if err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if res.FinishReason != "stop" || res.Unterminated != tt.unterminated || (res.Usage != nil) != tt.usage {
+				t.Errorf("result %+v", res)
+			}
+			if got.text() != " of" {
+				t.Errorf("text %q", got.text())
+			}
+		})
+	}
+	t.Run("cancelled after the finish_reason", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c := newClient(t, stall(sse(refTextChunk, stopChunk)))
+		_, err := c.Translate(ctx, mediaRequest([]byte("abc")), func(ev Event) error {
+			if ev.FinishReason != "" {
+				cancel()
+			}
+			return nil
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	})
 }
 
 func TestTranslateContentTypes(t *testing.T) {

@@ -88,12 +88,12 @@ func (e *Error) reason() string {
 }
 
 // ProtocolError is a response that does not follow the protocol: malformed chunk JSON, a stream
-// without [DONE] or finish_reason, an unexpected content type.
+// that ends before its finish_reason, an unexpected content type.
 type ProtocolError struct {
 	Msg       string
 	RequestID string
 
-	// truncated marks a response that ended early (no data: [DONE], an empty body) rather
+	// truncated marks a response that ended early (before its finish_reason, an empty body) rather
 	// than one that said something wrong: sent again, the request may well succeed.
 	truncated bool
 }

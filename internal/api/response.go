@@ -26,6 +26,11 @@ type Result struct {
 	Model        string
 	FinishReason string // "stop", or "length" when max_tokens cut the output short
 	Usage        *Usage
+	// Unterminated says how a stream that delivered its finish_reason ended without
+	// data: [DONE] ("at the end of the response", "connection reset", …); "" when it ended with
+	// it, or the response was not a stream. The translation is complete either way; the usage
+	// chunk, which comes after the finish_reason, may be missing (Usage nil).
+	Unterminated string
 }
 
 // chunk is a chat.completion.chunk, or a whole chat.completion when not streaming (message in
@@ -132,16 +137,26 @@ func (e *callbackError) Error() string { return e.err.Error() }
 func (e *callbackError) Unwrap() error { return e.err }
 
 // readStream decodes an SSE response body, calling onEvent for every chunk, and fills res. A
-// stream must end with data: [DONE] after a finish_reason: anything shorter is a
-// *ProtocolError, because a truncated translation must never pass as complete.
+// stream is complete once it has delivered its finish_reason: the vendor's reference never
+// mentions data: [DONE] (the OpenAI-compatible gateway sends it), so a stream that ends after its
+// finish_reason without it, cleanly or not, is complete, and res.Unterminated says how it ended.
+// One that ends before its finish_reason is a *ProtocolError (or the read error), because a
+// truncated translation must never pass as complete.
 func readStream(body io.Reader, res *Result, apiKey string, onEvent func(Event) error) error {
 	sse := NewSSEReader(body)
 	n := 0
 	var scratch []byte // decodeChunk's, reused for every chunk
 	for {
 		sev, err := sse.Next()
+		if err != nil && res.FinishReason != "" {
+			res.Unterminated = "at the end of the response"
+			if err != io.EOF {
+				res.Unterminated, _ = transportReason(err)
+			}
+			return nil
+		}
 		if err == io.EOF {
-			return &ProtocolError{Msg: "the stream ended before data: [DONE]; the translation may be incomplete", RequestID: res.RequestID, truncated: true}
+			return &ProtocolError{Msg: "the stream ended before its finish_reason; the translation may be incomplete", RequestID: res.RequestID, truncated: true}
 		}
 		if err != nil {
 			return fmt.Errorf("reading the response stream: %w", err)

@@ -152,7 +152,7 @@ const (
 )
 
 // BrokenStreamError is a response that broke off (a cut connection, an idle timeout, a stream
-// without data: [DONE]) after text or speech had been passed to onEvent. Translate does not
+// that ended before its finish_reason) after text or speech had been passed to onEvent. Translate does not
 // retry it, since the caller would get that output twice; TranslateRestartable does, after its
 // reset.
 type BrokenStreamError struct {

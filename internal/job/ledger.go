@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -18,13 +19,14 @@ type Recorder interface {
 	Record(ctx context.Context, row ledger.Row, usage *api.Usage)
 }
 
-// hook wires the Recorder into a copy of the Runner for one input; every row of the input shares
-// its name, kind and output files.
+// hook wires the Recorder into a copy of the Runner for one input, every row of the input sharing
+// its name, kind and output files, and reports how each request's stream ended (noteEnd).
 func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kind string, outputs []string) *translate.Runner {
-	if t.Recorder == nil {
-		return t.Runner
-	}
 	r := *t.Runner
+	r.OnResult = func(p translate.Part, res *api.Result) { t.noteEnd(input, ts, p, res) }
+	if t.Recorder == nil {
+		return &r
+	}
 	base := ledger.Row{Input: input, Kind: kind, Model: ts.Model,
 		SourceLang: ts.SourceLang, TargetLang: ts.TargetLang, Modalities: "text", Voice: ts.Voice}
 	if ts.Voice != "" {
@@ -60,6 +62,25 @@ func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kin
 		t.Recorder.Record(ctx, row, nil)
 	}
 	return &r
+}
+
+// noteEnd reports a request whose stream delivered its finish_reason but ended without
+// data: [DONE]: complete (the vendor's reference never promises the terminator), noted with -v.
+// When the usage chunk, which follows the finish_reason, did not come either, the tokens are
+// unknown: the text stands, and a warning says they are not counted (not guessed, so that no
+// estimate passes for the service's figure).
+func (t *Translator) noteEnd(input string, ts translate.Settings, p translate.Part, res *api.Result) {
+	if res.Unterminated == "" {
+		return
+	}
+	what := "request " + res.RequestID
+	if p.Segment {
+		what = fmt.Sprintf("segment %d (request %s)", p.Index+1, res.RequestID)
+	}
+	t.info("%s: %s: the stream ended after its finish_reason without data: [DONE] (%s); the translation is complete", input, what, res.Unterminated)
+	if ts.Stream && res.Usage == nil {
+		t.warn("%s: the service sent no usage for %s (its stream ended after the finish_reason): the text is complete; its tokens are not counted", input, what)
+	}
 }
 
 func statusOf(err error, res *api.Result) string {

@@ -102,6 +102,9 @@ type Runner struct {
 	// OnRetry, if set, is called for every failed attempt that is retried (after Client.Retry's
 	// own OnRetry), so the attempt can be recorded too.
 	OnRetry func(Part, api.RetryEvent)
+	// OnResult, if set, is called after every request that succeeded, with its result; it may
+	// be called from several goroutines.
+	OnResult func(Part, *api.Result)
 	// Separator goes between the text of consecutive segments.
 	Separator string
 }
@@ -198,6 +201,9 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 	}
 	if err != nil {
 		return nil, err
+	}
+	if r.OnResult != nil {
+		r.OnResult(p, res)
 	}
 	return &PartResult{Index: p.Index, Start: p.Start, End: p.End, ID: res.ID, RequestID: res.RequestID,
 		FinishReason: res.FinishReason, Usage: res.Usage}, nil
