@@ -92,7 +92,7 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 		w.reset()
 		return d.reset()
 	}
-	tr, err := j.Translate(ctx, it, job.Output{Sink: sink, Speech: opts.Speech, Files: d.outputs})
+	tr, err := j.Translate(ctx, it, job.Output{Sink: sink, Speech: opts.Speech, Files: d.outputs, KeepText: s.format == "json"})
 	return a.finishDir(d, s, it, tr, err, w.finish)
 }
 
@@ -128,7 +128,7 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 		w.reset()
 		return header()
 	}
-	tr, err := j.Translate(ctx, it, job.Output{Sink: ws})
+	tr, err := j.Translate(ctx, it, job.Output{Sink: ws, KeepText: keepsText(s.format)})
 	if err == nil {
 		err = w.finish(tr)
 	}

@@ -185,7 +185,7 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 			return r.reset()
 		}
 	}
-	tr, err := a.newJob(s, opts).Translate(ctx, it, job.Output{Sink: sink, Speech: r.audio != nil, Files: r.outputs})
+	tr, err := a.newJob(s, opts).Translate(ctx, it, job.Output{Sink: sink, Speech: r.audio != nil, Files: r.outputs, KeepText: keepsText(s.format)})
 	if err != nil {
 		return err
 	}
@@ -208,6 +208,10 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 	}
 	return nil
 }
+
+// keepsText reports whether a format prints the whole text at the end (json, and jsonl's done
+// event), so the input's text must be kept until then; text goes out as it arrives.
+func keepsText(format string) bool { return format == "json" || format == "jsonl" }
 
 // textWriter writes one input's output in the chosen format: text as it arrives (a newline at
 // the end), jsonl events as they happen, or one JSON object at the end.

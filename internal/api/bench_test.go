@@ -41,7 +41,7 @@ func BenchmarkSSEAudio(b *testing.B) {
 			for b.Loop() {
 				var res Result
 				got := 0
-				err := readStream(bytes.NewReader(stream.Bytes()), &res, testKey, func(ev Event) error {
+				err := readStream(bytes.NewReader(stream.Bytes()), &res, testKey, nil, nil, func(ev Event) error {
 					got += len(ev.Audio)
 					return nil
 				})

@@ -274,7 +274,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, frame bodyFrame, end
 		}
 		return onEvent(ev)
 	}
-	err = c.readBody(resp, res, deliver)
+	err = c.readBody(resp, res, watch, newOutputBound(req), deliver)
 	if err == nil && res.Unterminated != "" && ctx.Err() != nil {
 		// The stream ended after its finish_reason because ctx did: a cancelled request is
 		// not a finished one.
@@ -315,8 +315,10 @@ func (c *Client) attempt(ctx context.Context, req *Request, frame bodyFrame, end
 	return out
 }
 
-// readBody decodes a 200 response: an event stream, or one JSON document.
-func (c *Client) readBody(resp *http.Response, res *Result, onEvent func(Event) error) error {
+// readBody decodes a 200 response: an event stream, or one JSON document, no more than bound
+// allows. An event stream drives watch by its data only, so keep-alive comments do not hold off
+// the idle timeout.
+func (c *Client) readBody(resp *http.Response, res *Result, watch *idleWatch, bound *outputBound, onEvent func(Event) error) error {
 	body := bufio.NewReaderSize(resp.Body, sseBufferSize)
 	contentType := resp.Header.Get("Content-Type")
 	if _, err := body.Peek(1); err == io.EOF {
@@ -335,9 +337,10 @@ func (c *Client) readBody(resp *http.Response, res *Result, onEvent func(Event) 
 	}
 	switch {
 	case isStream:
-		return readStream(body, res, c.APIKey, onEvent)
+		watch.countEventsOnly()
+		return readStream(body, res, c.APIKey, watch.progress, bound, onEvent)
 	case mediaType == "application/json":
-		return readCompletion(body, res, c.APIKey, onEvent)
+		return readCompletion(body, res, c.APIKey, bound, onEvent)
 	}
 	return &ProtocolError{
 		Msg:       redact(unexpectedBody(contentType, peekText(body)), c.APIKey),

@@ -37,15 +37,23 @@ func shortDuration(d time.Duration) string {
 // sending (a slow media source, a conversion in progress, is not the server's silence) and
 // time the caller spends handling events (a slow disk or pipe) do not count; the caller's
 // deadline bounds those.
+//
+// What counts as the server sending something is any byte of the body, until eventsOnly: from
+// then on only progress does, which the event-stream reader calls as data arrives, so that
+// keep-alive comments, which carry nothing, do not keep a stalled stream alive. The time the
+// reads have waited since the last progress adds up to the timeout.
 type idleWatch struct {
 	timeout time.Duration // 0: no watch
 	cancel  context.CancelCauseFunc
 
-	mu        sync.Mutex
-	timer     *time.Timer
-	responded bool // headers arrived: from now on reads drive the watch
-	stopped   bool
-	fired     bool
+	mu         sync.Mutex
+	timer      *time.Timer
+	responded  bool // headers arrived: from now on reads drive the watch
+	stopped    bool
+	fired      bool
+	eventsOnly bool          // only progress resets idle, not any byte read
+	idle       time.Duration // time spent waiting in reads since the last progress
+	readSince  time.Time     // when the current read started
 }
 
 func newIdleWatch(timeout time.Duration, cancel context.CancelCauseFunc) *idleWatch {
@@ -58,7 +66,7 @@ func (w *idleWatch) sent() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.responded {
-		w.armLocked()
+		w.armLocked(w.timeout)
 	}
 }
 
@@ -70,28 +78,50 @@ func (w *idleWatch) respond() {
 	w.pauseLocked()
 }
 
-// readStart (re)starts the full timeout for one read; readEnd pauses it.
+// readStart runs the watch for one read, for what is left of the timeout; readEnd pauses it,
+// after a read of n bytes.
 func (w *idleWatch) readStart() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.armLocked()
+	w.readSince = time.Now()
+	w.armLocked(w.timeout - w.idle)
 }
 
-func (w *idleWatch) readEnd() {
+func (w *idleWatch) readEnd(n int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.pauseLocked()
+	if n > 0 && !w.eventsOnly {
+		w.idle = 0
+		return
+	}
+	w.idle += time.Since(w.readSince)
 }
 
-// armLocked starts the timer anew. A timer made by AfterFunc costs no goroutine until it
-// fires; Reset reuses it.
-func (w *idleWatch) armLocked() {
+// countEventsOnly makes progress, not any byte, what resets the watch from now on.
+func (w *idleWatch) countEventsOnly() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.eventsOnly = true
+}
+
+// progress says the server sent something that counts: the watch starts afresh.
+func (w *idleWatch) progress() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.idle = 0
+}
+
+// armLocked starts the timer anew for d (at least a moment: a watch that has run out fires at
+// once). A timer made by AfterFunc costs no goroutine until it fires; Reset reuses it.
+func (w *idleWatch) armLocked(d time.Duration) {
+	d = max(d, time.Millisecond)
 	switch {
 	case w.timeout <= 0 || w.stopped || w.fired:
 	case w.timer == nil:
-		w.timer = time.AfterFunc(w.timeout, w.fire)
+		w.timer = time.AfterFunc(d, w.fire)
 	default:
-		w.timer.Reset(w.timeout)
+		w.timer.Reset(d)
 	}
 }
 
@@ -140,7 +170,7 @@ type idleReader struct {
 func (r *idleReader) Read(p []byte) (int, error) {
 	r.watch.readStart()
 	n, err := r.r.Read(p)
-	r.watch.readEnd()
+	r.watch.readEnd(n)
 	if err != nil && err != io.EOF && r.watch.expired() {
 		err = r.watch.err()
 	}

@@ -142,8 +142,12 @@ func (e *callbackError) Unwrap() error { return e.err }
 // finish_reason without it, cleanly or not, is complete, and res.Unterminated says how it ended.
 // One that ends before its finish_reason is a *ProtocolError (or the read error), because a
 // truncated translation must never pass as complete.
-func readStream(body io.Reader, res *Result, apiKey string, onEvent func(Event) error) error {
+//
+// progress is called as data arrives (not keep-alive comments); bound stops a response that
+// delivers more than its request's output cap can hold.
+func readStream(body io.Reader, res *Result, apiKey string, progress func(), bound *outputBound, onEvent func(Event) error) error {
 	sse := NewSSEReader(body)
+	sse.MaxEvent, sse.OnData = maxEventBytes, progress
 	n := 0
 	var scratch []byte // decodeChunk's, reused for every chunk
 	for {
@@ -157,6 +161,9 @@ func readStream(body io.Reader, res *Result, apiKey string, onEvent func(Event) 
 		}
 		if err == io.EOF {
 			return &ProtocolError{Msg: "the stream ended before its finish_reason; the translation may be incomplete", RequestID: res.RequestID, truncated: true}
+		}
+		if errors.Is(err, ErrEventTooLong) {
+			return &ProtocolError{Msg: fmt.Sprintf("an event of the stream is longer than %d MiB", maxEventBytes>>20), RequestID: res.RequestID}
 		}
 		if err != nil {
 			return fmt.Errorf("reading the response stream: %w", err)
@@ -180,6 +187,9 @@ func readStream(body io.Reader, res *Result, apiKey string, onEvent func(Event) 
 			return inStreamError(&c, res.RequestID, apiKey, true)
 		}
 		ev := c.event()
+		if err := bound.add(ev); err != nil {
+			return &ProtocolError{Msg: err.Error(), RequestID: res.RequestID}
+		}
 		res.record(&c, ev)
 		if onEvent != nil {
 			if err := onEvent(ev); err != nil {
@@ -198,8 +208,8 @@ func readStream(body io.Reader, res *Result, apiKey string, onEvent func(Event) 
 const maxCompletionBody = 256 << 20
 
 // readCompletion decodes a non-streamed chat.completion and calls onEvent once with its text,
-// speech, finish reason and usage.
-func readCompletion(body io.Reader, res *Result, apiKey string, onEvent func(Event) error) error {
+// speech, finish reason and usage, unless it holds more than bound allows.
+func readCompletion(body io.Reader, res *Result, apiKey string, bound *outputBound, onEvent func(Event) error) error {
 	limited := &io.LimitedReader{R: body, N: maxCompletionBody + 1}
 	src := &readErrorReader{r: limited}
 	var c chunk
@@ -223,6 +233,9 @@ func readCompletion(body io.Reader, res *Result, apiKey string, onEvent func(Eve
 		return &ProtocolError{Msg: "the response has no choices", RequestID: res.RequestID}
 	}
 	ev := c.event()
+	if err := bound.add(ev); err != nil {
+		return &ProtocolError{Msg: err.Error(), RequestID: res.RequestID}
+	}
 	res.record(&c, ev)
 	if res.FinishReason == "" {
 		return &ProtocolError{Msg: "the response has no finish_reason; the translation may be incomplete", RequestID: res.RequestID}

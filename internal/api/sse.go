@@ -3,6 +3,7 @@ package api
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 )
 
@@ -25,7 +26,16 @@ func (e SSEEvent) IsDone() bool { return string(bytes.TrimSpace(e.Data)) == "[DO
 // data lines in one event are joined with "\n"; a blank line ends the event. At end of input a
 // pending event is still returned, so a final "data: [DONE]" without its blank line counts; a
 // chunk cut off mid-line is left for the JSON decoder to reject.
+//
+// MaxEvent, when set, bounds an event's data (and any one line): a longer one ends the stream
+// with ErrEventTooLong rather than growing memory without end. OnData, when set, is called as
+// the data of an event arrives (each line, and each piece of a long line, that carries data), but
+// not for comments, other fields or empty data lines: it tells a stream that is sending content
+// from one that only keeps its connection alive.
 type SSEReader struct {
+	MaxEvent int
+	OnData   func()
+
 	r       *bufio.Reader
 	line    []byte // holds a line longer than r's buffer
 	data    []byte
@@ -35,6 +45,9 @@ type SSEReader struct {
 	started bool
 	err     error
 }
+
+// ErrEventTooLong is the error of an event (or a line) longer than SSEReader.MaxEvent.
+var ErrEventTooLong = errors.New("an event of the stream is longer than its limit")
 
 // sseBufferSize is the bufio buffer: most lines fit and are read without a copy.
 const sseBufferSize = 64 << 10
@@ -92,6 +105,13 @@ func (s *SSEReader) Next() (SSEEvent, error) {
 			}
 			s.data = append(s.data, value...)
 			s.hasData = true
+			if s.MaxEvent > 0 && len(s.data) > s.MaxEvent {
+				s.err = ErrEventTooLong
+				return SSEEvent{}, s.err
+			}
+			if len(value) > 0 && s.OnData != nil {
+				s.OnData()
+			}
 		case "event":
 			s.typ = string(value)
 		case "id":
@@ -118,11 +138,19 @@ func (s *SSEReader) readLine() ([]byte, error) {
 	case err != bufio.ErrBufferFull:
 		return nil, err
 	}
-	// A long line: gather its fragments. The buffer is kept for the next long line.
+	// A long line: gather its fragments. The buffer is kept for the next long line. A data line
+	// is content arriving, piece by piece.
 	s.line = append(s.line[:0], frag...)
+	isData := bytes.HasPrefix(bytes.TrimPrefix(frag, utf8BOM), []byte("data"))
 	for {
 		frag, err = s.r.ReadSlice('\n')
 		s.line = append(s.line, frag...)
+		if s.MaxEvent > 0 && len(s.line) > s.MaxEvent {
+			return nil, ErrEventTooLong
+		}
+		if isData && len(frag) > 0 && s.OnData != nil {
+			s.OnData()
+		}
 		switch err {
 		case bufio.ErrBufferFull:
 			continue

@@ -159,7 +159,7 @@ func FuzzStream(f *testing.F) {
 	f.Add([]byte(sse(`{"choices":[{"delta":{"content":["a"],"audio":{"data":"AA"}},"finish_reason":"length"}]}`, "[DONE]")))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var res Result
-		err := readStream(bytes.NewReader(in), &res, testKey, nil)
+		err := readStream(bytes.NewReader(in), &res, testKey, nil, nil, nil)
 		var pe *ProtocolError
 		var ae *Error
 		switch {

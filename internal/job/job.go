@@ -116,6 +116,9 @@ type Output struct {
 	Sink   translate.Sink // text, and speech with Speech, in source order as they arrive
 	Speech bool           // ask for speech too (in Settings.Request.Voice)
 	Files  []string       // the files the results are written to, for the ledger
+	// KeepText keeps the whole text for Translation.Text (--format json prints it). Without it
+	// the text only passes through to Sink, so memory stays flat however much arrives.
+	KeepText bool
 }
 
 // request is what the input's requests ask for.
@@ -152,14 +155,19 @@ func (t *Translator) Translate(ctx context.Context, it batch.Item, out Output) (
 	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files)
 
 	sink := out.Sink
-	var text strings.Builder
+	var text strings.Builder // the whole text, with KeepText
+	gotText := false
 	counted := translate.Sink{Text: func(s string) error {
-		text.WriteString(s)
+		if out.KeepText {
+			text.WriteString(s)
+		}
+		gotText = gotText || s != ""
 		return sink.Text(s)
 	}, Audio: sink.Audio}
 	if sink.Reset != nil {
 		counted.Reset = func() error {
 			text.Reset()
+			gotText = false
 			return sink.Reset()
 		}
 	}
@@ -192,7 +200,7 @@ func (t *Translator) Translate(ctx context.Context, it batch.Item, out Output) (
 	}
 	if len(res.Parts) == 0 {
 		t.warn("%s", noSpeech(name, plan.Speech))
-	} else if text.Len() == 0 {
+	} else if !gotText {
 		t.warn("%s: the service returned no text", name)
 	}
 	tr := t.record(name, in, res)
