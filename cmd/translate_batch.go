@@ -68,7 +68,7 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 		prog.done(it.Name, o)
 	})
 	prog.close()
-	return a.summarize(parent, ctx, results, time.Since(start))
+	return a.summarize(parent, ctx, results, time.Since(start), j.Runner.Client.Throttle.Stats())
 }
 
 // batchToDir translates one input into its result files under --out-dir.
@@ -164,9 +164,10 @@ func allExist(paths []string) bool {
 	return true
 }
 
-// summarize prints the batch summary on stderr and decides the exit: 0 when every input was
-// translated or skipped, 4 when some failed, the first failure's own code when all did.
-func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed time.Duration) error {
+// summarize prints the batch summary on stderr, with how rate limits slowed it down, and decides
+// the exit: 0 when every input was translated or skipped, 4 when some failed, the first
+// failure's own code when all did.
+func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed time.Duration, paced api.ThrottleStats) error {
 	var translated, skipped, failed, notRun int
 	var total api.Usage
 	var cost float64
@@ -212,7 +213,11 @@ func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed 
 	if currency != "" {
 		fmt.Fprintf(a.io.Err, " (estimated %.4f %s)", cost, currency)
 	}
-	fmt.Fprintf(a.io.Err, "; %s\n", elapsed.Round(10*time.Millisecond))
+	fmt.Fprintf(a.io.Err, "; %s", elapsed.Round(10*time.Millisecond))
+	if p := paced.String(); p != "" {
+		fmt.Fprintf(a.io.Err, "; %s", p)
+	}
+	fmt.Fprintln(a.io.Err)
 	for _, f := range failures {
 		fmt.Fprintf(a.io.Err, "livetranslate: failed: %s\n", strings.ReplaceAll(f, "\n", " "))
 	}

@@ -110,7 +110,8 @@ func (a *app) expandInputs(ctx context.Context, opts *translateOptions) ([]batch
 }
 
 // newRunner makes the run's client: one Throttle for all its requests, so a 429 slows the whole
-// batch down instead of each input hammering on; retries and request traces reported with -v.
+// batch down (fewer requests at once, a shared wait) instead of each input hammering on and
+// failing; retries, changes of the pace and request traces reported with -v.
 func (a *app) newRunner(s *settings) *translate.Runner {
 	c := &api.Client{
 		BaseURL:     s.baseURL,
@@ -118,7 +119,7 @@ func (a *app) newRunner(s *settings) *translate.Runner {
 		HTTP:        &http.Client{},
 		UserAgent:   "livetranslate/" + versionString(),
 		IdleTimeout: s.idle,
-		Throttle:    &api.Throttle{},
+		Throttle:    &api.Throttle{OnChange: func(c api.ThrottleChange) { a.infof("%s", c) }},
 		Retry: api.RetryPolicy{Max: s.retries, OnRetry: func(e api.RetryEvent) {
 			a.infof("%s", e)
 		}},

@@ -24,8 +24,10 @@ type Client struct {
 	// Retry says which failed attempts are sent again, how often and after what wait; the
 	// zero value sends every request once.
 	Retry RetryPolicy
-	// Throttle, when set, is a wait shared with other clients: a 429 holds it for the wait
-	// this client chose, and every attempt first waits until it is released.
+	// Throttle, when set, is shared with other clients: a 429 holds it for the wait this
+	// client chose and lowers its limit on requests at once; every attempt first waits until it
+	// is released and for a free slot. A 429 while the Throttle records progress is retried
+	// without counting against Retry.Max (see Throttle).
 	Throttle *Throttle
 	// IdleTimeout fails an attempt when the server has sent nothing for this long while the
 	// client waited on it: for the headers once the body was sent, or inside one read of the
@@ -91,11 +93,15 @@ func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event
 	endpoint := strings.TrimRight(c.BaseURL, "/") + "/chat/completions"
 
 	policy := c.Retry
-	attempts := max(policy.Max, 0) + 1
 	var (
-		res  *Result
-		last attemptResult
-		wait time.Duration // before the next attempt
+		res      *Result
+		last     attemptResult
+		wait     time.Duration             // before the next attempt
+		budget   = max(policy.Max, 0)      // retries left that count against policy.Max
+		counted  int                       // failures that counted, for the backoff
+		strikes  int                       // 429s in a row while the run made no progress
+		free     bool                      // the next attempt does not count: a 429 while the run progressed
+		progress = c.Throttle.progressed() // the Throttle's progress at the last 429 (or the start)
 	)
 	for n := 1; ; n++ {
 		now := time.Now()
@@ -111,7 +117,7 @@ func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event
 				return res, fmt.Errorf("%w; not retried: the next attempt, in %s, would pass the deadline", withAttempts(last.err, n-1), roundedDuration(d))
 			}
 			if policy.OnRetry != nil {
-				policy.OnRetry(RetryEvent{Attempt: n, Attempts: attempts, Wait: d, Reason: last.reason, Err: last.err})
+				policy.OnRetry(RetryEvent{Attempt: n, Attempts: n + budget, Wait: d, Reason: last.reason, Err: last.err, Free: free})
 			}
 			if reset != nil && last.delivered {
 				if err := reset(); err != nil {
@@ -127,18 +133,43 @@ func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event
 				return res, withAttempts(err, n-1)
 			}
 		}
-
+		// While the Throttle limits requests at once, wait for a free slot rather than be
+		// refused.
+		sl, err := c.Throttle.acquire(ctx)
+		if err != nil {
+			return res, withAttempts(ctxError(ctx, "waiting for a free slot among the requests at once"), n-1)
+		}
 		a := c.attempt(ctx, req, frame, endpoint, n, onEvent)
+		rateLimited := ""
+		if a.rateLimited {
+			rateLimited = a.reason
+		}
+		sl.release(a.err == nil, rateLimited)
 		if a.res != nil {
 			res = a.res
 		}
 		if a.err == nil {
 			return res, nil
 		}
+		// A 429 after the run progressed (requests succeeded, or the Throttle slowed it down
+		// further) since the request's last one does not count, and gives back the retries
+		// that the 429s before it, in a row without progress, took: a request fails on 429s
+		// only after Max+1 of them in a row while nothing got through. Only in a run that
+		// retries at all.
+		free = false
+		if a.rateLimited && c.Throttle != nil && policy.Max > 0 {
+			p := c.Throttle.progressed()
+			if free = p != progress; free {
+				budget += strikes
+				counted -= strikes
+				strikes = 0
+			}
+			progress = p
+		}
 		// Media that can be neither reopened nor skipped (a Body already read) cannot be sent
 		// again.
 		resendable := req.Media.Open != nil || req.Media.Body == nil || !a.mediaRead
-		more := n < attempts && resendable
+		more := (budget > 0 || free) && resendable
 		switch {
 		case more && (a.kind == retryable || a.kind == brokeOutput && reset != nil):
 		case more && a.kind == brokeOutput:
@@ -146,8 +177,14 @@ func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event
 		default:
 			return res, withAttempts(a.err, n)
 		}
-
-		wait = policy.backoff(n)
+		if !free {
+			budget--
+			counted++
+			if a.rateLimited {
+				strikes++
+			}
+		}
+		wait = policy.backoff(max(counted, 1))
 		if a.retryAfter > 0 {
 			wait = min(a.retryAfter, MaxRetryAfter)
 		}

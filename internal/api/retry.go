@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -47,14 +46,21 @@ const (
 // RetryEvent describes a retry about to happen.
 type RetryEvent struct {
 	Attempt  int           // the attempt about to be made: 2 for the first retry
-	Attempts int           // how many attempts are allowed in all (RetryPolicy.Max+1)
+	Attempts int           // how many attempts are allowed in all (RetryPolicy.Max+1, plus the free ones so far)
 	Wait     time.Duration // how long until it is sent (backoff or Retry-After, or the shared Throttle if longer)
 	Reason   string        // why the last attempt failed, one line: "HTTP 429 limit_requests", "connection reset"
 	Err      error         // the last attempt's error
+	// Free: the retry does not count against RetryPolicy.Max, as it follows a 429 while the run
+	// made progress (see Throttle).
+	Free bool
 }
 
-// String returns one line, e.g. "retrying in 7s (attempt 2 of 4): HTTP 429 limit_requests".
+// String returns one line, e.g. "retrying in 7s (attempt 2 of 4): HTTP 429 limit_requests", or
+// for a free retry "retrying in 0.4s (attempt 6, not counted: the run is progressing): HTTP 429 …".
 func (e RetryEvent) String() string {
+	if e.Free {
+		return fmt.Sprintf("retrying in %s (attempt %d, not counted: the run is progressing): %s", roundedDuration(e.Wait), e.Attempt, e.Reason)
+	}
 	return fmt.Sprintf("retrying in %s (attempt %d of %d): %s", roundedDuration(e.Wait), e.Attempt, e.Attempts, e.Reason)
 }
 
@@ -114,32 +120,6 @@ func (p RetryPolicy) backoff(n int) time.Duration {
 		f = 0.5 // a broken source still gives a sane wait
 	}
 	return time.Duration(f * float64(ceiling))
-}
-
-// Throttle is a "not before" time shared by every client and goroutine that holds it: a 429
-// pushes it back by the wait the client chose (the server's Retry-After, else its backoff),
-// and every attempt by any holder first waits until then. So a batch slows down as a whole on
-// a rate limit, which is per account, instead of each worker finding it out for itself. The
-// zero value is ready to use; it is safe for concurrent use.
-type Throttle struct {
-	mu        sync.Mutex
-	notBefore time.Time
-}
-
-// Hold makes attempts wait until t; an earlier t than the one already held changes nothing.
-func (t *Throttle) Hold(until time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if until.After(t.notBefore) {
-		t.notBefore = until
-	}
-}
-
-// NotBefore returns the time before which no attempt starts (zero when never held).
-func (t *Throttle) NotBefore() time.Time {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.notBefore
 }
 
 // outcome is how an attempt ended, for the retry loop.

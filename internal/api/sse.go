@@ -18,8 +18,8 @@ type SSEEvent struct {
 func (e SSEEvent) IsDone() bool { return string(bytes.TrimSpace(e.Data)) == "[DONE]" }
 
 // SSEReader reads server-sent events (the WHATWG event-stream format) with no limit on line
-// length: one speech chunk is a single data line that can run to megabytes, which the 64 KiB
-// limits of bufio.Scanner and common SSE libraries would reject.
+// length but MaxEvent's: one speech chunk is a single data line that can run to megabytes, which
+// the 64 KiB limits of bufio.Scanner and common SSE libraries would reject.
 //
 // Lines end in LF or CRLF (a lone CR is not taken as a line end: JSON never contains one raw).
 // "field:value" and "field: value" are the same; lines starting with ':' are comments; several
