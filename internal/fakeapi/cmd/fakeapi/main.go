@@ -48,6 +48,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.RetryAfter, "fault-retry-after", "", "Retry-After header for status faults")
 	fs.IntVar(&f.Times, "fault-times", 0, "number of requests the fault applies to (0: all)")
 	fs.IntVar(&f.After, "fault-after", 0, "content chunks sent before the fault strikes")
+	var limit fakeapi.Limit
+	fs.IntVar(&limit.InFlight, "max-in-flight", 0, "answer at most this many requests at once, refusing the others with 429 (0: no limit)")
+	fs.DurationVar(&limit.Hold, "hold", 0, "with -max-in-flight: how long each admitted request takes before its answer starts")
+	fs.StringVar(&limit.RetryAfter, "limit-retry-after", "", "with -max-in-flight: the Retry-After header of the refusals")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	server := fakeapi.New(opts)
+	server.SetLimit(limit)
 	if f.Kind != "" {
 		known := false
 		for _, k := range fakeapi.FaultKinds() {
