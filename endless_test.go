@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/livetranslate/livetranslate/internal/fakeapi"
@@ -20,10 +19,7 @@ import (
 // text passes through (or, for JSON, is held only up to the bound). Without the bound the runs
 // would grow until --timeout (hundreds of MiB in seconds) and fail the memory check.
 func TestEndlessStreamBoundedMemory(t *testing.T) {
-	bin, err := exec.LookPath("livetranslate")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := realBinary(t)
 	media := mediaDir(t)
 	for _, tc := range []struct {
 		name string
@@ -45,7 +41,7 @@ func TestEndlessStreamBoundedMemory(t *testing.T) {
 			var stdout countingWriter
 			var stderr bytes.Buffer
 			c.Stdout, c.Stderr = &stdout, &stderr
-			err := c.Run()
+			peak, err := runMeasured(c)
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
 				t.Fatalf("exit: %v\n%s", err, stderr.String())
@@ -56,7 +52,6 @@ func TestEndlessStreamBoundedMemory(t *testing.T) {
 			if len(emu.Requests()) != 1 {
 				t.Errorf("%d requests: a response past its cap is not sent again", len(emu.Requests()))
 			}
-			peak := c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // Linux reports KiB
 			t.Logf("%d bytes on stdout; peak resident memory %.1f MiB", stdout.n, float64(peak)/(1<<20))
 			if limit := int64(40 << 20); peak > limit {
 				t.Errorf("peak memory %.1f MiB, want under %d MiB", float64(peak)/(1<<20), limit>>20)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -10,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"github.com/livetranslate/livetranslate/internal/fakeapi"
@@ -32,17 +32,16 @@ func TestLargeInputFlatMemory(t *testing.T) {
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
 
-	bin, err := exec.LookPath("livetranslate")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := realBinary(t)
 	c := exec.Command(bin, "translate", path, "--input-format", "wav", "--to", "en", "--inline-limit", "0", "--no-ledger")
 	// PATH holds only livetranslate: without ffprobe the input is not probed, so the peak memory
 	// measured (which includes waited-for children) is the tool's own, not ffprobe's ~50 MB.
 	c.Env = append(testEnv(t, t.TempDir(), srv.URL), "PATH="+filepath.Dir(bin))
-	out, err := c.CombinedOutput()
+	var out bytes.Buffer
+	c.Stdout, c.Stderr = &out, &out
+	peak, err := runMeasured(c)
 	if err != nil {
-		t.Fatalf("livetranslate: %v\n%s", err, out)
+		t.Fatalf("livetranslate: %v\n%s", err, out.String())
 	}
 	reqs := emu.Requests()
 	if len(reqs) != 1 {
@@ -51,7 +50,6 @@ func TestLargeInputFlatMemory(t *testing.T) {
 	if reqs[0].MediaBytes != size || reqs[0].MediaSHA256 != sum {
 		t.Fatalf("emulator decoded %d bytes, sha256 %s; want %d bytes, sha256 %s", reqs[0].MediaBytes, reqs[0].MediaSHA256, size, sum)
 	}
-	peak := c.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // Linux reports KiB
 	t.Logf("sent %d MiB (data URI %d MiB); peak resident memory of livetranslate: %.1f MiB",
 		size>>20, reqs[0].DataURIBytes>>20, float64(peak)/(1<<20))
 	if limit := int64(size / 4); peak > limit {

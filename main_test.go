@@ -12,12 +12,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/livetranslate/livetranslate/cmd"
 	"github.com/livetranslate/livetranslate/internal/fakeapi"
 )
 
@@ -26,7 +26,7 @@ const testKey = "sk-test-5ecret-0f-the-emulat0r"
 
 func TestMain(m *testing.M) {
 	testscript.Main(sandboxed{m}, map[string]func(){
-		"livetranslate": func() { os.Exit(cmd.Main()) },
+		"livetranslate": func() { os.Exit(runChecked()) },
 	})
 }
 
@@ -43,6 +43,14 @@ func (s sandboxed) Run() int {
 		return 1
 	}
 	defer os.RemoveAll(home)
+	// The go command the tests run (builtBinary) keeps the user's build and module caches.
+	if out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output(); err == nil {
+		for i, v := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if v != "" && i < 3 {
+				os.Setenv([]string{"GOCACHE", "GOMODCACHE", "GOPATH"}[i], v)
+			}
+		}
+	}
 	defaults := map[string]string{
 		"HOME":            home,
 		"XDG_CONFIG_HOME": filepath.Join(home, ".config"),
@@ -86,6 +94,74 @@ func mediaDir(t *testing.T) string {
 	return dir
 }
 
+// builtBinary is the command built as users build it, once per test run, for the tests that
+// measure its memory: the test binary that testscript puts on PATH as livetranslate carries the
+// test harness (and its schema validator) too, tens of MiB that are not the tool's.
+var builtBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp(os.Getenv("HOME"), "bin-") // the sandbox's home, removed at the end
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "livetranslate")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// realBinary returns builtBinary or fails the test.
+func realBinary(t *testing.T) string {
+	t.Helper()
+	bin, err := builtBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// runMeasured runs c and returns its peak resident memory, read from /proc/PID/status (VmHWM)
+// every 2 ms while it runs. (The rusage of a child is no measure here: Go starts children with
+// vfork, so their peak includes the test process's own resident memory at the moment of exec.)
+func runMeasured(c *exec.Cmd) (peak int64, err error) {
+	if err := c.Start(); err != nil {
+		return 0, err
+	}
+	status := fmt.Sprintf("/proc/%d/status", c.Process.Pid)
+	done := make(chan struct{})
+	sampled := make(chan int64, 1)
+	go func() {
+		var max int64
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if b, err := os.ReadFile(status); err == nil {
+				for _, line := range strings.Split(string(b), "\n") {
+					if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+						kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+						max = maxInt64(max, kb<<10)
+					}
+				}
+			}
+			select {
+			case <-done:
+				sampled <- max
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	err = c.Wait()
+	close(done)
+	return <-sampled, err
+}
+
+func maxInt64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
 type emulatorKey struct{}
 
 // TestScripts runs every testdata/script/*.txtar against the built command and a fresh emulator.
@@ -111,6 +187,22 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, ".state"))
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("TMPDIR", filepath.Join(env.WorkDir, ".tmp"))
+			// Every JSON the command prints or leaves is checked against the schema (jsoncheck_test.go).
+			repo, err := os.Getwd()
+			if err != nil {
+				return err
+			}
+			logPath := filepath.Join(env.WorkDir, ".jsoncheck.log")
+			env.Setenv("JSONCHECK_LOG", logPath)
+			env.Setenv("JSONCHECK_SCHEMA_DIR", repo)
+			env.Defer(func() {
+				if b, err := os.ReadFile(logPath); err == nil {
+					env.T().Fatal("JSON that does not match " + schemaFile + ":\n" + string(b))
+				}
+				if err := checkResultFiles(env.WorkDir); err != nil {
+					env.T().Fatal("result files that do not match " + schemaFile + ": " + err.Error())
+				}
+			})
 			return os.MkdirAll(filepath.Join(env.WorkDir, ".tmp"), 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -75,11 +74,11 @@ type timedText interface {
 	finish(tr *job.Translation) error
 }
 
-func newTimedText(w io.Writer, s *settings, format string) timedText {
+func newTimedText(w io.Writer, s *settings, format, input string) timedText {
 	if s.subs != 0 {
 		return subtitleText{subtitle.NewWriter(w, s.subs)}
 	}
-	tw := newTextWriter(w, format, "")
+	tw := newTextWriter(w, format, input, s.to.Code)
 	return plainText{tw: tw, sink: tw.sink(nil), format: format}
 }
 
@@ -121,7 +120,7 @@ func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptio
 		return err
 	}
 	defer r.close()
-	text := newTimedText(r.out, s, s.format)
+	text := newTimedText(r.out, s, s.format, it.Name)
 	out := job.TimedOutput{Piece: text.piece, Audio: r.audio, Files: r.outputs}
 	if opts.Dub != "" {
 		if out.Dub, err = atomicfile.Create(ctx, opts.Dub, opts.Overwrite); err != nil {
@@ -131,6 +130,9 @@ func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptio
 	}
 	tr, err := a.newJob(s, opts).TranslateTimed(ctx, it, out)
 	if err != nil {
+		if pt, ok := text.(plainText); ok && (opts.Output == "" || opts.Output == "-") {
+			_ = pt.tw.fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
+		}
 		return err
 	}
 	if err := r.commitSpeech(tr, opts.AudioOut); err != nil {
@@ -179,7 +181,7 @@ func (a *app) timedToDir(ctx context.Context, s *settings, opts *translateOption
 		return fail(err)
 	}
 	defer d.abort()
-	text := newTimedText(d.bw, s, "text")
+	text := newTimedText(d.bw, s, "text", it.Name)
 	out := job.TimedOutput{Piece: text.piece, Files: d.outputs}
 	if d.wav != nil {
 		out.Audio = d.wav
@@ -194,10 +196,10 @@ func writeJSONFile(ctx context.Context, path string, tr *job.Translation) error 
 		return err
 	}
 	defer f.Abort()
-	e := json.NewEncoder(f)
-	e.SetIndent("", "  ")
-	if err := e.Encode(tr); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	r := resultJSON(tr)
+	r.SchemaVersion = schemaVersion
+	if err := writeIndented(f, r); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return f.Commit()
 }

@@ -2,10 +2,10 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -23,6 +23,7 @@ type outcome struct {
 	usage  *api.Usage
 	cost   *float64
 	cur    string
+	tr     *job.Translation // what was translated, for the batch's JSON document
 }
 
 // translateBatch translates several inputs, -j at once: into --out-dir (one set of result files
@@ -68,7 +69,55 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 		prog.done(it.Name, o)
 	})
 	prog.close()
-	return a.summarize(parent, ctx, results, time.Since(start), j.Runner.Client.Throttle.Stats())
+	elapsed := time.Since(start)
+	if ord != nil && s.format == "json" {
+		if err := a.writeBatchJSON(ctx, s, items, results, elapsed); err != nil {
+			return err
+		}
+	}
+	return a.summarize(parent, ctx, results, elapsed, j.Runner.Client.Throttle.Stats())
+}
+
+// writeBatchJSON prints the one JSON document of a batch to stdout: every input in the order
+// given, with its result or its error, and the summary.
+func (a *app) writeBatchJSON(ctx context.Context, s *settings, items []batch.Item, results []outcome, elapsed time.Duration) error {
+	doc := jsonBatch{SchemaVersion: schemaVersion, Results: make([]jsonResult, len(items))}
+	sum := &doc.Summary
+	sum.Inputs, sum.ElapsedSeconds = len(items), math.Round(elapsed.Seconds()*1000)/1000
+	var cost float64
+	priced := true
+	for i, o := range results {
+		name := items[i].Name
+		switch {
+		case o.status == "translated" && o.tr != nil:
+			doc.Results[i] = resultJSON(o.tr)
+			sum.Translated++
+			if o.tr.Usage != nil {
+				sum.TotalTokens += o.tr.Usage.TotalTokens
+			}
+			if o.cost != nil && (sum.Currency == "" || sum.Currency == o.cur) {
+				cost, sum.Currency = cost+*o.cost, o.cur
+			} else {
+				priced = false
+			}
+		case o.status == "failed" && !(errors.Is(o.err, context.Canceled) && ctx.Err() != nil):
+			doc.Results[i] = a.failedJSON(name, s, o.err)
+			sum.Failed++
+		case o.status == "skipped":
+			doc.Results[i] = jsonResult{Input: name, Status: statusSkipped, Model: s.model, TargetLanguage: s.to.Code}
+			sum.Skipped++
+		default:
+			doc.Results[i] = jsonResult{Input: name, Status: statusNotRun, Model: s.model, TargetLanguage: s.to.Code}
+			sum.NotRun++
+		}
+	}
+	if priced && sum.Currency != "" {
+		cost = math.Round(cost*1e6) / 1e6
+		sum.EstimatedCost = &cost
+	} else {
+		sum.Currency = ""
+	}
+	return writeIndented(a.io.Out, doc)
 }
 
 // batchToDir translates one input into its result files under --out-dir.
@@ -86,7 +135,7 @@ func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOption
 	if d.wav != nil {
 		audio = d.wav
 	}
-	w := newTextWriter(d.bw, "text", "")
+	w := newTextWriter(d.bw, "text", it.Name, s.to.Code)
 	sink := w.sink(audio)
 	sink.Reset = func() error {
 		w.reset()
@@ -118,7 +167,11 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 	if err := header(); err != nil {
 		return outcome{status: "failed", err: err}
 	}
-	w := newTextWriter(out, s.format, it.Name)
+	format := s.format
+	if format == "json" {
+		format = "none" // the batch's one document is written at the end (writeBatchJSON)
+	}
+	w := newTextWriter(out, format, it.Name, s.to.Code)
 	ws := w.sink(nil)
 	ws.Reset = func() error {
 		// Possible only while the input's output is still held: drop it and start again.
@@ -136,11 +189,8 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 		a.reportUsage(tr)
 	}
 	if err != nil {
-		if s.format == "jsonl" {
-			line, _ := json.Marshal(jsonlEvent{Type: "error", Input: it.Name, Error: err.Error()})
-			sink.Text(string(line) + "\n")
-		} else if w.wrote && !w.lastNewline {
-			sink.Text("\n")
+		if !(errors.Is(err, context.Canceled) && ctx.Err() != nil) {
+			_ = w.fail(a.failedJSON(it.Name, s, err))
 		}
 		ord.Finish(i)
 		return outcome{status: "failed", err: err}
@@ -148,7 +198,9 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 	if err := ord.Finish(i); err != nil {
 		return outcome{status: "failed", err: err}
 	}
-	return translated(tr)
+	o := translated(tr)
+	o.tr = tr
+	return o
 }
 
 type writerFunc func([]byte) (int, error)

@@ -178,7 +178,7 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 		return err
 	}
 	defer r.close()
-	w := newTextWriter(r.out, s.format, "")
+	w := newTextWriter(r.out, s.format, it.Name, s.to.Code)
 	sink := w.sink(r.audio)
 	if r.canReset(s.format) {
 		sink.Reset = func() error {
@@ -188,6 +188,9 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 	}
 	tr, err := a.newJob(s, opts).Translate(ctx, it, job.Output{Sink: sink, Speech: r.audio != nil, Files: r.outputs, KeepText: keepsText(s.format)})
 	if err != nil {
+		if opts.Output == "" || opts.Output == "-" {
+			_ = w.fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
+		}
 		return err
 	}
 	if err := r.commitSpeech(tr, opts.AudioOut); err != nil {
@@ -219,14 +222,15 @@ func keepsText(format string) bool { return format == "json" || format == "jsonl
 type textWriter struct {
 	out         io.Writer
 	format      string
-	input       string // named in jsonl events of a batch
+	input       string // named in jsonl events
+	target      string // the target language's code, in jsonl events
 	lastNewline bool
 	wrote       bool
 	enc         *json.Encoder
 }
 
-func newTextWriter(out io.Writer, format, input string) *textWriter {
-	return &textWriter{out: out, format: format, input: input, lastNewline: true, enc: json.NewEncoder(out)}
+func newTextWriter(out io.Writer, format, input, target string) *textWriter {
+	return &textWriter{out: out, format: format, input: input, target: target, lastNewline: true, enc: json.NewEncoder(out)}
 }
 
 func (w *textWriter) sink(audio io.Writer) translate.Sink {
@@ -238,7 +242,9 @@ func (w *textWriter) sink(audio io.Writer) translate.Sink {
 			}
 			w.wrote, w.lastNewline = true, strings.HasSuffix(t, "\n")
 		case "jsonl":
-			if err := w.enc.Encode(jsonlEvent{Type: "text", Input: w.input, Text: t}); err != nil {
+			ev := newEvent("text", w.input, w.target)
+			ev.Text = &t
+			if err := w.enc.Encode(ev); err != nil {
 				return fmt.Errorf("writing event: %w", err)
 			}
 		}
@@ -250,7 +256,9 @@ func (w *textWriter) sink(audio io.Writer) translate.Sink {
 				return fmt.Errorf("writing speech: %w", err)
 			}
 			if w.format == "jsonl" {
-				if err := w.enc.Encode(jsonlEvent{Type: "audio", Input: w.input, Bytes: len(b)}); err != nil {
+				ev := newEvent("audio", w.input, w.target)
+				ev.Bytes = len(b)
+				if err := w.enc.Encode(ev); err != nil {
 					return fmt.Errorf("writing event: %w", err)
 				}
 			}
@@ -273,27 +281,52 @@ func (w *textWriter) finish(tr *job.Translation) error {
 			}
 		}
 	case "json":
-		e := json.NewEncoder(w.out)
-		e.SetIndent("", "  ")
-		if err := e.Encode(tr); err != nil {
-			return fmt.Errorf("writing JSON: %w", err)
-		}
+		r := resultJSON(tr)
+		r.SchemaVersion = schemaVersion
+		return writeIndented(w.out, r)
 	case "jsonl":
-		if err := w.enc.Encode(jsonlEvent{Type: "done", Input: w.input, Result: tr}); err != nil {
+		r := resultJSON(tr)
+		ev := newEvent("done", w.input, w.target)
+		ev.Result = &r
+		if err := w.enc.Encode(ev); err != nil {
 			return fmt.Errorf("writing event: %w", err)
 		}
 	}
 	return nil
 }
 
-// jsonlEvent is one line of --format jsonl.
-type jsonlEvent struct {
-	Type   string           `json:"type"`
-	Input  string           `json:"input,omitempty"`
-	Text   string           `json:"text,omitempty"`
-	Bytes  int              `json:"bytes,omitempty"`
-	Error  string           `json:"error,omitempty"`
-	Result *job.Translation `json:"result,omitempty"`
+// fail ends the output of an input that failed: the JSON document or event saying why, so that
+// a script reading stdout sees every input (text has nothing to add to the error on stderr).
+func (w *textWriter) fail(r jsonResult) error {
+	switch w.format {
+	case "text":
+		if w.wrote && !w.lastNewline {
+			w.lastNewline = true
+			if _, err := io.WriteString(w.out, "\n"); err != nil {
+				return fmt.Errorf("writing text: %w", err)
+			}
+		}
+	case "json":
+		r.SchemaVersion = schemaVersion
+		return writeIndented(w.out, r)
+	case "jsonl":
+		ev := newEvent("error", w.input, w.target)
+		ev.Error = r.Error
+		if err := w.enc.Encode(ev); err != nil {
+			return fmt.Errorf("writing event: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeIndented writes v as indented JSON and a newline.
+func writeIndented(out io.Writer, v any) error {
+	e := json.NewEncoder(out)
+	e.SetIndent("", "  ")
+	if err := e.Encode(v); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
 }
 
 // reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
