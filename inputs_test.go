@@ -147,6 +147,20 @@ func newEmulator(t *testing.T) (*fakeapi.Server, string) {
 	return emu, srv.URL
 }
 
+// endlessOf is a stream that repeats a pattern forever, counting what was read.
+type endlessOf struct {
+	pattern []byte
+	read    atomic.Int64
+}
+
+func (e *endlessOf) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.pattern[(int(e.read.Load())+i)%len(e.pattern)]
+	}
+	e.read.Add(int64(len(p)))
+	return len(p), nil
+}
+
 // zeros is an endless stream of zero bytes that counts what was read of it.
 type zeros struct{ read atomic.Int64 }
 
@@ -221,6 +235,36 @@ func TestEndlessSourcesAreBounded(t *testing.T) {
 			t.Errorf("read %d bytes past the WAV's end", n)
 		}
 	})
+	// Endless streams that are not sound, with --input-format claiming they are: text is refused
+	// from its first bytes, content nobody recognises after ffprobe saw its first MiB (both used
+	// to be spooled until the 64 GiB cap).
+	for _, tc := range []struct {
+		name, want string
+		pattern    []byte
+		maxRead    int64
+	}{
+		{"stdin text", "livetranslate: error: standard input is text, not sound (--input-format mp3 cannot make it sound)\n", []byte("y\n"), 1 << 20},
+		{"stdin noise", "livetranslate: error: standard input is not an audio or video file: neither its first bytes nor ffprobe recognise sound in it (--input-format says what it is, if it is sound)\n",
+			[]byte{0x13, 0x7f, 0xa2, 0x01, 0xee, 0x55, 0x0c, 0x99, 0x42, 0xd7, 0x3b, 0x86, 0x60, 0x2f, 0xc4, 0x18, 0xb1}, 3 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			emu, url := newEmulator(t)
+			dir := t.TempDir()
+			src := &endlessOf{pattern: tc.pattern}
+			c := command(t, url, dir, "translate", "-", "--input-format", "mp3", "--to", "en")
+			c.Stdin = src
+			r := runBounded(t, c, limits(dir))
+			if r.code != 2 || r.stderr != tc.want {
+				t.Fatalf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, tc.want)
+			}
+			if n := len(emu.Requests()); n != 0 {
+				t.Errorf("%d requests sent", n)
+			}
+			if n := src.read.Load(); n > tc.maxRead {
+				t.Errorf("read %d bytes of a stream that is not sound, want at most %d", n, tc.maxRead)
+			}
+		})
+	}
 	t.Run("stdin over one request", func(t *testing.T) {
 		emu, url := newEmulator(t)
 		dir := t.TempDir()
@@ -544,4 +588,44 @@ func isoBoxEnd(t *testing.T, b []byte, kind string) int {
 	}
 	t.Fatalf("no %s box", kind)
 	return 0
+}
+
+// TestReaderGoneLeavesNothing: when the reader of stdout goes away (livetranslate … | head -c 5),
+// the run ends as a process killed by SIGPIPE would (exit 141, nothing on stderr) but removes its
+// temporary files on the way out: standard input's spool used to stay in $TMPDIR.
+func TestReaderGoneLeavesNothing(t *testing.T) {
+	media := mediaDir(t)
+	wav, err := os.Open(filepath.Join(media, "speech.wav"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wav.Close()
+	// Paced, so the text is still arriving when the reader goes.
+	srv := httptest.NewServer(fakeapi.New(fakeapi.Options{APIKey: testKey, ChunkDelay: 50 * time.Millisecond}))
+	defer srv.Close()
+	dir := t.TempDir()
+	c := command(t, srv.URL, dir, "translate", "-", "--input-format", "wav", "--to", "en")
+	c.Stdin = wav
+	out, err := c.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(out, make([]byte, 5)); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	err = c.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 141 || stderr.Len() != 0 {
+		t.Errorf("exit %v, stderr %q; want 141 and nothing", err, stderr.String())
+	}
+	left, _ := os.ReadDir(filepath.Join(dir, "tmp"))
+	for _, e := range left {
+		t.Errorf("left in $TMPDIR: %s", e.Name())
+	}
 }

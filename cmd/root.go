@@ -28,6 +28,7 @@ const (
 	exitPartial     = 4
 	exitTruncated   = 5
 	exitInterrupted = 130
+	exitBrokenPipe  = 141 // 128 + SIGPIPE, what a shell reports for a process killed by it
 )
 
 // streams are the process's standard streams, injected so commands never touch os.Stdout.
@@ -72,6 +73,9 @@ func (a *app) infof(format string, args ...any) {
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A reader that goes away (livetranslate … | head -1) makes writes to stdout fail with EPIPE
+	// instead of killing the process outright, so temporary files are removed on the way out.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	go func() {
 		// After the first signal, restore the default handlers so a second Ctrl-C kills at once.
 		<-ctx.Done()
@@ -105,6 +109,9 @@ func run(ctx context.Context, s streams, args []string) int {
 	}
 	if err == nil {
 		return exitOK
+	}
+	if errors.Is(err, syscall.EPIPE) {
+		return exitBrokenPipe // the reader of stdout left: nothing to say, as if killed by SIGPIPE
 	}
 	code := exitCode(err)
 	if !errors.Is(err, errSilent) {

@@ -232,6 +232,10 @@ func spoolStream(ctx context.Context, r io.Reader, shown string, opts Options, o
 	if err := refuseHead(shown, head, override); err != nil {
 		return "", err
 	}
+	// Content the magic numbers do not know is spooled only as far as ffprobe needs to tell
+	// whether it holds sound at all (random bytes, a tar stream, an unknown codec), whatever
+	// --input-format says; known media go on.
+	checkPrefix := sniff(head).class == classUnknownBinary
 	limit, exact := opts.MaxSize, false
 	if limit <= 0 {
 		limit = DefaultMaxSpool
@@ -246,6 +250,18 @@ func spoolStream(ctx context.Context, r io.Reader, shown string, opts Options, o
 	}
 	written, err := f.Write(head[:min(int64(len(head)), limit)])
 	total := int64(written)
+	if err == nil && checkPrefix && total < limit {
+		var copied int64
+		copied, err = io.Copy(f, io.LimitReader(r, min(prefixProbe, limit)-total))
+		total += copied
+		if err == nil {
+			if perr := soundInPrefix(ctx, opts.FFprobe, f.Name(), shown); perr != nil {
+				f.Close()
+				os.Remove(f.Name())
+				return "", perr
+			}
+		}
+	}
 	if err == nil && total < limit {
 		rest := limit - total
 		if !exact {
@@ -272,6 +288,30 @@ func spoolStream(ctx context.Context, r io.Reader, shown string, opts Options, o
 	return f.Name(), nil
 }
 
+// prefixProbe is how much of a stream of unknown content is read before ffprobe looks at it:
+// enough for any container's headers and a few of its frames.
+const prefixProbe = 1 << 20
+
+// soundInPrefix refuses a stream whose first bytes (spooled to path) ffprobe finds no audio in.
+// Without ffprobe it lets the stream go on, as files go on without it.
+func soundInPrefix(ctx context.Context, ffprobe, path, shown string) error {
+	if _, err := LookFFprobe(ffprobe); err != nil {
+		return nil
+	}
+	p, err := Probe(ctx, ffprobe, path)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err == nil {
+		for _, st := range p.Streams {
+			if st.CodecType == "audio" {
+				return nil
+			}
+		}
+	}
+	return usagef("%s is not an audio or video file: neither its first bytes nor ffprobe recognise sound in it (--input-format says what it is, if it is sound)", shown)
+}
+
 // readError is an error reading an input, cancellation kept as it is (the run exits 130).
 func readError(shown string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -287,10 +327,15 @@ func refuseHead(shown string, head []byte, override string) error {
 	if len(head) == headerSize && allZero(head) {
 		return usagef("%s is not an audio or video file: its first %d bytes are all zero", shown, len(head))
 	}
+	s := sniff(head)
+	if override != "" && s.class == classNotMedia && strings.HasPrefix(s.mime, "text/") {
+		// No sound is text, whatever --input-format says (yes | livetranslate translate - …).
+		return usagef("%s is text, not sound (--input-format %s cannot make it sound)", shown, override)
+	}
 	if override != "" {
 		return nil
 	}
-	return refuseSniffed(shown, sniff(head))
+	return refuseSniffed(shown, s)
 }
 
 func allZero(b []byte) bool {

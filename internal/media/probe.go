@@ -107,6 +107,10 @@ func (e *ProbeError) Error() string {
 
 func (e *ProbeError) Unwrap() error { return e.Err }
 
+// UsageError reports whether ffprobe found the file's content invalid: an input the user must
+// change (exit 2), not a failure of the run.
+func (e *ProbeError) UsageError() bool { return strings.Contains(e.Detail, "Invalid data found") }
+
 // Probe runs ffprobe on a local file. It reads headers only, so it is quick on large files.
 func Probe(ctx context.Context, ffprobePath, path string) (*ProbeInfo, error) {
 	bin, err := LookFFprobe(ffprobePath)
