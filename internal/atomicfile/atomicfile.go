@@ -19,6 +19,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 )
@@ -77,6 +80,12 @@ type Dest struct {
 // always.
 func Inspect(path string, overwrite bool) (Dest, error) {
 	d := Dest{Path: Resolve(path)}
+	if _, ok := descriptorOf(path); ok {
+		// One of this process's open descriptors (-o /dev/stdout, >(…)): written into as the
+		// shell opened it (a >> file is appended to, not replaced).
+		d.Exists, d.Direct = true, true
+		return d, nil
+	}
 	st, err := os.Stat(path) // follows symbolic links: what matters is what is written
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -115,6 +124,34 @@ func Inspect(path string, overwrite bool) (Dest, error) {
 	return d, nil
 }
 
+// descriptorOf reports whether path names a descriptor this process has open: /dev/stdout,
+// /dev/stderr, /dev/fd/N, /proc/self/fd/N. Opened again by name such a file would be a new
+// opening of what is behind it: a file the shell opened to append to (>> log) would be written
+// from its start, or replaced.
+func descriptorOf(path string) (int, bool) {
+	switch path {
+	case "/dev/stdout":
+		return 1, true
+	case "/dev/stderr":
+		return 2, true
+	}
+	for _, prefix := range []string{"/dev/fd/", "/proc/self/fd/"} {
+		if n, ok := strings.CutPrefix(path, prefix); ok {
+			if fd, err := strconv.Atoi(n); err == nil && fd >= 0 {
+				return fd, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// IsDescriptor reports whether path names a descriptor this process has open (see
+// descriptorOf): such a destination is written into, never replaced.
+func IsDescriptor(path string) bool {
+	_, ok := descriptorOf(path)
+	return ok
+}
+
 // Resolve follows the symbolic links at path to the file they name, which may not exist yet (as a
 // shell's redirection creates it). A path that is no link, or a chain of links too long, is
 // returned as it is.
@@ -146,6 +183,13 @@ func CheckDest(path string, overwrite bool) error {
 // OpenDirect opens a character device or named pipe for writing. Opening a pipe waits for its
 // reader, as a shell's redirection does, until ctx is done (Ctrl-C ends the wait).
 func OpenDirect(ctx context.Context, path string) (*os.File, error) {
+	if fd, ok := descriptorOf(path); ok {
+		dup, err := syscall.Dup(fd)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		return os.NewFile(uintptr(dup), path), nil
+	}
 	f, err := ctxio.OpenFile(ctx, path, os.O_WRONLY)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -130,6 +130,9 @@ func Create(ctx context.Context, path string, overwrite bool) (*Writer, error) {
 // symbolic link at path names), or direct for a character device or a named pipe. It refuses an
 // existing regular file unless overwriting, and a directory, a block device or a socket always.
 func checkDestination(path string, overwrite bool) (dest string, direct bool, err error) {
+	if atomicfile.IsDescriptor(path) {
+		return path, true, nil // --audio-out /dev/stdout >> file: into what the shell opened
+	}
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
