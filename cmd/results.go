@@ -2,7 +2,9 @@ package cmd
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -51,6 +53,16 @@ func (a *app) openDirResults(ctx context.Context, s *settings, opts *translateOp
 	if !opts.Overwrite && allExist(d.outputs) {
 		a.infof("skipping %s: %s exists (--overwrite redoes it)", it.Name, d.textPath)
 		return nil, true, nil
+	}
+	if !opts.Overwrite {
+		// Some results exist and the input is redone: what is replaced must be this tool's (a
+		// speech WAV of an interrupted run, say), not a file of the user's that has its name.
+		for _, p := range d.outputs[1:] {
+			if foreignFile(p) {
+				return nil, false, usagef("move it, or pass --overwrite to replace it",
+					"%s exists and is not a result of livetranslate (the %s result of %s would replace it)", p, filepath.Ext(p), it.Name)
+			}
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(d.textPath), 0o755); err != nil {
 		return nil, false, fmt.Errorf("creating %s: %w", filepath.Dir(d.textPath), err)
@@ -238,4 +250,28 @@ func (a *app) finishDir(d *dirResults, s *settings, it batch.Item, tr *job.Trans
 // translated is the outcome of an input translated in full.
 func translated(tr *job.Translation) outcome {
 	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency}
+}
+
+// foreignFile reports whether path holds a file this tool would not have written there: a WAV
+// that is not its speech (24 kHz mono 16-bit PCM), JSON without its schema_version. A missing
+// file, or one it cannot tell, is not foreign.
+func foreignFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	switch filepath.Ext(path) {
+	case ".wav":
+		return !(n >= 36 && string(head[0:4]) == "RIFF" && string(head[8:12]) == "WAVE" && string(head[12:16]) == "fmt " &&
+			binary.LittleEndian.Uint16(head[20:]) == 1 && binary.LittleEndian.Uint16(head[22:]) == 1 &&
+			binary.LittleEndian.Uint32(head[24:]) == speech.SampleRate && binary.LittleEndian.Uint16(head[34:]) == 16)
+	case ".json":
+		b, err := os.ReadFile(path)
+		return err == nil && !bytes.Contains(b, []byte(`"finish_reason"`)) && !bytes.Contains(b, []byte(`"schema_version"`))
+	}
+	return false
 }
