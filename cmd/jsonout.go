@@ -174,6 +174,7 @@ func resultJSON(tr *job.Translation) jsonResult {
 // failedJSON is the result of an input that failed (or, when ctx was cancelled, was not run).
 func (a *app) failedJSON(input string, s *settings, err error) jsonResult {
 	r := jsonResult{Input: input, Status: statusFailed, Model: s.model, TargetLanguage: s.to.Code, Error: errorJSON(err)}
+	r.Error.Message = a.redact(r.Error.Message)
 	if s.from != nil {
 		r.SourceLanguage = s.from.Code
 	}

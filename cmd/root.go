@@ -59,13 +59,26 @@ func (a *app) getenv() func(string) string {
 
 // warnf prints one warning line on stderr.
 func (a *app) warnf(format string, args ...any) {
-	fmt.Fprintf(a.io.Err, "livetranslate: warning: "+format+"\n", args...)
+	fmt.Fprint(a.io.Err, a.redact("livetranslate: warning: "+fmt.Sprintf(format, args...)+"\n"))
+}
+
+// redact takes the API key out of a line about to be printed, wherever it came from (a base URL
+// holding it as a query parameter, an error quoting that URL). Keys shorter than 8 characters
+// are not real keys, and replacing them would mangle words.
+func (a *app) redact(s string) string {
+	if a.cfg == nil {
+		return s
+	}
+	if key := a.cfg.String(config.KeyAPIKey); len(key) >= 8 {
+		return strings.ReplaceAll(s, key, "[API key]")
+	}
+	return s
 }
 
 // infof prints one line on stderr when -v is set.
 func (a *app) infof(format string, args ...any) {
 	if a.verbose {
-		fmt.Fprintf(a.io.Err, "livetranslate: "+format+"\n", args...)
+		fmt.Fprint(a.io.Err, a.redact("livetranslate: "+fmt.Sprintf(format, args...)+"\n"))
 	}
 }
 
@@ -119,13 +132,13 @@ func run(ctx context.Context, s streams, args []string) int {
 		if code == exitInterrupted {
 			msg = "interrupted"
 		}
-		fmt.Fprintf(s.Err, "livetranslate: error: %s\n", msg)
+		fmt.Fprint(s.Err, a.redact(fmt.Sprintf("livetranslate: error: %s\n", msg)))
 		keySource := ""
 		if a.cfg != nil {
 			keySource = a.cfg.Source(config.KeyAPIKey)
 		}
 		if h := hintOf(err, keySource); h != "" {
-			fmt.Fprintf(s.Err, "livetranslate: hint: %s\n", h)
+			fmt.Fprint(s.Err, a.redact(fmt.Sprintf("livetranslate: hint: %s\n", h)))
 		}
 	}
 	return code

@@ -271,7 +271,7 @@ func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed 
 	}
 	fmt.Fprintln(a.io.Err)
 	for _, f := range failures {
-		fmt.Fprintf(a.io.Err, "livetranslate: failed: %s\n", strings.ReplaceAll(f, "\n", " "))
+		fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: failed: %s\n", strings.ReplaceAll(f, "\n", " "))))
 	}
 	switch {
 	case parent.Err() != nil:
