@@ -17,6 +17,9 @@ func (a *app) checkPaths(s *settings, opts *translateOptions, items []batch.Item
 	if opts.OutDir == "" {
 		return checkOutputs(opts, items)
 	}
+	if st, err := os.Stat(opts.OutDir); err == nil && !st.IsDir() {
+		return usagef("choose a directory, or a name that does not exist yet (it is created)", "--out-dir %s is not a directory", opts.OutDir)
+	}
 	return a.checkDirResults(s, opts, items)
 }
 
