@@ -1,11 +1,15 @@
 package cmd
 
 import (
+	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/ledger"
 )
 
 // checkPaths refuses, before anything is sent, outputs that would lose something: an output
@@ -115,16 +119,39 @@ func (a *app) checkDirResults(s *settings, opts *translateOptions, items []batch
 			}
 		}
 	}
+	// An earlier run's result under the old name is this input's when the usage ledger says the
+	// input's last translation wrote it: it is moved to the input's name now, and the input is
+	// done. (Without that record, a result under a shared old name may be another input's.)
+	if len(earlier) > 0 && !opts.Overwrite {
+		owners := a.earlierOwners(opts)
+		kept := earlier[:0]
+		for _, m := range earlier {
+			if owners[m.old] == m.it.Name {
+				if err := moveResults(m.old, m.now, code, ext); err != nil {
+					return err
+				}
+				a.infof("%s: its result %s, from an earlier run (the usage ledger says so), moved to %s", m.it.Name, m.old, m.now)
+				continue
+			}
+			kept = append(kept, m)
+		}
+		earlier = kept[:0]
+		for _, m := range kept {
+			if exists(m.old) { // not moved away for another input just now
+				earlier = append(earlier, m)
+			}
+		}
+	}
 	const shown = 5
 	for i, m := range earlier {
 		if i == shown {
-			a.warnf("%d more inputs have results under the names of an earlier version (-v lists them); they are translated again", len(earlier)-shown)
+			a.warnf("%d more inputs have results under the names of an earlier run or version (-v lists them); they are translated", len(earlier)-shown)
 		}
 		f := a.warnf
 		if i >= shown {
 			f = a.infof
 		}
-		f("%s, named by an earlier version without the input's folder or extension, is not taken as the result of %s, which is translated again into %s (move it there first if it is that input's)", m.old, m.it.Name, m.now)
+		f("%s, named by an earlier run or version without the input's folder or extension, is not taken as the result of %s, which is translated into %s (move it there first if it is that input's)", m.old, m.it.Name, m.now)
 	}
 	return nil
 }
@@ -158,4 +185,56 @@ func (in inputFiles) find(st fs.FileInfo) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// earlierOwners reads, from the usage ledger, which input each result file was last written for
+// (paths as the runs gave them). Without a ledger it knows nothing.
+func (a *app) earlierOwners(opts *translateOptions) map[string]string {
+	path := a.cfg.String(keyLedger)
+	if path == "" {
+		path = ledger.DefaultPath(a.getenv())
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	l, err := ledger.Open(context.Background(), path)
+	if err != nil {
+		return nil
+	}
+	defer l.Close()
+	rows, err := l.List(context.Background(), ledger.Query{}) // newest first
+	if err != nil {
+		return nil
+	}
+	owners := map[string]string{}
+	for _, r := range rows {
+		if r.Status != ledger.StatusOK || r.Outputs == "" {
+			continue
+		}
+		for _, out := range strings.Split(r.Outputs, ",") {
+			if _, seen := owners[out]; !seen {
+				owners[out] = r.Input
+			}
+		}
+	}
+	return owners
+}
+
+// moveResults renames an input's results from the old name of its text result to the new one:
+// the text, and the speech and JSON beside it when they exist.
+func moveResults(oldText, newText, code, ext string) error {
+	oldBase, newBase := strings.TrimSuffix(oldText, "."+code+ext), strings.TrimSuffix(newText, "."+code+ext)
+	if err := os.MkdirAll(filepath.Dir(newText), 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", filepath.Dir(newText), err)
+	}
+	for _, e := range []string{".wav", ".json", ext} { // the text last: it marks the input done
+		from, to := oldBase+"."+code+e, newBase+"."+code+e
+		if _, err := os.Lstat(from); err != nil {
+			continue
+		}
+		if err := os.Rename(from, to); err != nil {
+			return fmt.Errorf("moving %s to %s: %w", from, to, err)
+		}
+	}
+	return nil
 }
