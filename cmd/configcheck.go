@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -137,4 +138,29 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// flagInError finds the flag a settings error names first: "--jobs 0 is out of range",
+// "unknown --format \"xml\"", "--to: unknown language".
+var flagInError = regexp.MustCompile(`^(unknown )?--([a-z][a-z-]*)\b[ :]*`)
+
+// fromSource turns an error about a flag's value into one about where the value came from when
+// that was not the command line: "jobs in FILE: 0 is out of range" (exit 3, configuration), not
+// "--jobs 0 is out of range" (exit 2) for a flag the user never passed.
+func (a *app) fromSource(err error) error {
+	m := flagInError.FindStringSubmatchIndex(err.Error())
+	if m == nil || a.cfg == nil {
+		return err
+	}
+	msg := err.Error()
+	flag := msg[m[4]:m[5]]
+	src := a.cfg.Source(strings.ReplaceAll(flag, "-", "_"))
+	if src == "" || strings.HasPrefix(src, "--") {
+		return err
+	}
+	what := msg[m[1]:]
+	if m[2] >= 0 { // "unknown --format "xml"; choose …" reads "format in FILE: unknown "xml"; …"
+		what = "unknown " + what
+	}
+	return &config.Error{Msg: src + ": " + what, Hint: "fix it there, or override it with --" + flag, Err: nil}
 }

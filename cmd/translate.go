@@ -265,6 +265,9 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 			s.voice = v.Name
 		}
 		if err := lang.CheckSpeech(s.to, s.voice); err != nil {
+			if !c.FromFlag(config.KeyVoice) && c.Source(config.KeyVoice) != "" {
+				return nil, fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
+			}
 			return nil, err
 		}
 		if opts.AudioOut == "-" && (opts.Output == "" || opts.Output == "-") {

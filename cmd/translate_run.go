@@ -19,7 +19,7 @@ import (
 func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	s, err := a.translateSettings(opts)
 	if err != nil {
-		return err
+		return a.fromSource(err)
 	}
 	items, err := a.expandInputs(ctx, opts)
 	if err != nil {
