@@ -629,3 +629,30 @@ func TestReaderGoneLeavesNothing(t *testing.T) {
 		t.Errorf("left in $TMPDIR: %s", e.Name())
 	}
 }
+
+// TestInterruptedBatchSaysNotDone: inputs a Ctrl-C stopped are "not done" in the progress lines
+// as in the summary, not "failed" in one and "not done" in the other.
+func TestInterruptedBatchSaysNotDone(t *testing.T) {
+	media := mediaDir(t)
+	emu := fakeapi.New(fakeapi.Options{APIKey: testKey, ChunkDelay: 300 * time.Millisecond})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	dir := t.TempDir()
+	in := filepath.Join(media, "speech.wav")
+	c := command(t, srv.URL, dir, "translate", in, in+"", filepath.Join(media, "speech.mp3"), filepath.Join(media, "speech.flac"), "--to", "en", "-j", "2", "--progress", "never", "--out-dir", "out")
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Process.Kill() })
+	waitUntil(t, 20*time.Second, "no request arrived", func() bool { return len(emu.Requests()) >= 2 })
+	interrupt(t, c)
+	s := stderr.String()
+	if strings.Contains(s, "] failed") {
+		t.Errorf("an interrupted input is shown as failed:\n%s", s)
+	}
+	if !strings.Contains(s, "] not done ") || !strings.Contains(s, " not done") {
+		t.Errorf("want the stopped inputs shown as not done:\n%s", s)
+	}
+}

@@ -3,9 +3,12 @@ package cmd
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 )
@@ -68,7 +71,7 @@ func (p *progress) done(name string, o outcome) {
 		return
 	}
 	if p.plain {
-		fmt.Fprintf(p.w, "livetranslate: [%d/%d] %s %s\n", p.n, p.total, o.status, name)
+		fmt.Fprintf(p.w, "livetranslate: [%d/%d] %s %s\n", p.n, p.total, o.status, shownName(name))
 	}
 }
 
@@ -77,7 +80,11 @@ func (p *progress) describe() {
 	if p.bar == nil || p.closed {
 		return
 	}
-	d := strings.Join(p.current, ", ")
+	names := make([]string, len(p.current))
+	for i, c := range p.current {
+		names[i] = shownName(c)
+	}
+	d := strings.Join(names, ", ")
 	if len(d) > 40 {
 		d = d[:37] + "..."
 	}
@@ -92,4 +99,14 @@ func (p *progress) close() {
 		p.bar.Exit()
 	}
 	p.closed = true
+}
+
+// shownName is an input's name as a line of output shows it: as it is, unless it holds a
+// newline, another control character or bytes that are not UTF-8, which would break the line
+// (or drive the terminal); then Go-quoted ("a\nb.wav"), in headers, progress and summaries alike.
+func shownName(name string) string {
+	if !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+		return strconv.Quote(name)
+	}
+	return name
 }

@@ -132,6 +132,8 @@ func run(ctx context.Context, s streams, args []string) int {
 		if code == exitInterrupted {
 			msg = "interrupted"
 		}
+		// One line, whatever the error holds (a YAML parser's list of problems, say).
+		msg = oneLine(msg)
 		fmt.Fprint(s.Err, a.redact(fmt.Sprintf("livetranslate: error: %s\n", msg)))
 		keySource := ""
 		if a.cfg != nil {
@@ -252,4 +254,25 @@ func hideUnusedGlobals(c *cobra.Command) {
 			f.Hidden = true
 		}
 	})
+}
+
+// oneLine joins the lines of a message: after a line ending in a colon with a space, else with
+// "; ".
+func oneLine(msg string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(msg, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			if strings.HasSuffix(b.String(), ":") {
+				b.WriteString(" ")
+			} else {
+				b.WriteString("; ")
+			}
+		}
+		b.WriteString(line)
+	}
+	return b.String()
 }

@@ -66,7 +66,11 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 			cancel()
 		}
 		results[i] = o
-		prog.done(it.Name, o)
+		shown := o
+		if o.status == "failed" && errors.Is(o.err, context.Canceled) && ctx.Err() != nil {
+			shown.status = "not done" // as the summary counts it: stopped, not failed
+		}
+		prog.done(it.Name, shown)
 	})
 	prog.close()
 	elapsed := time.Since(start)
@@ -162,7 +166,7 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 		if i == 0 {
 			sep = ""
 		}
-		return sink.Text(sep + "==> " + it.Name + " <==\n")
+		return sink.Text(sep + "==> " + shownName(it.Name) + " <==\n")
 	}
 	if err := header(); err != nil {
 		return outcome{status: "failed", err: err}
