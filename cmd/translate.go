@@ -154,7 +154,7 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.Duration("min-pause", pauses.DefaultMinPause, "the shortest quiet stretch that counts as a pause between phrases [50ms, 5s]")
 	f.Int("retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output); a 429 while other requests get through is not counted")
 	f.Duration("idle-timeout", 60*time.Second, "give up on a request when no data (keep-alive comments do not count) arrives for this long (0 = never)")
-	f.Duration("timeout", 0, "limit for the whole request, e.g. 10m (0 = none)")
+	f.Duration("timeout", 0, "limit for each input, all its requests and retries, e.g. 10m (0 = none)")
 	// The sampling flags have no default of their own: unset, nothing is sent and the service
 	// applies its defaults, which the help names.
 	f.IntVar(&maxTokens, "max-tokens", 0, "maximum output tokens, text and speech together [1, 4096] (service default 4096)")

@@ -53,6 +53,12 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 	batch.Each(ctx, len(items), s.jobs, func(i int) {
 		it := items[i]
 		prog.start(it.Name)
+		ctx := ctx
+		if s.timeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, s.timeout)
+			defer cancel()
+		}
 		var o outcome
 		switch {
 		case ord != nil:
@@ -65,6 +71,7 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 		if o.status == "failed" && ctx.Err() == nil && opts.FailFast {
 			cancel()
 		}
+		o.err = timedOut(o.err, it.Name, s.timeout)
 		results[i] = o
 		shown := o
 		if o.status == "failed" && errors.Is(o.err, context.Canceled) && ctx.Err() != nil {
@@ -157,20 +164,26 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 		return outcome{status: "failed", err: it.Err}
 	}
 	sink := ord.Sink(i)
-	out := writerFunc(func(p []byte) (int, error) { return len(p), sink.Text(string(p)) })
+	// The header goes out with the input's first text (or when it is done with none): an input
+	// that fails first gets no empty section, only its line in the summary.
+	headed := false
 	header := func() error {
-		if s.format != "text" {
+		if headed || s.format != "text" {
 			return nil
 		}
+		headed = true
 		sep := "\n"
 		if i == 0 {
 			sep = ""
 		}
 		return sink.Text(sep + "==> " + shownName(it.Name) + " <==\n")
 	}
-	if err := header(); err != nil {
-		return outcome{status: "failed", err: err}
-	}
+	out := writerFunc(func(p []byte) (int, error) {
+		if err := header(); err != nil {
+			return 0, err
+		}
+		return len(p), sink.Text(string(p))
+	})
 	format := s.format
 	if format == "json" {
 		format = "none" // the batch's one document is written at the end (writeBatchJSON)
@@ -183,9 +196,13 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 			return err
 		}
 		w.reset()
-		return header()
+		headed = false
+		return nil
 	}
 	tr, err := j.Translate(ctx, it, job.Output{Sink: ws, KeepText: keepsText(s.format)})
+	if err == nil {
+		err = header() // translated, even if nothing was said
+	}
 	if err == nil {
 		err = w.finish(tr)
 	}

@@ -3,10 +3,12 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
@@ -47,18 +49,32 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		return err
 	}
 	defer s.ledger.close()
-	if s.timeout > 0 {
+	if s.timeout > 0 && single {
+		// --timeout bounds each input (a batch sets it per input), not the whole run.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
 	switch {
 	case single && s.timed:
-		return a.timedSingle(ctx, s, opts, items[0])
+		return timedOut(a.timedSingle(ctx, s, opts, items[0]), items[0].Name, s.timeout)
 	case single:
-		return a.translateSingle(ctx, s, opts, items[0])
+		return timedOut(a.translateSingle(ctx, s, opts, items[0]), items[0].Name, s.timeout)
 	}
 	return a.translateBatch(ctx, s, opts, items)
+}
+
+// timedOut says which input ran out of --timeout, and that it was the timeout, where the error
+// would otherwise read "context deadline exceeded".
+func timedOut(err error, name string, timeout time.Duration) error {
+	if err == nil || timeout <= 0 || !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	msg := err.Error()
+	if strings.Contains(msg, name) && strings.Contains(msg, "timeout") {
+		return err
+	}
+	return fmt.Errorf("%s: not done within --timeout %s: %w", name, timeout, err)
 }
 
 // expandInputs turns the arguments and --files-from into the run's inputs.
