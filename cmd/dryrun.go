@@ -3,10 +3,12 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"text/tabwriter"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/split"
 )
@@ -21,49 +23,103 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	region := pricing.RegionOfBaseURL(s.baseURL)
 	speech := opts.AudioOut != "" || opts.Speech || opts.Dub != ""
 	j := a.newJob(s, opts)
-	tw := tabwriter.NewWriter(a.io.Out, 0, 4, 2, ' ', 0)
+	rows := make([]dryRow, 0, len(items))
+	for _, it := range items {
+		r, err := a.planOne(ctx, j, it, speech, prices, region, s.model)
+		if ctx.Err() != nil {
+			return ctx.Err() // interrupted: exit 130, no table
+		}
+		r.err = err
+		rows = append(rows, r)
+	}
+	if s.format == "json" {
+		err = writeIndented(a.io.Out, a.planJSON(s, rows))
+	} else {
+		for _, r := range rows {
+			if r.err != nil {
+				fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: error: %v\n", r.err)))
+			}
+		}
+		err = printPlan(a.io.Out, rows)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.io.Err, "livetranslate: dry run: nothing was sent; costs are estimates from the price table (%s, %s)\n", prices.Source, prices.AsOf)
+	failed := 0
+	for _, r := range rows {
+		if r.err != nil {
+			failed++
+		}
+	}
+	switch {
+	case failed == 0:
+		return nil
+	case failed < len(rows):
+		return &silentExit{code: exitPartial} // as the real run would: some inputs cannot be sent
+	}
+	return &silentExit{code: exitUsage}
+}
+
+// dryRow is what the dry run found of one input.
+type dryRow struct {
+	name, kind, format string
+	url                bool
+	size               int64
+	plan               *split.Plan
+	tok                pricing.Tokens
+	cost               float64
+	currency           string
+	priced             bool
+	err                error
+}
+
+// planOne resolves and plans one input without sending anything.
+func (a *app) planOne(ctx context.Context, j *job.Translator, it batch.Item, speech bool, prices *pricing.Table, region, model string) (dryRow, error) {
+	r := dryRow{name: it.Name}
+	in, err := j.Resolve(ctx, it)
+	if err != nil {
+		return r, err
+	}
+	defer in.Close()
+	plan, err := j.DryPlan(ctx, in, speech)
+	if err != nil {
+		return r, err
+	}
+	plan.Cleanup()
+	r.kind, r.format, r.url, r.size, r.plan = fmt.Sprint(in.Kind), in.Format, in.URL != "", in.Size, plan
+	for _, seg := range plan.Segments {
+		r.tok = addTokens(r.tok, segmentTokens(seg, speech))
+	}
+	r.cost, r.currency, r.priced = prices.Estimate(region, model, r.tok)
+	return r, nil
+}
+
+// printPlan writes the dry run's table: an input a row (its speech share, and its segments when
+// it is split), then the total of the inputs that can be sent.
+func printPlan(w io.Writer, rows []dryRow) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "INPUT\tKIND\tFORMAT\tSIZE\tDURATION\tREQUESTS\tEST. INPUT TOKENS\tEST. OUTPUT TOKENS\tEST. COST")
 	var total pricing.Tokens
 	var totalSize int64
 	var totalCost float64
-	currency, failed, requests := "", 0, 0
-	for _, it := range items {
-		in, err := j.Resolve(ctx, it)
-		if ctx.Err() != nil {
-			in.Close()
-			return ctx.Err() // interrupted: exit 130, no table
-		}
-		if err != nil {
-			fmt.Fprintf(a.io.Err, "livetranslate: error: %v\n", err)
-			failed++
+	currency, requests, planned := "", 0, 0
+	for _, r := range rows {
+		if r.err != nil {
 			continue
 		}
-		plan, err := j.DryPlan(ctx, in, speech)
-		if ctx.Err() != nil {
-			in.Close()
-			return ctx.Err()
-		}
-		if err != nil {
-			in.Close()
-			fmt.Fprintf(a.io.Err, "livetranslate: error: %v\n", err)
-			failed++
-			continue
-		}
-		var tok pricing.Tokens
-		for _, seg := range plan.Segments {
-			tok = addTokens(tok, segmentTokens(seg, speech))
-		}
-		cost, cur, ok := prices.Estimate(region, s.model, tok)
+		planned++
+		plan := r.plan
 		costText := "unknown"
-		if ok {
-			costText = fmt.Sprintf("%.4f %s", cost, cur)
-			totalCost += cost
-			currency = cur
+		if r.priced {
+			costText = fmt.Sprintf("%.4f %s", r.cost, r.currency)
+			totalCost += r.cost
+			currency = r.currency
 		}
 		size, dur := "-", "unknown"
-		if in.URL == "" {
-			size = fmt.Sprint(in.Size)
-			totalSize += in.Size
+		if !r.url {
+			size = fmt.Sprint(r.size)
+			totalSize += r.size
 		}
 		if plan.Duration > 0 {
 			dur = clockText(plan.Duration)
@@ -75,8 +131,8 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 		case plan.Reencoded:
 			how += " (re-encoded)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", it.Name, in.Kind, in.Format, size, dur, how,
-			tok.InputAudio+tok.InputVideo, tok.OutputText+tok.OutputAudio, costText)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", shownName(r.name), r.kind, r.format, size, dur, how,
+			r.tok.InputAudio+r.tok.InputVideo, r.tok.OutputText+r.tok.OutputAudio, costText)
 		if rep := plan.Speech; rep != nil {
 			// What the pause finder heard: the share of speech, and its levels.
 			fmt.Fprintf(tw, "  speech %.0f%%\tfloor %.0f dB\tthreshold %.0f dB\t\t%s\t\t\t\t\n", 100*rep.SpeechShare(),
@@ -89,23 +145,11 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 			}
 		}
 		requests += len(plan.Segments)
-		total = addTokens(total, tok)
-		plan.Cleanup()
-		in.Close()
+		total = addTokens(total, r.tok)
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%d\t\t%d\t%d\t%d\t%.4f %s\n", len(items), totalSize, requests,
+	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%d\t\t%d\t%d\t%d\t%.4f %s\n", planned, totalSize, requests,
 		total.InputAudio+total.InputVideo, total.OutputText+total.OutputAudio, totalCost, currency)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.io.Err, "livetranslate: dry run: nothing was sent; costs are estimates from the price table (%s, %s)\n", prices.Source, prices.AsOf)
-	if failed > 0 {
-		return &silentExit{code: exitUsage}
-	}
-	return nil
+	return tw.Flush()
 }
 
 // segmentTokens splits a segment's estimated tokens into the kinds the price table prices.

@@ -201,3 +201,114 @@ func errorJSON(err error) *jsonErrorInfo {
 	}
 	return e
 }
+
+// jsonPlan is --dry-run --format json: what would be sent, and nothing is.
+type jsonPlan struct {
+	SchemaVersion int             `json:"schema_version"`
+	DryRun        bool            `json:"dry_run"`
+	Inputs        []jsonPlanInput `json:"inputs"`
+	Total         jsonPlanTotal   `json:"total"`
+}
+
+type jsonPlanInput struct {
+	Input           string            `json:"input"`
+	Status          string            `json:"status"` // planned, failed
+	Kind            string            `json:"kind,omitempty"`
+	InputFormat     string            `json:"input_format,omitempty"`
+	SizeBytes       *int64            `json:"size_bytes,omitempty"`       // left out for a URL
+	DurationSeconds *float64          `json:"duration_seconds,omitempty"` // left out when unknown
+	Requests        int               `json:"requests"`
+	NoSpeech        bool              `json:"no_speech,omitempty"`
+	SpeechShare     *float64          `json:"speech_share,omitempty"`
+	InputTokens     int               `json:"estimated_input_tokens"`
+	OutputTokens    int               `json:"estimated_output_tokens"`
+	EstimatedCost   *float64          `json:"estimated_cost,omitempty"`
+	Currency        string            `json:"currency,omitempty"`
+	Segments        []jsonPlanSegment `json:"segments,omitempty"`
+	Error           *jsonErrorInfo    `json:"error,omitempty"`
+}
+
+type jsonPlanSegment struct {
+	Index        int     `json:"index"`
+	Start        float64 `json:"start_seconds"`
+	End          float64 `json:"end_seconds"`
+	InputTokens  int     `json:"estimated_input_tokens"`
+	OutputTokens int     `json:"estimated_output_tokens"`
+}
+
+type jsonPlanTotal struct {
+	Inputs        int      `json:"inputs"`
+	Failed        int      `json:"failed"`
+	Requests      int      `json:"requests"`
+	SizeBytes     int64    `json:"size_bytes"`
+	InputTokens   int      `json:"estimated_input_tokens"`
+	OutputTokens  int      `json:"estimated_output_tokens"`
+	EstimatedCost *float64 `json:"estimated_cost,omitempty"`
+	Currency      string   `json:"currency,omitempty"`
+}
+
+func roundTo(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+// planJSON is the dry run's plan as JSON.
+func (a *app) planJSON(s *settings, rows []dryRow) jsonPlan {
+	doc := jsonPlan{SchemaVersion: schemaVersion, DryRun: true, Inputs: make([]jsonPlanInput, 0, len(rows))}
+	var cost float64
+	priced := true
+	for _, r := range rows {
+		if r.err != nil {
+			e := errorJSON(r.err)
+			e.Message = a.redact(e.Message)
+			doc.Inputs = append(doc.Inputs, jsonPlanInput{Input: r.name, Status: statusFailed, Error: e})
+			doc.Total.Failed++
+			continue
+		}
+		p := jsonPlanInput{Input: r.name, Status: "planned", Kind: r.kind, InputFormat: r.format,
+			Requests: len(r.plan.Segments), NoSpeech: r.plan.NoSpeech,
+			InputTokens: int(r.tok.InputAudio + r.tok.InputVideo), OutputTokens: int(r.tok.OutputText + r.tok.OutputAudio)}
+		if !r.url {
+			size := r.size
+			p.SizeBytes = &size
+			doc.Total.SizeBytes += size
+		}
+		if d := r.plan.Duration; d > 0 {
+			sec := roundTo(d.Seconds(), 3)
+			p.DurationSeconds = &sec
+		}
+		if rep := r.plan.Speech; rep != nil {
+			share := roundTo(rep.SpeechShare(), 3)
+			p.SpeechShare = &share
+		}
+		if r.priced {
+			c := roundTo(r.cost, 6)
+			p.EstimatedCost, p.Currency = &c, r.currency
+			if doc.Total.Currency == "" || doc.Total.Currency == r.currency {
+				cost, doc.Total.Currency = cost+r.cost, r.currency
+			} else {
+				priced = false
+			}
+		} else {
+			priced = false
+		}
+		if len(r.plan.Segments) > 1 || r.plan.Split {
+			for _, seg := range r.plan.Segments {
+				p.Segments = append(p.Segments, jsonPlanSegment{Index: seg.Index, Start: roundTo(seg.Start.Seconds(), 3),
+					End: roundTo(seg.End.Seconds(), 3), InputTokens: seg.EstInputTokens, OutputTokens: seg.EstOutputTokens})
+			}
+		}
+		doc.Inputs = append(doc.Inputs, p)
+		doc.Total.Inputs++
+		doc.Total.Requests += p.Requests
+		doc.Total.InputTokens += p.InputTokens
+		doc.Total.OutputTokens += p.OutputTokens
+	}
+	if priced && doc.Total.Currency != "" {
+		c := roundTo(cost, 6)
+		doc.Total.EstimatedCost = &c
+	} else {
+		doc.Total.Currency = ""
+	}
+	return doc
+}
