@@ -67,12 +67,15 @@ const (
 	minEdgePause = 50 * time.Millisecond
 )
 
-// The fade at the end of a phrase (tailFrames), measured on the evaluation set: a voice fades at
-// about 150 dB a second from 35 dB under its speech level; no tail is longer than 0.3 s.
+// The fade at the end of a phrase (tail), measured on the evaluation set: a voice fades at about
+// 150 dB a second down to 39 dB under its speech level; no tail is longer than 0.3 s, and what
+// noise hides of one is counted for at most 0.13 s (past that, voices that stop short, as
+// synthetic ones do, would end late by more than real ones end early).
 const (
-	tailDecay     = 150.0 // dB a second
-	tailDepth     = 35.0  // dB under the speech level
-	maxTailFrames = 30
+	tailDecay       = 150.0 // dB a second
+	tailDepth       = 39.0  // dB under the speech level
+	maxTailFrames   = 30
+	maxHiddenFrames = 13
 	// A fade in sight is followed down to fadeDepth under the speech level, or to fadeOverFloor
 	// over the pause's floor, whichever is higher.
 	fadeDepth        = 40.0
@@ -398,7 +401,8 @@ func (d *Detector) classify(i int, level float64) {
 // minPause, lies well under it), it is followed down to fadeDepth under the speech level. What
 // the noise hides of it is estimated: a voice fades at about tailDecay from tailDepth under its
 // speech level, so from where it went out of sight the rest lasts (that level - (speech level -
-// tailDepth)) / tailDecay: nothing in a quiet recording, 0.2 s at 10 dB signal-to-noise. The
+// tailDepth)) / tailDecay, at most maxHiddenFrames: nothing in a quiet recording, 0.13 s at 10
+// dB signal-to-noise. The
 // levels are those of the run's first frames, so the tail is known once the run has lasted
 // minPause + maxTailFrames, whatever comes later.
 func (d *Detector) tail(start, end int) int {
@@ -427,7 +431,7 @@ func (d *Detector) tail(start, end int) int {
 		}
 	}
 	hidden := min(seen, d.quietLo) - (d.quietSpeech - tailDepth)
-	return min(visible+int(max(hidden/tailDecay*100, 0)), maxTailFrames)
+	return min(visible+min(int(max(hidden/tailDecay*100, 0)), maxHiddenFrames), maxTailFrames)
 }
 
 // runTail is the tail of the current quiet run, which ends at end (or goes on past it).
