@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,6 +17,18 @@ import (
 
 // configOnlyKeys are the config file's keys that no flag has.
 var configOnlyKeys = []string{"pricing"}
+
+// settingKeys are the flags whose value may come from the config file or LIVETRANSLATE_*: the
+// settings that stay the same from run to run. The others (where results go, what to read,
+// how this run behaves) are the command line's alone.
+var settingKeys = map[string]bool{
+	"api_key": true, "region": true, "base_url": true, "model": true, "to": true, "from": true,
+	"voice": true, "format": true, "jobs": true, "inline_limit": true, "timeout": true,
+	"retries": true, "idle_timeout": true, "pause_threshold": true, "min_pause": true,
+	"ledger": true, "lang_form": true, "max_tokens": true, "seed": true, "temperature": true,
+	"top_p": true, "top_k": true, "presence_penalty": true, "repetition_penalty": true,
+	"speech_rate": true, "pricing": true,
+}
 
 // checkConfig looks at the values that came from the config file or the environment, which
 // pflag has not parsed: one of the wrong type is an error that names the key and where it came
@@ -49,6 +62,28 @@ func (a *app) checkConfig(run *cobra.Command) error {
 		}
 	}
 	slices.Sort(unknown)
+	for _, key := range cfg.FileKeys() {
+		if f, ok := known[key]; ok && f != nil && !settingKeys[key] {
+			a.warnf("config file %s: %q is not read from the config file, only from the command line (--%s); it is ignored", cfg.File, key, f.Name)
+		}
+	}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		key, ok := strings.CutPrefix(name, "LIVETRANSLATE_")
+		key = strings.ToLower(key)
+		if !ok || settingKeys[key] || name == "LIVETRANSLATE_NOW" {
+			continue
+		}
+		if f, isFlag := known[key]; isFlag && f != nil {
+			a.warnf("$%s is not read from the environment, only from the command line (--%s); it is ignored", name, f.Name)
+		} else if !isFlag {
+			msg := fmt.Sprintf("$%s is not a setting of livetranslate; it is ignored", name)
+			if near := closest(key, known); near != "" {
+				msg += fmt.Sprintf(" (did you mean $LIVETRANSLATE_%s?)", strings.ToUpper(near))
+			}
+			a.warnf("%s", msg)
+		}
+	}
 	for _, key := range unknown {
 		msg := fmt.Sprintf("config file %s: unknown key %q is ignored", cfg.File, key)
 		if near := closest(key, known); near != "" {
@@ -142,7 +177,7 @@ func editDistance(a, b string) int {
 
 // flagInError finds the flag a settings error names first: "--jobs 0 is out of range",
 // "unknown --format \"xml\"", "--to: unknown language".
-var flagInError = regexp.MustCompile(`^(unknown )?--([a-z][a-z-]*)\b[ :]*`)
+var flagInError = regexp.MustCompile(`^(unknown |invalid )?--([a-z][a-z-]*)\b[ :]*`)
 
 // fromSource turns an error about a flag's value into one about where the value came from when
 // that was not the command line: "jobs in FILE: 0 is out of range" (exit 3, configuration), not
@@ -160,7 +195,7 @@ func (a *app) fromSource(err error) error {
 	}
 	what := msg[m[1]:]
 	if m[2] >= 0 { // "unknown --format "xml"; choose …" reads "format in FILE: unknown "xml"; …"
-		what = "unknown " + what
+		what = msg[m[2]:m[3]] + what
 	}
 	return &config.Error{Msg: src + ": " + what, Hint: "fix it there, or override it with --" + flag, Err: nil}
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -32,9 +33,12 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 		r.err = err
 		rows = append(rows, r)
 	}
-	if s.format == "json" {
+	switch s.format {
+	case "json":
 		err = writeIndented(a.io.Out, a.planJSON(s, rows))
-	} else {
+	case "jsonl": // the same document, on one line
+		err = json.NewEncoder(a.io.Out).Encode(a.planJSON(s, rows))
+	default:
 		for _, r := range rows {
 			if r.err != nil {
 				fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: error: %v\n", r.err)))
@@ -92,6 +96,9 @@ func (a *app) planOne(ctx context.Context, j *job.Translator, it batch.Item, spe
 		r.tok = addTokens(r.tok, segmentTokens(seg, speech))
 	}
 	r.cost, r.currency, r.priced = prices.Estimate(region, model, r.tok)
+	if r.url && plan.Duration <= 0 {
+		r.priced = false // a URL's length is not known here: its cost is unknown, not zero
+	}
 	return r, nil
 }
 

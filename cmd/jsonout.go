@@ -34,7 +34,8 @@ type jsonResult struct {
 	Model          string         `json:"model"`
 	SourceLanguage string         `json:"source_language,omitempty"` // left out when detected
 	TargetLanguage string         `json:"target_language"`
-	Text           *string        `json:"text,omitempty"` // always there when translated
+	Text           *string        `json:"text,omitempty"`      // always there when translated
+	NoSpeech       bool           `json:"no_speech,omitempty"` // nobody speaks in it: nothing was sent
 	FinishReason   string         `json:"finish_reason,omitempty"`
 	Usage          *jsonUsage     `json:"usage,omitempty"` // left out when the service sent none
 	EstimatedCost  *float64       `json:"estimated_cost,omitempty"`
@@ -153,6 +154,7 @@ func resultJSON(tr *job.Translation) jsonResult {
 	if tr.SourceLanguage != nil {
 		r.SourceLanguage = *tr.SourceLanguage
 	}
+	r.NoSpeech = tr.FinishReason == "" && tr.RequestID == "" && tr.Usage == nil
 	if c := tr.EstimatedCost; c != nil && !math.IsNaN(*c) {
 		r.EstimatedCost = c
 	} else {
@@ -192,7 +194,7 @@ func errorJSON(err error) *jsonErrorInfo {
 			e.Code = "http_error"
 		}
 	case errors.Is(err, context.Canceled):
-		e.Code = "interrupted"
+		e.Code, e.Message = "interrupted", "interrupted" // as the error line says it
 	default:
 		e.Code = map[int]string{exitUsage: "usage", exitConfig: "configuration", exitTruncated: "truncated"}[code]
 		if e.Code == "" {

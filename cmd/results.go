@@ -249,7 +249,8 @@ func (a *app) finishDir(d *dirResults, s *settings, it batch.Item, tr *job.Trans
 
 // translated is the outcome of an input translated in full.
 func translated(tr *job.Translation) outcome {
-	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency}
+	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency,
+		truncated: tr.FinishReason == "length"}
 }
 
 // foreignFile reports whether path holds a file this tool would not have written there: a WAV

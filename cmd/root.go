@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -66,6 +68,7 @@ func (a *app) warnf(format string, args ...any) {
 // holding it as a query parameter, an error quoting that URL). Keys shorter than 8 characters
 // are not real keys, and replacing them would mangle words.
 func (a *app) redact(s string) string {
+	s = escapeControls(s)
 	if a.cfg == nil {
 		return s
 	}
@@ -273,6 +276,29 @@ func oneLine(msg string) string {
 			}
 		}
 		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// escapeControls writes control characters other than the line's own final newline as Go
+// escapes (\x1b, \a, \r): a file name holding a terminal escape cannot recolour or rewrite the
+// screen through an error line, and a newline in a name cannot pass for the end of the line.
+func escapeControls(s string) string {
+	body, nl := strings.CutSuffix(s, "\n")
+	if !strings.ContainsFunc(body, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range body {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if nl {
+		b.WriteString("\n")
 	}
 	return b.String()
 }

@@ -130,6 +130,7 @@ func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptio
 	}
 	tr, err := a.newJob(s, opts).TranslateTimed(ctx, it, out)
 	if err != nil {
+		err = timedOut(err, it.Name, s.timeout) // the JSON's message is the error line's
 		if pt, ok := text.(plainText); ok && (opts.Output == "" || opts.Output == "-") {
 			_ = pt.tw.fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
 		}

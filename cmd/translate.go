@@ -296,8 +296,7 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	case "names":
 		s.langNames = true
 	default:
-		return nil, usagef("codes (fr, the default, as every official example) or names (French, as the reference's parameter table words it)",
-			"unknown --lang-form %q", form)
+		return nil, usagef("", "unknown --lang-form %q; choose codes (fr, the default, as every official example) or names (French, as the reference's parameter table words it)", form)
 	}
 	if opts.NoStream && s.format == "jsonl" {
 		return nil, usagef("", "--format jsonl streams events; it cannot be used with --no-stream")

@@ -7,11 +7,11 @@ import (
 	"io"
 	"math"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
@@ -24,6 +24,8 @@ type outcome struct {
 	cost   *float64
 	cur    string
 	tr     *job.Translation // what was translated, for the batch's JSON document
+	// truncated: the translation was cut short at the output limit (finish_reason length).
+	truncated bool
 }
 
 // translateBatch translates several inputs, -j at once: into --out-dir (one set of result files
@@ -210,8 +212,9 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 		a.reportUsage(tr)
 	}
 	if err != nil {
-		if !(errors.Is(err, context.Canceled) && ctx.Err() != nil) {
-			_ = w.fail(a.failedJSON(it.Name, s, err))
+		if !(errors.Is(err, context.Canceled) && ctx.Err() != nil) || s.format == "jsonl" {
+			// (jsonl says that an input whose text events began was interrupted)
+			_ = w.fail(a.failedJSON(it.Name, s, timedOut(err, it.Name, s.timeout)))
 		}
 		ord.Finish(i)
 		return outcome{status: "failed", err: err}
@@ -241,7 +244,7 @@ func allExist(paths []string) bool {
 // the exit: 0 when every input was translated or skipped, 4 when some failed, the first
 // failure's own code when all did.
 func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed time.Duration, paced api.ThrottleStats) error {
-	var translated, skipped, failed, notRun int
+	var translated, skipped, failed, notRun, truncated int
 	var total api.Usage
 	var cost float64
 	currency := ""
@@ -251,6 +254,9 @@ func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed 
 		switch o.status {
 		case "translated":
 			translated++
+			if o.truncated {
+				truncated++
+			}
 			if o.usage != nil {
 				total.Add(*o.usage)
 			}
@@ -292,11 +298,32 @@ func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed 
 	}
 	fmt.Fprintln(a.io.Err)
 	for _, f := range failures {
-		fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: failed: %s\n", strings.ReplaceAll(f, "\n", " "))))
+		fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: failed: %s\n", f))) // a newline in it is escaped
+	}
+	if truncated > 0 {
+		a.warnf("%d of the translations were cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the inputs", truncated)
+	}
+	if failed > 0 {
+		// The first failure that says what to do says it once, under the summary.
+		keySource := ""
+		if a.cfg != nil {
+			keySource = a.cfg.Source(config.KeyAPIKey)
+		}
+		for _, o := range results {
+			if o.status != "failed" || o.err == nil || errors.Is(o.err, context.Canceled) {
+				continue
+			}
+			if h := hintOf(o.err, keySource); h != "" {
+				fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: hint: %s\n", h)))
+				break
+			}
+		}
 	}
 	switch {
 	case parent.Err() != nil:
 		return parent.Err() // interrupted: exit 130
+	case failed == 0 && truncated > 0:
+		return &silentExit{code: exitTruncated}
 	case failed == 0:
 		return nil
 	case translated+skipped == 0:

@@ -204,6 +204,7 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 	}
 	tr, err := a.newJob(s, opts).Translate(ctx, it, job.Output{Sink: sink, Speech: r.audio != nil, Files: r.outputs, KeepText: keepsText(s.format)})
 	if err != nil {
+		err = timedOut(err, it.Name, s.timeout) // the JSON's message is the error line's
 		if opts.Output == "" || opts.Output == "-" {
 			_ = w.fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
 		}

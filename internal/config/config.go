@@ -288,7 +288,11 @@ func (c *Config) BaseURL() (string, error) {
 	}
 	if u := c.String(KeyBaseURL); u != "" {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-			return "", &Error{Msg: fmt.Sprintf("base URL %q must start with http:// or https://", u), Usage: c.FromFlag(KeyBaseURL)}
+			msg := fmt.Sprintf("base URL %q must start with http:// or https://", u)
+			if src := c.Source(KeyBaseURL); src != "" && !c.FromFlag(KeyBaseURL) {
+				msg = fmt.Sprintf("base URL %q (from %s) must start with http:// or https://", u, src)
+			}
+			return "", &Error{Msg: msg, Usage: c.FromFlag(KeyBaseURL)}
 		}
 		return strings.TrimRight(u, "/"), nil
 	}

@@ -134,6 +134,7 @@ func (t *Translator) request(speech bool) translate.Settings {
 // order, and returns what --format json reports of it. An input over the service's caps is split
 // at silences into segments (split.MakePlan) translated Request.Jobs at once.
 func (t *Translator) Translate(ctx context.Context, it batch.Item, out Output) (*Translation, error) {
+	start := time.Now() // elapsed_seconds is the input's wall time, its reading and planning too
 	in, err := t.Resolve(ctx, it)
 	if err != nil {
 		return nil, err
@@ -171,7 +172,6 @@ func (t *Translator) Translate(ctx context.Context, it batch.Item, out Output) (
 			return sink.Reset()
 		}
 	}
-	start := time.Now()
 	var res *translate.Result
 	switch {
 	case plan.NoSpeech:
