@@ -153,7 +153,7 @@ func (t *Translator) Translate(ctx context.Context, it batch.Item, out Output) (
 	}
 	defer plan.Cleanup()
 	ts := t.request(out.Speech)
-	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files)
+	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files, in.Path)
 
 	sink := out.Sink
 	var text strings.Builder // the whole text, with KeepText

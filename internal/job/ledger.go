@@ -2,9 +2,14 @@ package job
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
@@ -21,7 +26,7 @@ type Recorder interface {
 
 // hook wires the Recorder into a copy of the Runner for one input, every row of the input sharing
 // its name, kind and output files, and reports how each request's stream ended (noteEnd).
-func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kind string, outputs []string) *translate.Runner {
+func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kind string, outputs []string, path string) *translate.Runner {
 	r := *t.Runner
 	r.OnResult = func(p translate.Part, res *api.Result) { t.noteEnd(input, ts, p, res) }
 	if t.Recorder == nil {
@@ -32,6 +37,9 @@ func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kin
 	if ts.Voice != "" {
 		base.Modalities = "text,audio"
 	}
+	// A segment's row names the whole input's content, as a whole input's does: the ledger
+	// groups an input by it (usage --by input). It is read once, at the first segment's row.
+	whole := sync.OnceValues(func() (string, int64) { return fileSHA256(path) })
 	segmentOf := func(p translate.Part) int {
 		if p.Segment {
 			return p.Index + 1
@@ -42,6 +50,9 @@ func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kin
 		row := base
 		row.Start, row.End, row.Segment = sent.Start, sent.End, segmentOf(sent.Part)
 		row.InputSHA256, row.InputSize = sent.SHA256, max(sent.Part.Size, 0)
+		if sent.Part.Segment && path != "" {
+			row.InputSHA256, row.InputSize = whole()
+		}
 		var usage *api.Usage
 		if sent.Result != nil {
 			row.RequestID, usage = sent.Result.RequestID, sent.Result.Usage
@@ -57,6 +68,9 @@ func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kin
 		row := base
 		row.Start, row.End, row.Segment = time.Now(), time.Now(), segmentOf(p)
 		row.InputSize = max(p.Size, 0)
+		if p.Segment && path != "" {
+			row.InputSHA256, row.InputSize = whole()
+		}
 		row.Status = statusOf(e.Err, nil)
 		fillError(&row, e.Err)
 		t.Recorder.Record(ctx, row, nil)
@@ -106,4 +120,20 @@ func fillError(row *ledger.Row, err error) {
 			row.RequestID = ae.RequestID
 		}
 	}
+}
+
+// fileSHA256 is the hex SHA-256 and the size of the file at path ("" and 0 when it cannot be
+// read: the row then says the content is unknown).
+func fileSHA256(path string) (string, int64) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0
+	}
+	return hex.EncodeToString(h.Sum(nil)), n
 }

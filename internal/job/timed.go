@@ -245,7 +245,7 @@ func (t *Translator) TranslateTimed(ctx context.Context, it batch.Item, out Time
 			Path: seg.Path, Format: seg.Format, MIME: seg.MIME, Size: seg.Size, Kind: kindOf(seg.Kind)})
 	}
 	ts := t.request(speechOn)
-	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files)
+	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files, in.Path)
 	start := time.Now()
 	res := &translate.Result{}
 	if len(parts) > 0 {
