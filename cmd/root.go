@@ -111,7 +111,16 @@ func Main() int {
 func run(ctx context.Context, s streams, args []string) int {
 	root, a := newRootCmd(s)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	var err error
+	if len(args) >= 2 && args[0] == "help" {
+		// cobra's help prints "Unknown help topic" and succeeds; a typo there is a usage error.
+		if c, _, ferr := root.Find(args[1:]); ferr != nil || c == root {
+			err = unknownHelp(root, args[1])
+		}
+	}
+	if err == nil {
+		err = root.ExecuteContext(ctx)
+	}
 	if name, ok := unknownCommand(err); ok {
 		hint := "see livetranslate --help"
 		if sug := root.SuggestionsFor(name); len(sug) > 0 {
@@ -213,6 +222,15 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		defaultHelp(c, args)
 	})
 	return root, a
+}
+
+// unknownHelp is the error for `help NAME` of a command that does not exist.
+func unknownHelp(root *cobra.Command, name string) error {
+	hint := "see livetranslate --help"
+	if sug := root.SuggestionsFor(name); len(sug) > 0 {
+		hint = "did you mean " + strings.Join(sug, " or ") + "? " + hint
+	}
+	return usagef(hint, "no help for %q: there is no such command", name)
 }
 
 // unknownCommand recognises cobra's error for a command that does not exist (its suggestions are

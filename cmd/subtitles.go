@@ -43,6 +43,9 @@ func checkTimed(opts *translateOptions, s *settings) error {
 		}
 	}
 	if !s.timed {
+		if opts.cueMaxGiven {
+			return usagef("add --format srt|vtt, --dub FILE or --align", "--cue-max sets the pieces of subtitles and dubbing, and this run makes none")
+		}
 		return nil
 	}
 	if s.split == split.Never {

@@ -37,6 +37,7 @@ type translateOptions struct {
 	Segment     time.Duration
 	NoLedger    bool
 	CueMax      time.Duration // subtitles and dubbing: the longest piece of speech (subtitles.go)
+	cueMaxGiven bool          // --cue-max was on the command line
 	Dub         string
 	DubMix      float64
 	Align       bool
@@ -72,6 +73,7 @@ func newTranslateCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			f := cmd.Flags()
+			opts.cueMaxGiven = f.Changed("cue-max")
 			// A sampling setting is sent only when given, on the command line, in the
 			// environment (LIVETRANSLATE_TOP_P) or in the config file (top_p).
 			given := func(flag string) bool {
@@ -121,7 +123,7 @@ func newTranslateCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.VarP(&onceString{}, "to", "t", "target language: English name, code or native name (required unless configured)")
-	f.StringP("from", "f", "", "source language (default: the model detects it)")
+	f.VarP(&onceString{}, "from", "f", "source language (default: the model detects it)")
 	f.String("model", config.DefaultModel, "model name")
 	f.String("voice", "", "voice for speech (default Cherry; Kiki for Cantonese); see: livetranslate voices")
 	f.String("format", "text", "output format: text, json (one object at the end), jsonl (one event per line), or subtitles timed to the source: srt, vtt")
