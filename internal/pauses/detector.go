@@ -83,6 +83,14 @@ const (
 	fadeRise         = 1.0 // dB a frame a fade may rise (smoothed levels wobble)
 	releaseOverFloor = 10.0
 	quietFloorDepth  = 35.0 // a quiet recording's floor is this far under its speech level
+	// A room's tail (reverbLead): at least minReverbFrames of steady decay (rising no more than
+	// reverbRise over its lowest level so far) reverbUnderSpeech under the speech level, looked for
+	// up to maxReverbFrames back; the speech is taken to end keepReverbFrames into it.
+	reverbUnderSpeech = 12.0
+	reverbRise        = 3.0
+	minReverbFrames   = 35
+	maxReverbFrames   = 100
+	keepReverbFrames  = 5
 )
 
 // minLevel is the floor of the dB scale: digital silence reads as this, not as -Inf.
@@ -110,9 +118,10 @@ type Update struct {
 	// the minimum pause) that ended since the last update: where a phrase too long to keep whole
 	// is best divided.
 	Gaps []Pause
-	// Through is the time up to which the classification is final: every pause that ends before
-	// it has been reported, and what is not a reported pause before it is speech, except that
-	// [OpenSince, Through] is quiet when OpenSince is not negative.
+	// Through is the time up to which the classification is final (it trails the audio read by
+	// up to a second, while a pause's start may still move back over a room's tail): every pause
+	// that ends before it has been reported, and what is not a reported pause before it is
+	// speech, except that [OpenSince, Through] is quiet when OpenSince is not negative.
 	Through time.Duration
 	// OpenSince, when not negative, is the start of a pause still going on at Through: it has
 	// lasted at least the minimum length, so it is a pause; where it ends is not known yet.
@@ -406,6 +415,9 @@ func (d *Detector) classify(i int, level float64) {
 // levels are those of the run's first frames, so the tail is known once the run has lasted
 // minPause + maxTailFrames, whatever comes later.
 func (d *Detector) tail(start, end int) int {
+	if lead := d.reverbLead(start); lead >= minReverbFrames {
+		return keepReverbFrames - lead // the speech ended where the room's tail began
+	}
 	end = min(end, start+d.minPause+maxTailFrames)
 	floor := 0.0
 	for i := start; i < min(end, start+d.minPause); i++ {
@@ -434,6 +446,24 @@ func (d *Detector) tail(start, end int) int {
 	return min(visible+min(int(max(hidden/tailDecay*100, 0)), maxHiddenFrames), maxTailFrames)
 }
 
+// reverbLead is how long the sound before start was a room's tail rather than speech: a long,
+// steady decay well under the speech level (a voice's syllables rise and fall; the reverberation
+// of a room after the voice stops only falls), which kept the level over lo after the speaker had
+// stopped. It is looked for up to maxReverbFrames back, never into the pause before.
+func (d *Detector) reverbLead(start int) int {
+	ceiling := d.quietSpeech - reverbUnderSpeech
+	j := start - 1
+	top := d.levelAt(j)
+	for ; j >= max(start-maxReverbFrames, d.emitted, 0); j-- {
+		l := d.levelAt(j)
+		if l >= ceiling || l < top-reverbRise {
+			break // speech, or a rise after j: not a steady decay
+		}
+		top = max(top, l)
+	}
+	return start - 1 - j
+}
+
 // runTail is the tail of the current quiet run, which ends at end (or goes on past it).
 func (d *Detector) runTail(end int) int {
 	if d.tailKnown {
@@ -459,7 +489,7 @@ func (d *Detector) release() {
 }
 
 func (d *Detector) report(p framePause) {
-	start := p.start + max(min(p.tail, p.end-p.start-d.frames(minEdgePause)), 0)
+	start := p.start + max(min(p.tail, p.end-p.start-d.frames(minEdgePause)), min(p.tail, 0))
 	d.updates = append(d.updates, Pause{Start: frameTime(start), End: frameTime(p.end)})
 	d.emitted = p.end
 }
@@ -473,11 +503,14 @@ func (d *Detector) update() Update {
 	case d.held != nil:
 		through = d.held.start // the held pause may yet swallow a click and run on
 	case !d.inSpeech && d.next-d.quietStart >= d.minPause:
-		u.OpenSince = frameTime(d.quietStart + max(min(d.runTail(d.next), d.next-d.quietStart-d.frames(minEdgePause)), 0))
+		t := d.runTail(d.next)
+		u.OpenSince = frameTime(d.quietStart + max(min(t, d.next-d.quietStart-d.frames(minEdgePause)), min(t, 0)))
 	case !d.inSpeech:
 		through = d.quietStart // too short yet to tell a pause from a gap between words
 	}
-	u.Through = frameTime(through)
+	// A pause's start may yet move back over a room's tail (reverbLead): what lies within
+	// maxReverbFrames of the classified frames is not final.
+	u.Through = frameTime(max(through-maxReverbFrames, 0))
 	return u
 }
 

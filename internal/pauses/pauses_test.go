@@ -264,3 +264,33 @@ func TestDetectorFollowsTheFade(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectorLeavesOutARoomsTail: after a phrase, a room's reverberation decays steadily (here
+// from 15 to 30 dB under the speech over 0.6 s, over noise at -60 dBFS) and keeps the level over
+// the threshold; the phrase ends where the decay begins, not where the tail falls under the
+// threshold. A voice's syllables rise and fall, so speech is not taken for a tail.
+func TestDetectorLeavesOutARoomsTail(t *testing.T) {
+	samples := bursts(sec(17), speech, -60)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := int(6.0 * SampleRate); i < int(6.6*SampleRate); i++ {
+		tt := float64(i)/SampleRate - 6.0
+		db := -35 - 25*tt // -35 dBFS falling at 25 dB a second: a large, live room
+		v := float64(samples[i]) + rng.NormFloat64()*math.Pow(10, db/20)*32768
+		samples[i] = int16(max(min(v, 32767), -32768))
+	}
+	got := run(NewDetector(0, 0), samples, 4096)
+	if len(got) < 3 {
+		t.Fatalf("pauses %v", got)
+	}
+	// The pause after the second phrase: 6.0-7.0 s of the dry signal, its first 0.6 s the tail.
+	if p := got[2]; p.Start > sec(6.15) || (p.End-sec(7.0)).Abs() > 40*time.Millisecond {
+		t.Errorf("the pause after the second phrase is %v–%v, want it to start by 6.15 s (the tail is not speech) and end at 7 s", p.Start, p.End)
+	}
+	// The other pauses are where they were.
+	for i, want := range []time.Duration{sec(3.0), sec(9.5), sec(12.0)} {
+		p := got[[]int{1, 3, 4}[i]]
+		if d := p.Start - want; d < -40*time.Millisecond || d > 200*time.Millisecond {
+			t.Errorf("pause %d starts at %v, want about %v", []int{1, 3, 4}[i], p.Start, want)
+		}
+	}
+}
