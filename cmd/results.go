@@ -67,6 +67,14 @@ func (a *app) openDirResults(ctx context.Context, s *settings, opts *translateOp
 	if err := os.MkdirAll(filepath.Dir(d.textPath), 0o755); err != nil {
 		return nil, false, fmt.Errorf("creating %s: %w", filepath.Dir(d.textPath), err)
 	}
+	// Temporary files of this input's results that a killed run left (untouched for an hour).
+	var patterns []string
+	for _, p := range []string{d.textPath, d.wavPath, d.jsonPath} {
+		patterns = append(patterns, "."+filepath.Base(p)+".*.tmp")
+	}
+	for _, f := range atomicfile.RemoveStale(filepath.Dir(d.textPath), append(patterns, ".livetranslate-*.wav.tmp")...) {
+		a.infof("removed %s, left by a run that was stopped", f)
+	}
 	if d.text, err = atomicfile.Create(ctx, d.textPath, true); err != nil {
 		return nil, false, err
 	}

@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 )
@@ -321,3 +322,35 @@ func (f *File) Reset() error {
 
 // Path is the destination.
 func (f *File) Path() string { return f.path }
+
+// StaleAge is how long a temporary file must have lain untouched before RemoveStale takes it for
+// the leftover of a run that was killed (kill -9, a crash): a live run writes into its own as
+// the results arrive.
+const StaleAge = time.Hour
+
+// RemoveStale removes the files in dir whose names match one of patterns (filepath.Match) and
+// that were last modified more than StaleAge ago, and returns their names.
+func RemoveStale(dir string, patterns ...string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var removed []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		for _, p := range patterns {
+			if ok, _ := filepath.Match(p, e.Name()); !ok {
+				continue
+			}
+			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > StaleAge {
+				if os.Remove(filepath.Join(dir, e.Name())) == nil {
+					removed = append(removed, filepath.Join(dir, e.Name()))
+				}
+			}
+			break
+		}
+	}
+	return removed
+}
