@@ -511,6 +511,9 @@ func (d *Detector) update() Update {
 	// A pause's start may yet move back over a room's tail (reverbLead): what lies within
 	// maxReverbFrames of the classified frames is not final.
 	u.Through = frameTime(max(through-maxReverbFrames, 0))
+	if u.OpenSince > u.Through {
+		u.OpenSince = -1 // the open pause began within the part not yet final
+	}
 	return u
 }
 

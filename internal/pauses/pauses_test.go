@@ -122,6 +122,9 @@ func TestDetectorUpdates(t *testing.T) {
 		if len(u.Pauses) > 0 && firstPauseAt < 0 {
 			firstPauseAt = d.Duration()
 		}
+		if u.OpenSince > u.Through {
+			t.Fatalf("OpenSince %v is past Through %v: [OpenSince, Through] must be a quiet stretch", u.OpenSince, u.Through)
+		}
 		switch o := u.OpenSince; {
 		case o < 0:
 		case o >= sec(24.9) && o <= sec(25.3):
