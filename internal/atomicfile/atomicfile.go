@@ -146,13 +146,6 @@ func descriptorOf(path string) (int, bool) {
 	return 0, false
 }
 
-// IsDescriptor reports whether path names a descriptor this process has open (see
-// descriptorOf): such a destination is written into, never replaced.
-func IsDescriptor(path string) bool {
-	_, ok := descriptorOf(path)
-	return ok
-}
-
 // Resolve follows the symbolic links at path to the file they name, which may not exist yet (as a
 // shell's redirection creates it). A path that is no link, or a chain of links too long, is
 // returned as it is.

@@ -127,28 +127,26 @@ func Create(ctx context.Context, path string, overwrite bool) (*Writer, error) {
 }
 
 // checkDestination says where the WAV goes: the file to rename over (path, or the regular file a
-// symbolic link at path names), or direct for a character device or a named pipe. It refuses an
+// symbolic link at path names), or direct for a character device, a named pipe or one of the
+// process's descriptors; atomicfile.Inspect decides, as it does for the text. It refuses an
 // existing regular file unless overwriting, and a directory, a block device or a socket always.
 func checkDestination(path string, overwrite bool) (dest string, direct bool, err error) {
-	if atomicfile.IsDescriptor(path) {
-		return path, true, nil // --audio-out /dev/stdout >> file: into what the shell opened
-	}
-	fi, err := os.Stat(path)
+	d, err := atomicfile.Inspect(path, overwrite)
+	var exists *atomicfile.ExistsError
+	var kind *atomicfile.KindError
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return atomicfile.Resolve(path), false, nil
+	case errors.As(err, &exists):
+		return "", false, &UsageError{Msg: fmt.Sprintf("%s already exists: pass --overwrite to replace it", path)}
+	case errors.As(err, &kind) && kind.Kind == "a directory":
+		return "", false, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is a directory", path)}
+	case errors.As(err, &kind):
+		return "", false, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is not a regular file, a character device or a pipe", path)}
 	case err != nil:
 		return "", false, fmt.Errorf("check speech output %s: %w", path, err)
-	case fi.IsDir():
-		return "", false, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is a directory", path)}
-	case fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
+	case d.Direct:
 		return path, true, nil
-	case !fi.Mode().IsRegular():
-		return "", false, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is not a regular file, a character device or a pipe", path)}
-	case !overwrite:
-		return "", false, &UsageError{Msg: fmt.Sprintf("%s already exists: pass --overwrite to replace it", path)}
 	}
-	return atomicfile.Resolve(path), false, nil
+	return d.Path, false, nil
 }
 
 // Direct reports whether the WAV is written straight into a device or a pipe: its header gives
