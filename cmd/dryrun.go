@@ -35,7 +35,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	}
 	switch s.format {
 	case "json":
-		err = writeIndented(a.io.Out, a.planJSON(s, rows))
+		err = writeJSON(a.io.Out, a.planJSON(s, rows))
 	case "jsonl": // the same document, on one line
 		err = json.NewEncoder(a.io.Out).Encode(a.planJSON(s, rows))
 	default:

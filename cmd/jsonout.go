@@ -249,10 +249,8 @@ type jsonPlanTotal struct {
 	Currency      string   `json:"currency,omitempty"`
 }
 
-func roundTo(x float64, digits int) float64 {
-	p := math.Pow(10, float64(digits))
-	return math.Round(x*p) / p
-}
+// roundMillis is a number of seconds to the millisecond (or a share to 0.001), as JSON shows it.
+func roundMillis(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // planJSON is the dry run's plan as JSON.
 func (a *app) planJSON(s *settings, rows []dryRow) jsonPlan {
@@ -276,15 +274,15 @@ func (a *app) planJSON(s *settings, rows []dryRow) jsonPlan {
 			doc.Total.SizeBytes += size
 		}
 		if d := r.plan.Duration; d > 0 {
-			sec := roundTo(d.Seconds(), 3)
+			sec := roundMillis(d.Seconds())
 			p.DurationSeconds = &sec
 		}
 		if rep := r.plan.Speech; rep != nil {
-			share := roundTo(rep.SpeechShare(), 3)
+			share := roundMillis(rep.SpeechShare())
 			p.SpeechShare = &share
 		}
 		if r.priced {
-			c := roundTo(r.cost, 6)
+			c := roundCost(r.cost)
 			p.EstimatedCost, p.Currency = &c, r.currency
 			if doc.Total.Currency == "" || doc.Total.Currency == r.currency {
 				cost, doc.Total.Currency = cost+r.cost, r.currency
@@ -296,8 +294,8 @@ func (a *app) planJSON(s *settings, rows []dryRow) jsonPlan {
 		}
 		if len(r.plan.Segments) > 1 || r.plan.Split {
 			for _, seg := range r.plan.Segments {
-				p.Segments = append(p.Segments, jsonPlanSegment{Index: seg.Index, Start: roundTo(seg.Start.Seconds(), 3),
-					End: roundTo(seg.End.Seconds(), 3), InputTokens: seg.EstInputTokens, OutputTokens: seg.EstOutputTokens})
+				p.Segments = append(p.Segments, jsonPlanSegment{Index: seg.Index, Start: roundMillis(seg.Start.Seconds()),
+					End: roundMillis(seg.End.Seconds()), InputTokens: seg.EstInputTokens, OutputTokens: seg.EstOutputTokens})
 			}
 		}
 		doc.Inputs = append(doc.Inputs, p)
@@ -307,7 +305,7 @@ func (a *app) planJSON(s *settings, rows []dryRow) jsonPlan {
 		doc.Total.OutputTokens += p.OutputTokens
 	}
 	if priced && doc.Total.Currency != "" {
-		c := roundTo(cost, 6)
+		c := roundCost(cost)
 		doc.Total.EstimatedCost = &c
 	} else {
 		doc.Total.Currency = ""

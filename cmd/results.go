@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 
@@ -106,7 +105,7 @@ func (d *dirResults) commit(s *settings, tr *job.Translation) error {
 		return fmt.Errorf("writing %s: %w", d.textPath, err)
 	}
 	if d.wav != nil {
-		p, secs := d.wavPath, math.Round(d.wav.Duration().Seconds()*1000)/1000
+		p, secs := d.wavPath, roundMillis(d.wav.Duration().Seconds())
 		tr.AudioFile, tr.AudioSeconds = &p, &secs
 	}
 	if s.format == "json" {
@@ -207,7 +206,7 @@ func (r *singleResults) commitSpeech(tr *job.Translation, path string) error {
 	if err := r.wav.Commit(); err != nil {
 		return err
 	}
-	secs := math.Round(r.wav.Duration().Seconds()*1000) / 1000
+	secs := roundMillis(r.wav.Duration().Seconds())
 	tr.AudioFile, tr.AudioSeconds = &path, &secs
 	return nil
 }
@@ -265,19 +264,20 @@ func translated(tr *job.Translation) outcome {
 // that is not its speech (24 kHz mono 16-bit PCM), JSON without its schema_version. A missing
 // file, or one it cannot tell, is not foreign.
 func foreignFile(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	head := make([]byte, 64)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
 	switch filepath.Ext(path) {
 	case ".wav":
-		return !(n >= 36 && string(head[0:4]) == "RIFF" && string(head[8:12]) == "WAVE" && string(head[12:16]) == "fmt " &&
-			binary.LittleEndian.Uint16(head[20:]) == 1 && binary.LittleEndian.Uint16(head[22:]) == 1 &&
-			binary.LittleEndian.Uint32(head[24:]) == speech.SampleRate && binary.LittleEndian.Uint16(head[34:]) == 16)
+		f, err := os.Open(path)
+		if err != nil {
+			return false
+		}
+		defer f.Close()
+		h := make([]byte, 36)
+		if _, err := io.ReadFull(f, h); err != nil {
+			return true // too short for a WAV header, or unreadable: not this tool's speech
+		}
+		return !(string(h[0:4]) == "RIFF" && string(h[8:12]) == "WAVE" && string(h[12:16]) == "fmt " &&
+			binary.LittleEndian.Uint16(h[20:]) == 1 && binary.LittleEndian.Uint16(h[22:]) == 1 &&
+			binary.LittleEndian.Uint32(h[24:]) == speech.SampleRate && binary.LittleEndian.Uint16(h[34:]) == 16)
 	case ".json":
 		b, err := os.ReadFile(path)
 		return err == nil && !bytes.Contains(b, []byte(`"finish_reason"`)) && !bytes.Contains(b, []byte(`"schema_version"`))

@@ -115,18 +115,14 @@ func run(ctx context.Context, s streams, args []string) int {
 	if len(args) >= 2 && args[0] == "help" {
 		// cobra's help prints "Unknown help topic" and succeeds; a typo there is a usage error.
 		if c, _, ferr := root.Find(args[1:]); ferr != nil || c == root {
-			err = unknownHelp(root, args[1])
+			err = usagef(commandHint(root, args[1]), "no help for %q: there is no such command", args[1])
 		}
 	}
 	if err == nil {
 		err = root.ExecuteContext(ctx)
 	}
 	if name, ok := unknownCommand(err); ok {
-		hint := "see livetranslate --help"
-		if sug := root.SuggestionsFor(name); len(sug) > 0 {
-			hint = "did you mean " + strings.Join(sug, " or ") + "? " + hint
-		}
-		err = usagef(hint, "unknown command %q", name)
+		err = usagef(commandHint(root, name), "unknown command %q", name)
 	}
 	if err == nil && ctx.Err() != nil {
 		// A nil error with a cancelled context still counts as failure (restic's rule).
@@ -147,15 +143,22 @@ func run(ctx context.Context, s streams, args []string) int {
 		// One line, whatever the error holds (a YAML parser's list of problems, say).
 		msg = oneLine(msg)
 		fmt.Fprint(s.Err, a.redact(fmt.Sprintf("livetranslate: error: %s\n", msg)))
-		keySource := ""
-		if a.cfg != nil {
-			keySource = a.cfg.Source(config.KeyAPIKey)
-		}
-		if h := hintOf(err, keySource); h != "" {
-			fmt.Fprint(s.Err, a.redact(fmt.Sprintf("livetranslate: hint: %s\n", h)))
-		}
+		a.printHint(err)
 	}
 	return code
+}
+
+// printHint prints the hint of err, if it has one, as the line under its error.
+func (a *app) printHint(err error) bool {
+	keySource := "" // where the API key came from, for the hint under a refused key
+	if a.cfg != nil {
+		keySource = a.cfg.Source(config.KeyAPIKey)
+	}
+	h := hintOf(err, keySource)
+	if h != "" {
+		fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: hint: %s\n", h)))
+	}
+	return h != ""
 }
 
 func newRootCmd(s streams) (*cobra.Command, *app) {
@@ -224,13 +227,14 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	return root, a
 }
 
-// unknownHelp is the error for `help NAME` of a command that does not exist.
-func unknownHelp(root *cobra.Command, name string) error {
+// commandHint is the hint under a command name that does not exist: the commands it may be a
+// typo of, and where the list is.
+func commandHint(root *cobra.Command, name string) string {
 	hint := "see livetranslate --help"
 	if sug := root.SuggestionsFor(name); len(sug) > 0 {
 		hint = "did you mean " + strings.Join(sug, " or ") + "? " + hint
 	}
-	return usagef(hint, "no help for %q: there is no such command", name)
+	return hint
 }
 
 // unknownCommand recognises cobra's error for a command that does not exist (its suggestions are

@@ -202,7 +202,7 @@ func writeJSONFile(ctx context.Context, path string, tr *job.Translation) error 
 	defer f.Abort()
 	r := resultJSON(tr)
 	r.SchemaVersion = schemaVersion
-	if err := writeIndented(f, r); err != nil {
+	if err := writeJSON(f, r); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return f.Commit()

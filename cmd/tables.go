@@ -121,9 +121,13 @@ func printVoices(w io.Writer, voices []lang.Voice, asJSON bool) error {
 	return tw.Flush()
 }
 
+// writeJSON writes v as indented JSON and a newline, with <, > and & as they are.
 func writeJSON(w io.Writer, v any) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
 	e.SetEscapeHTML(false)
-	return e.Encode(v)
+	if err := e.Encode(v); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
 }

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
-	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
@@ -96,7 +94,7 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 func (a *app) writeBatchJSON(ctx context.Context, s *settings, items []batch.Item, results []outcome, elapsed time.Duration) error {
 	doc := jsonBatch{SchemaVersion: schemaVersion, Results: make([]jsonResult, len(items))}
 	sum := &doc.Summary
-	sum.Inputs, sum.ElapsedSeconds = len(items), math.Round(elapsed.Seconds()*1000)/1000
+	sum.Inputs, sum.ElapsedSeconds = len(items), roundMillis(elapsed.Seconds())
 	var cost float64
 	priced := true
 	for i, o := range results {
@@ -125,12 +123,12 @@ func (a *app) writeBatchJSON(ctx context.Context, s *settings, items []batch.Ite
 		}
 	}
 	if priced && sum.Currency != "" {
-		cost = math.Round(cost*1e6) / 1e6
+		cost = roundCost(cost)
 		sum.EstimatedCost = &cost
 	} else {
 		sum.Currency = ""
 	}
-	return writeIndented(a.io.Out, doc)
+	return writeJSON(a.io.Out, doc)
 }
 
 // batchToDir translates one input into its result files under --out-dir.
@@ -305,16 +303,8 @@ func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed 
 	}
 	if failed > 0 {
 		// The first failure that says what to do says it once, under the summary.
-		keySource := ""
-		if a.cfg != nil {
-			keySource = a.cfg.Source(config.KeyAPIKey)
-		}
 		for _, o := range results {
-			if o.status != "failed" || o.err == nil || errors.Is(o.err, context.Canceled) {
-				continue
-			}
-			if h := hintOf(o.err, keySource); h != "" {
-				fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: hint: %s\n", h)))
+			if o.status == "failed" && o.err != nil && !errors.Is(o.err, context.Canceled) && a.printHint(o.err) {
 				break
 			}
 		}

@@ -57,9 +57,9 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	}
 	switch {
 	case single && s.timed:
-		return timedOut(a.timedSingle(ctx, s, opts, items[0]), items[0].Name, s.timeout)
+		return a.timedSingle(ctx, s, opts, items[0])
 	case single:
-		return timedOut(a.translateSingle(ctx, s, opts, items[0]), items[0].Name, s.timeout)
+		return a.translateSingle(ctx, s, opts, items[0])
 	}
 	return a.translateBatch(ctx, s, opts, items)
 }
@@ -68,10 +68,6 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 // would otherwise read "context deadline exceeded".
 func timedOut(err error, name string, timeout time.Duration) error {
 	if err == nil || timeout <= 0 || !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	msg := err.Error()
-	if strings.Contains(msg, name) && strings.Contains(msg, "timeout") {
 		return err
 	}
 	return fmt.Errorf("%s: not done within --timeout %s: %w", name, timeout, err)
@@ -247,7 +243,9 @@ type textWriter struct {
 }
 
 func newTextWriter(out io.Writer, format, input, target string) *textWriter {
-	return &textWriter{out: out, format: format, input: input, target: target, lastNewline: true, enc: json.NewEncoder(out)}
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false) // text as it is, as in --format json
+	return &textWriter{out: out, format: format, input: input, target: target, lastNewline: true, enc: enc}
 }
 
 func (w *textWriter) sink(audio io.Writer) translate.Sink {
@@ -300,7 +298,7 @@ func (w *textWriter) finish(tr *job.Translation) error {
 	case "json":
 		r := resultJSON(tr)
 		r.SchemaVersion = schemaVersion
-		return writeIndented(w.out, r)
+		return writeJSON(w.out, r)
 	case "jsonl":
 		r := resultJSON(tr)
 		ev := newEvent("done", w.input, w.target)
@@ -325,7 +323,7 @@ func (w *textWriter) fail(r jsonResult) error {
 		}
 	case "json":
 		r.SchemaVersion = schemaVersion
-		return writeIndented(w.out, r)
+		return writeJSON(w.out, r)
 	case "jsonl":
 		ev := newEvent("error", w.input, w.target)
 		ev.Error = r.Error
@@ -336,15 +334,7 @@ func (w *textWriter) fail(r jsonResult) error {
 	return nil
 }
 
-// writeIndented writes v as indented JSON and a newline.
-func writeIndented(out io.Writer, v any) error {
-	e := json.NewEncoder(out)
-	e.SetIndent("", "  ")
-	if err := e.Encode(v); err != nil {
-		return fmt.Errorf("writing JSON: %w", err)
-	}
-	return nil
-}
+
 
 // reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
 // the input's output is complete, so the line never lands in the middle of text on a terminal.
