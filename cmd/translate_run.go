@@ -334,8 +334,6 @@ func (w *textWriter) fail(r jsonResult) error {
 	return nil
 }
 
-
-
 // reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
 // the input's output is complete, so the line never lands in the middle of text on a terminal.
 func (a *app) reportUsage(tr *job.Translation) {
