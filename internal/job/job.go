@@ -153,7 +153,11 @@ func (t *Translator) Translate(ctx context.Context, it batch.Item, out Output) (
 	}
 	defer plan.Cleanup()
 	ts := t.request(out.Speech)
-	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files, in.Path)
+	splitPath := "" // an input sent in segments: its rows name the whole file
+	if plan.Split || !plan.Whole {
+		splitPath = in.Path
+	}
+	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files, splitPath)
 
 	sink := out.Sink
 	var text strings.Builder // the whole text, with KeepText

@@ -26,7 +26,11 @@ type Recorder interface {
 
 // hook wires the Recorder into a copy of the Runner for one input, every row of the input sharing
 // its name, kind and output files, and reports how each request's stream ended (noteEnd).
-func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kind string, outputs []string, path string) *translate.Runner {
+//
+// splitPath is the local file of an input sent in segments ("" for one sent whole): its rows name
+// the whole file's content, hashed beside the work from the start (a segment's row would wait
+// for it otherwise).
+func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kind string, outputs []string, splitPath string) *translate.Runner {
 	r := *t.Runner
 	r.OnResult = func(p translate.Part, res *api.Result) { t.noteEnd(input, ts, p, res) }
 	if t.Recorder == nil {
@@ -38,8 +42,11 @@ func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kin
 		base.Modalities = "text,audio"
 	}
 	// A segment's row names the whole input's content, as a whole input's does: the ledger
-	// groups an input by it (usage --by input). It is read once, at the first segment's row.
-	whole := sync.OnceValues(func() (string, int64) { return fileSHA256(path) })
+	// groups an input by it (usage --by input).
+	whole := sync.OnceValues(func() (string, int64) { return fileSHA256(splitPath) })
+	if splitPath != "" {
+		go whole()
+	}
 	segmentOf := func(p translate.Part) int {
 		if p.Segment {
 			return p.Index + 1
@@ -50,7 +57,7 @@ func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kin
 		row := base
 		row.Start, row.End, row.Segment = sent.Start, sent.End, segmentOf(sent.Part)
 		row.InputSHA256, row.InputSize = sent.SHA256, max(sent.Part.Size, 0)
-		if sent.Part.Segment && path != "" {
+		if sent.Part.Segment && splitPath != "" {
 			row.InputSHA256, row.InputSize = whole()
 		}
 		var usage *api.Usage
@@ -68,7 +75,7 @@ func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kin
 		row := base
 		row.Start, row.End, row.Segment = time.Now(), time.Now(), segmentOf(p)
 		row.InputSize = max(p.Size, 0)
-		if p.Segment && path != "" {
+		if p.Segment && splitPath != "" {
 			row.InputSHA256, row.InputSize = whole()
 		}
 		row.Status = statusOf(e.Err, nil)

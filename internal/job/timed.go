@@ -245,7 +245,11 @@ func (t *Translator) TranslateTimed(ctx context.Context, it batch.Item, out Time
 			Path: seg.Path, Format: seg.Format, MIME: seg.MIME, Size: seg.Size, Kind: kindOf(seg.Kind)})
 	}
 	ts := t.request(speechOn)
-	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files, in.Path)
+	splitPath := "" // an input sent in pieces: its rows name the whole file
+	if len(pieces) > 1 {
+		splitPath = in.Path
+	}
+	runner := t.hook(ctx, ts, name, in.Kind.String(), out.Files, splitPath)
 	start := time.Now()
 	res := &translate.Result{}
 	if len(parts) > 0 {
