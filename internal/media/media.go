@@ -229,13 +229,14 @@ func spoolStream(ctx context.Context, r io.Reader, shown string, opts Options, o
 	if n == 0 {
 		return "", usagef("%s is empty (0 bytes): nothing to translate", shown)
 	}
-	if err := refuseHead(shown, head, override); err != nil {
+	sniffed := sniff(head)
+	if err := refuseHead(shown, head, sniffed, override); err != nil {
 		return "", err
 	}
 	// Content the magic numbers do not know is spooled only as far as ffprobe needs to tell
 	// whether it holds sound at all (random bytes, a tar stream, an unknown codec), whatever
 	// --input-format says; known media go on.
-	checkPrefix := sniff(head).class == classUnknownBinary
+	checkPrefix := sniffed.class == classUnknownBinary
 	limit, exact := opts.MaxSize, false
 	if limit <= 0 {
 		limit = DefaultMaxSpool
@@ -295,12 +296,13 @@ const prefixProbe = 1 << 20
 // soundInPrefix refuses a stream whose first bytes (spooled to path) ffprobe finds no audio in.
 // Without ffprobe it lets the stream go on, as files go on without it.
 func soundInPrefix(ctx context.Context, ffprobe, path, shown string) error {
-	if _, err := LookFFprobe(ffprobe); err != nil {
-		return nil
-	}
 	p, err := Probe(ctx, ffprobe, path)
-	if ctx.Err() != nil {
+	var missing *MissingToolError
+	switch {
+	case ctx.Err() != nil:
 		return ctx.Err()
+	case errors.As(err, &missing):
+		return nil
 	}
 	if err == nil {
 		for _, st := range p.Streams {
@@ -323,11 +325,10 @@ func readError(shown string, err error) error {
 // refuseHead refuses what the first bytes of an input say cannot be sent: nothing begins with
 // a whole header of zero bytes (/dev/zero, a wiped disk), and without --input-format, what
 // the magic numbers call text, an image or MIDI is not recorded sound.
-func refuseHead(shown string, head []byte, override string) error {
+func refuseHead(shown string, head []byte, s sniffed, override string) error {
 	if len(head) == headerSize && allZero(head) {
 		return usagef("%s is not an audio or video file: its first %d bytes are all zero", shown, len(head))
 	}
-	s := sniff(head)
 	if override != "" && s.class == classNotMedia && strings.HasPrefix(s.mime, "text/") {
 		// No sound is text, whatever --input-format says (yes | livetranslate translate - …).
 		return usagef("%s is text, not sound (--input-format %s cannot make it sound)", shown, override)
