@@ -102,31 +102,64 @@ func (a *app) planOne(ctx context.Context, j *job.Translator, it batch.Item, spe
 	return r, nil
 }
 
+// planTotal is the sum of the inputs a dry run can send.
+type planTotal struct {
+	inputs, failed, requests int
+	size                     int64
+	tok                      pricing.Tokens
+	// cost is the sum of the priced inputs' costs in currency ("" when they are in several);
+	// allPriced says whether every input was priced.
+	cost      float64
+	currency  string
+	allPriced bool
+}
+
+func totalOf(rows []dryRow) planTotal {
+	t := planTotal{allPriced: true}
+	mixed := false
+	for _, r := range rows {
+		if r.err != nil {
+			t.failed++
+			continue
+		}
+		t.inputs++
+		t.requests += len(r.plan.Segments)
+		t.tok = addTokens(t.tok, r.tok)
+		if !r.url {
+			t.size += r.size
+		}
+		switch {
+		case !r.priced:
+			t.allPriced = false
+		case t.currency == "" || t.currency == r.currency:
+			t.cost, t.currency = t.cost+r.cost, r.currency
+		default:
+			mixed = true
+		}
+	}
+	if mixed {
+		t.currency, t.allPriced = "", false
+	}
+	return t
+}
+
 // printPlan writes the dry run's table: an input a row (its speech share, and its segments when
 // it is split), then the total of the inputs that can be sent.
 func printPlan(w io.Writer, rows []dryRow) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "INPUT\tKIND\tFORMAT\tSIZE\tDURATION\tREQUESTS\tEST. INPUT TOKENS\tEST. OUTPUT TOKENS\tEST. COST")
-	var total pricing.Tokens
-	var totalSize int64
-	var totalCost float64
-	currency, requests, planned := "", 0, 0
 	for _, r := range rows {
 		if r.err != nil {
 			continue
 		}
-		planned++
 		plan := r.plan
 		costText := "unknown"
 		if r.priced {
 			costText = fmt.Sprintf("%.4f %s", r.cost, r.currency)
-			totalCost += r.cost
-			currency = r.currency
 		}
 		size, dur := "-", "unknown"
 		if !r.url {
 			size = fmt.Sprint(r.size)
-			totalSize += r.size
 		}
 		if plan.Duration > 0 {
 			dur = clockText(plan.Duration)
@@ -151,11 +184,10 @@ func printPlan(w io.Writer, rows []dryRow) error {
 					seg.Size, clockText(seg.Duration()), seg.EstInputTokens, seg.EstOutputTokens)
 			}
 		}
-		requests += len(plan.Segments)
-		total = addTokens(total, r.tok)
 	}
-	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%d\t\t%d\t%d\t%d\t%.4f %s\n", planned, totalSize, requests,
-		total.InputAudio+total.InputVideo, total.OutputText+total.OutputAudio, totalCost, currency)
+	t := totalOf(rows)
+	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%d\t\t%d\t%d\t%d\t%.4f %s\n", t.inputs, t.size, t.requests,
+		t.tok.InputAudio+t.tok.InputVideo, t.tok.OutputText+t.tok.OutputAudio, t.cost, t.currency)
 	return tw.Flush()
 }
 

@@ -254,15 +254,19 @@ func roundMillis(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // planJSON is the dry run's plan as JSON.
 func (a *app) planJSON(s *settings, rows []dryRow) jsonPlan {
-	doc := jsonPlan{SchemaVersion: schemaVersion, DryRun: true, Inputs: make([]jsonPlanInput, 0, len(rows))}
-	var cost float64
-	priced := true
+	t := totalOf(rows)
+	doc := jsonPlan{SchemaVersion: schemaVersion, DryRun: true, Inputs: make([]jsonPlanInput, 0, len(rows)),
+		Total: jsonPlanTotal{Inputs: t.inputs, Failed: t.failed, Requests: t.requests, SizeBytes: t.size,
+			InputTokens: int(t.tok.InputAudio + t.tok.InputVideo), OutputTokens: int(t.tok.OutputText + t.tok.OutputAudio)}}
+	if t.allPriced && t.currency != "" {
+		c := roundCost(t.cost)
+		doc.Total.EstimatedCost, doc.Total.Currency = &c, t.currency
+	}
 	for _, r := range rows {
 		if r.err != nil {
 			e := errorJSON(r.err)
 			e.Message = a.redact(e.Message)
 			doc.Inputs = append(doc.Inputs, jsonPlanInput{Input: r.name, Status: statusFailed, Error: e})
-			doc.Total.Failed++
 			continue
 		}
 		p := jsonPlanInput{Input: r.name, Status: "planned", Kind: r.kind, InputFormat: r.format,
@@ -271,7 +275,6 @@ func (a *app) planJSON(s *settings, rows []dryRow) jsonPlan {
 		if !r.url {
 			size := r.size
 			p.SizeBytes = &size
-			doc.Total.SizeBytes += size
 		}
 		if d := r.plan.Duration; d > 0 {
 			sec := roundMillis(d.Seconds())
@@ -284,13 +287,6 @@ func (a *app) planJSON(s *settings, rows []dryRow) jsonPlan {
 		if r.priced {
 			c := roundCost(r.cost)
 			p.EstimatedCost, p.Currency = &c, r.currency
-			if doc.Total.Currency == "" || doc.Total.Currency == r.currency {
-				cost, doc.Total.Currency = cost+r.cost, r.currency
-			} else {
-				priced = false
-			}
-		} else {
-			priced = false
 		}
 		if len(r.plan.Segments) > 1 || r.plan.Split {
 			for _, seg := range r.plan.Segments {
@@ -299,16 +295,6 @@ func (a *app) planJSON(s *settings, rows []dryRow) jsonPlan {
 			}
 		}
 		doc.Inputs = append(doc.Inputs, p)
-		doc.Total.Inputs++
-		doc.Total.Requests += p.Requests
-		doc.Total.InputTokens += p.InputTokens
-		doc.Total.OutputTokens += p.OutputTokens
-	}
-	if priced && doc.Total.Currency != "" {
-		c := roundCost(cost)
-		doc.Total.EstimatedCost = &c
-	} else {
-		doc.Total.Currency = ""
 	}
 	return doc
 }
