@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -652,7 +653,9 @@ func TestInterruptedBatchSaysNotDone(t *testing.T) {
 	if strings.Contains(s, "] failed") {
 		t.Errorf("an interrupted input is shown as failed:\n%s", s)
 	}
-	if !strings.Contains(s, "] not done ") || !strings.Contains(s, " not done") {
-		t.Errorf("want the stopped inputs shown as not done:\n%s", s)
+	progress := regexp.MustCompile(`(?m)^livetranslate: \[\d+/\d+\] not done `)
+	summary := regexp.MustCompile(`(?m)^livetranslate: \d+ translated, \d+ skipped, 0 failed, [1-9]\d* not done;`)
+	if !progress.MatchString(s) || !summary.MatchString(s) {
+		t.Errorf("want the stopped inputs shown as not done in the progress lines and the summary:\n%s", s)
 	}
 }
