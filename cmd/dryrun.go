@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/batch"
-	"github.com/livetranslate/livetranslate/internal/job"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/split"
 )
@@ -23,7 +23,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	}
 	region := pricing.RegionOfBaseURL(s.baseURL)
 	speech := opts.AudioOut != "" || opts.Speech || opts.Dub != ""
-	j := a.newJob(s, opts)
+	j := a.newPipeline(s, opts)
 	rows := make([]dryRow, 0, len(items))
 	for _, it := range items {
 		r, err := a.planOne(ctx, j, it, speech, prices, region, s.model)
@@ -79,7 +79,7 @@ type dryRow struct {
 }
 
 // planOne resolves and plans one input without sending anything.
-func (a *app) planOne(ctx context.Context, j *job.Translator, it batch.Item, speech bool, prices *pricing.Table, region, model string) (dryRow, error) {
+func (a *app) planOne(ctx context.Context, j *pipeline.Pipeline, it batch.Item, speech bool, prices *pricing.Table, region, model string) (dryRow, error) {
 	r := dryRow{name: it.Name}
 	in, err := j.Resolve(ctx, it)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"math"
 
 	"github.com/livetranslate/livetranslate/internal/api"
-	"github.com/livetranslate/livetranslate/internal/job"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
 )
 
 // The JSON that --format json and jsonl print, defined once (docs/json.md describes it and
@@ -142,7 +142,7 @@ func tokensJSON(u *api.Usage) *jsonUsage {
 }
 
 // resultJSON is a translated input's result.
-func resultJSON(tr *job.Translation) jsonResult {
+func resultJSON(tr *pipeline.Result) jsonResult {
 	text := tr.Text
 	elapsed := tr.ElapsedSeconds
 	r := jsonResult{

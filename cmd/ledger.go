@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/livetranslate/livetranslate/internal/api"
-	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/ledger"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 )
 
@@ -47,7 +47,7 @@ func (u *usageLedger) close() {
 }
 
 // recorder is the ledger the job records every request in; nil when nothing is recorded.
-func (u *usageLedger) recorder() job.Recorder {
+func (u *usageLedger) recorder() pipeline.Recorder {
 	if u == nil || u.rec == nil {
 		return nil
 	}

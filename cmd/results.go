@@ -12,7 +12,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
-	"github.com/livetranslate/livetranslate/internal/job"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/speech"
 )
 
@@ -100,7 +100,7 @@ func (d *dirResults) reset() error {
 }
 
 // commit writes tr as JSON when asked, then puts every file in place, the text last.
-func (d *dirResults) commit(s *settings, tr *job.Translation) error {
+func (d *dirResults) commit(s *settings, tr *pipeline.Result) error {
 	if err := d.bw.Flush(); err != nil {
 		return fmt.Errorf("writing %s: %w", d.textPath, err)
 	}
@@ -199,7 +199,7 @@ func (r *singleResults) reset() error {
 }
 
 // commitSpeech puts the WAV in place and names it in tr.
-func (r *singleResults) commitSpeech(tr *job.Translation, path string) error {
+func (r *singleResults) commitSpeech(tr *pipeline.Result, path string) error {
 	if r.wav == nil {
 		return nil
 	}
@@ -237,7 +237,7 @@ func (r *singleResults) close() {
 
 // finishDir ends one input of a batch written under --out-dir, whatever produced it: the output's
 // last bytes (finish), every file put in place, the -v usage line, and the input's outcome.
-func (a *app) finishDir(d *dirResults, s *settings, it batch.Item, tr *job.Translation, err error, finish func(*job.Translation) error) outcome {
+func (a *app) finishDir(d *dirResults, s *settings, it batch.Item, tr *pipeline.Result, err error, finish func(*pipeline.Result) error) outcome {
 	if err == nil {
 		err = finish(tr)
 	}
@@ -255,7 +255,7 @@ func (a *app) finishDir(d *dirResults, s *settings, it batch.Item, tr *job.Trans
 }
 
 // translated is the outcome of an input translated in full.
-func translated(tr *job.Translation) outcome {
+func translated(tr *pipeline.Result) outcome {
 	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency,
 		truncated: tr.FinishReason == "length"}
 }

@@ -5,19 +5,19 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/dub"
-	"github.com/livetranslate/livetranslate/internal/job"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
-	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
 // Timed output: subtitles (--format srt|vtt), a dubbed video (--dub) and speech aligned to the
-// source (--align). job.TranslateTimed cuts the input at its pauses into pieces of speech of at
+// source (--align). the pipeline cuts the input at its pauses into pieces of speech of at
 // most --cue-max and places each piece's text and speech at its source time; here are its flags,
 // its destinations and the printing of its text.
 
@@ -71,25 +71,41 @@ func checkTimedInputs(opts *translateOptions, s *settings, items []batch.Item) e
 	return nil
 }
 
-// timedText receives each piece's text in source order and ends the output.
-type timedText interface {
-	piece(p subtitle.Piece, text string) error
-	finish(tr *job.Translation) error
+// resultSink is where one input's text goes, in the format asked for, and how it ends.
+type resultSink interface {
+	pipeline.Sink
+	finish(tr *pipeline.Result) error
 }
 
-func newTimedText(w io.Writer, s *settings, format, input string) timedText {
+// newResultSink writes an input's text to w: subtitles timed to each piece, each piece's text a
+// line of its own (timed output in the other formats), or the text as it arrives. tw is the text
+// writer of the formats that have one (nil for subtitles), which also words a failure.
+func newResultSink(w io.Writer, s *settings, format, input string) (resultSink, *textWriter) {
 	if s.subs != 0 {
-		return subtitleText{subtitle.NewWriter(w, s.subs)}
+		return &subtitleText{w: subtitle.NewWriter(w, s.subs)}, nil
 	}
 	tw := newTextWriter(w, format, input, s.to.Code)
-	return plainText{tw: tw, sink: tw.sink(nil), format: format}
+	if s.timed {
+		return &pieceText{tw: tw, format: format}, tw
+	}
+	return tw, tw
 }
 
 // subtitleText lays each piece's text out as cues over the time its speech is heard.
-type subtitleText struct{ w *subtitle.Writer }
+type subtitleText struct {
+	w    *subtitle.Writer
+	text strings.Builder
+}
 
-func (t subtitleText) piece(p subtitle.Piece, text string) error {
-	for _, c := range subtitle.Layout(text, p.Speech) {
+func (t *subtitleText) Text(s string) error { t.text.WriteString(s); return nil }
+
+func (t *subtitleText) End(p pipeline.Part) error {
+	text := strings.TrimSpace(t.text.String())
+	t.text.Reset()
+	if text == "" {
+		return nil // the service may hear nothing in a piece
+	}
+	for _, c := range subtitle.Layout(text, p.Piece.Speech) {
 		if err := t.w.Write(c); err != nil {
 			return err
 		}
@@ -97,104 +113,40 @@ func (t subtitleText) piece(p subtitle.Piece, text string) error {
 	return nil
 }
 
-func (t subtitleText) finish(*job.Translation) error { return t.w.Close() }
+func (t *subtitleText) finish(*pipeline.Result) error { return t.w.Close() }
 
-// plainText writes the pieces' text as --format text (one line a piece), jsonl or json does.
-type plainText struct {
+// pieceText writes each piece's text as --format text (a line a piece), jsonl or json does.
+type pieceText struct {
 	tw     *textWriter
-	sink   translate.Sink
 	format string
+	text   strings.Builder
 }
 
-func (t plainText) piece(_ subtitle.Piece, text string) error {
+func (t *pieceText) Text(s string) error { t.text.WriteString(s); return nil }
+
+func (t *pieceText) End(pipeline.Part) error {
+	text := strings.TrimSpace(t.text.String())
+	t.text.Reset()
+	if text == "" {
+		return nil
+	}
 	if t.format == "text" {
 		text += "\n"
 	}
-	return t.sink.Text(text)
+	return t.tw.Text(text)
 }
 
-func (t plainText) finish(tr *job.Translation) error { return t.tw.finish(tr) }
+func (t *pieceText) finish(tr *pipeline.Result) error { return t.tw.finish(tr) }
 
-// timedSingle is the one-input timed run: subtitles or text to stdout or -o, speech to
-// --audio-out, the dubbed video to --dub. Every file appears only when all of them are complete.
-func (a *app) timedSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
-	r, err := a.openSingleResults(ctx, opts, opts.Dub)
-	if err != nil {
-		return err
-	}
-	defer r.close()
-	text := newTimedText(r.out, s, s.format, it.Name)
-	out := job.TimedOutput{Piece: text.piece, Audio: r.audio, Files: r.outputs}
-	if opts.Dub != "" {
-		if out.Dub, err = atomicfile.Create(ctx, opts.Dub, opts.Overwrite); err != nil {
-			return err
-		}
-		defer out.Dub.Abort()
-	}
-	tr, err := a.newJob(s, opts).TranslateTimed(ctx, it, out)
-	if err != nil {
-		err = timedOut(err, it.Name, s.timeout) // the JSON's message is the error line's
-		if pt, ok := text.(plainText); ok && (opts.Output == "" || opts.Output == "-") {
-			_ = pt.tw.fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
-		}
-		return err
-	}
-	if err := r.commitSpeech(tr, opts.AudioOut); err != nil {
-		return err
-	}
-	if out.Dub != nil {
-		if err := out.Dub.Commit(); err != nil {
-			return err
-		}
-		tr.DubFile = &opts.Dub
-	}
-	if err := text.finish(tr); err != nil {
-		return err
-	}
-	a.reportUsage(tr)
-	if tr.AudioFile != nil {
-		a.infof("wrote %s (%.3f s of speech)", *tr.AudioFile, *tr.AudioSeconds)
-	}
-	if tr.DubFile != nil {
-		a.infof("wrote %s", *tr.DubFile)
-	}
-	if err := r.commitText(); err != nil {
-		return err
-	}
-	if tr.FinishReason == "length" {
-		a.warnf("%s: a piece's translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096)", it.Name)
-		return &silentExit{code: exitTruncated}
-	}
-	return nil
+// resettable is a sink whose output can be taken back, with reset.
+type resettable struct {
+	resultSink
+	reset func() error
 }
 
-// timedToDir is one input of a batch with timed output: NAME.<code>.srt (.vtt; .txt for the
-// other formats), NAME.<code>.wav with --speech (aligned with --align), NAME.<code>.json with
-// --format json. The text file is committed last: it marks the input done for a rerun.
-func (a *app) timedToDir(ctx context.Context, s *settings, opts *translateOptions, j *job.Translator, it batch.Item) outcome {
-	ext := ".txt"
-	if s.subs != 0 {
-		ext = s.subs.Ext()
-	}
-	fail := func(err error) outcome { return outcome{status: "failed", err: err} }
-	d, skip, err := a.openDirResults(ctx, s, opts, it, ext)
-	switch {
-	case skip:
-		return outcome{status: "skipped"}
-	case err != nil:
-		return fail(err)
-	}
-	defer d.abort()
-	text := newTimedText(d.bw, s, "text", it.Name)
-	out := job.TimedOutput{Piece: text.piece, Files: d.outputs}
-	if d.wav != nil {
-		out.Audio = d.wav
-	}
-	tr, err := j.TranslateTimed(ctx, it, out)
-	return a.finishDir(d, s, it, tr, err, text.finish)
-}
+func (r resettable) Reset() error { return r.reset() }
 
-func writeJSONFile(ctx context.Context, path string, tr *job.Translation) error {
+func writeJSONFile(ctx context.Context, path string, tr *pipeline.Result) error {
 	f, err := atomicfile.Create(ctx, path, true)
 	if err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
-	"github.com/livetranslate/livetranslate/internal/job"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
@@ -21,7 +21,7 @@ type outcome struct {
 	usage  *api.Usage
 	cost   *float64
 	cur    string
-	tr     *job.Translation // what was translated, for the batch's JSON document
+	tr     *pipeline.Result // what was translated, for the batch's JSON document
 	// truncated: the translation was cut short at the output limit (finish_reason length).
 	truncated bool
 }
@@ -33,7 +33,7 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	j := a.newJob(s, opts)
+	j := a.newPipeline(s, opts)
 	speechOn := opts.Speech
 	var ord *translate.Ordered
 	if opts.OutDir == "" {
@@ -63,10 +63,8 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 		switch {
 		case ord != nil:
 			o = a.batchToStdout(ctx, s, j, it, ord, i)
-		case s.timed:
-			o = a.timedToDir(ctx, s, opts, j, it)
 		default:
-			o = a.batchToDir(ctx, s, opts, j, it)
+			o = a.toDir(ctx, s, opts, j, it)
 		}
 		if o.status == "failed" && ctx.Err() == nil && opts.FailFast {
 			cancel()
@@ -131,34 +129,39 @@ func (a *app) writeBatchJSON(ctx context.Context, s *settings, items []batch.Ite
 	return writeJSON(a.io.Out, doc)
 }
 
-// batchToDir translates one input into its result files under --out-dir.
-func (a *app) batchToDir(ctx context.Context, s *settings, opts *translateOptions, j *job.Translator, it batch.Item) outcome {
-	fail := func(err error) outcome { return outcome{status: "failed", err: err} }
-	d, skip, err := a.openDirResults(ctx, s, opts, it, ".txt")
+// toDir translates one input into its result files under --out-dir: NAME.<code>.txt (.srt,
+// .vtt for subtitles), NAME.<code>.wav with --speech (aligned with --align), NAME.<code>.json
+// with --format json. The text file is committed last: it marks the input done for a rerun.
+func (a *app) toDir(ctx context.Context, s *settings, opts *translateOptions, p *pipeline.Pipeline, it batch.Item) outcome {
+	ext := ".txt"
+	if s.subs != 0 {
+		ext = s.subs.Ext()
+	}
+	d, skip, err := a.openDirResults(ctx, s, opts, it, ext)
 	switch {
 	case skip:
 		return outcome{status: "skipped"}
 	case err != nil:
-		return fail(err)
+		return outcome{status: "failed", err: err}
 	}
 	defer d.abort()
-	var audio io.Writer
-	if d.wav != nil {
-		audio = d.wav
-	}
-	w := newTextWriter(d.bw, "text", it.Name, s.to.Code)
-	sink := w.sink(audio)
-	sink.Reset = func() error {
-		w.reset()
+	text, tw := newResultSink(d.bw, s, "text", it.Name)
+	out := pipeline.Output{Sink: resettable{text, func() error {
+		if tw != nil {
+			tw.reset()
+		}
 		return d.reset()
+	}}, Files: d.outputs, KeepText: s.format == "json"}
+	if d.wav != nil {
+		out.Audio = d.wav
 	}
-	tr, err := j.Translate(ctx, it, job.Output{Sink: sink, Speech: opts.Speech, Files: d.outputs, KeepText: s.format == "json"})
-	return a.finishDir(d, s, it, tr, err, w.finish)
+	tr, err := p.Run(ctx, it, out)
+	return a.finishDir(d, s, it, tr, err, text.finish)
 }
 
 // batchToStdout translates one input of several printed to stdout in input order, each preceded
 // by a header line as tail(1) does, or as JSON.
-func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator, it batch.Item, ord *translate.Ordered, i int) outcome {
+func (a *app) batchToStdout(ctx context.Context, s *settings, j *pipeline.Pipeline, it batch.Item, ord *translate.Ordered, i int) outcome {
 	if it.Err != nil {
 		ord.Finish(i)
 		return outcome{status: "failed", err: it.Err}
@@ -188,29 +191,33 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *job.Translator,
 	if format == "json" {
 		format = "none" // the batch's one document is written at the end (writeBatchJSON)
 	}
-	w := newTextWriter(out, format, it.Name, s.to.Code)
-	ws := w.sink(nil)
-	ws.Reset = func() error {
-		// Possible only while the input's output is still held: drop it and start again.
-		if err := sink.Reset(); err != nil {
-			return err
-		}
-		w.reset()
-		headed = false
-		return nil
+	text, w := newResultSink(out, s, format, it.Name)
+	var rs pipeline.Sink = text
+	if sink.Reset != nil {
+		rs = resettable{text, func() error {
+			// Possible only while the input's output is still held: drop it and start again.
+			if err := sink.Reset(); err != nil {
+				return err
+			}
+			if w != nil {
+				w.reset()
+			}
+			headed = false
+			return nil
+		}}
 	}
-	tr, err := j.Translate(ctx, it, job.Output{Sink: ws, KeepText: keepsText(s.format)})
+	tr, err := j.Run(ctx, it, pipeline.Output{Sink: rs, KeepText: keepsText(s.format)})
 	if err == nil {
 		err = header() // translated, even if nothing was said
 	}
 	if err == nil {
-		err = w.finish(tr)
+		err = text.finish(tr)
 	}
 	if err == nil {
 		a.reportUsage(tr)
 	}
 	if err != nil {
-		if !(errors.Is(err, context.Canceled) && ctx.Err() != nil) || s.format == "jsonl" {
+		if w != nil && (!(errors.Is(err, context.Canceled) && ctx.Err() != nil) || s.format == "jsonl") {
 			// (jsonl says that an input whose text events began was interrupted)
 			_ = w.fail(a.failedJSON(it.Name, s, timedOut(err, it.Name, s.timeout)))
 		}

@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/ctxio"
-	"github.com/livetranslate/livetranslate/internal/job"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
@@ -56,8 +57,6 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		defer cancel()
 	}
 	switch {
-	case single && s.timed:
-		return a.timedSingle(ctx, s, opts, items[0])
 	case single:
 		return a.translateSingle(ctx, s, opts, items[0])
 	}
@@ -139,13 +138,13 @@ func (a *app) newRunner(s *settings) *translate.Runner {
 	if a.verbose {
 		c.Trace = func(line string) { a.infof("%s", line) }
 	}
-	return &translate.Runner{Client: c, Separator: "\n"}
+	return &translate.Runner{Client: c}
 }
 
-// newJob makes the pipeline every input of the run goes through, with the run's one client.
-func (a *app) newJob(s *settings, opts *translateOptions) *job.Translator {
-	return &job.Translator{
-		Settings: job.Settings{
+// newPipeline makes the pipeline every input of the run goes through, with the run's one client.
+func (a *app) newPipeline(s *settings, opts *translateOptions) *pipeline.Pipeline {
+	return &pipeline.Pipeline{
+		Settings: pipeline.Settings{
 			Request: a.requestSettings(s, opts), InputFormat: opts.InputFormat, Stdin: a.io.In,
 			Split: s.split, Segment: opts.Segment, InlineLimit: int64(opts.InlineLimit),
 			Timed: s.timed, CueMax: opts.CueMax, Align: opts.Align, DubMix: opts.DubMix, Pauses: s.pauses,
@@ -183,44 +182,69 @@ func (a *app) requestSettings(s *settings, opts *translateOptions) translate.Set
 	return ts
 }
 
-// translateSingle is the one-input run: text to stdout or -o, speech to --audio-out.
+// translateSingle is the one-input run: text (or subtitles) to stdout or -o, speech to
+// --audio-out, the dubbed video to --dub. Every file appears only when all of them are complete.
 func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
-	r, err := a.openSingleResults(ctx, opts)
+	r, err := a.openSingleResults(ctx, opts, opts.Dub)
 	if err != nil {
 		return err
 	}
 	defer r.close()
-	w := newTextWriter(r.out, s.format, it.Name, s.to.Code)
-	sink := w.sink(r.audio)
+	text, tw := newResultSink(r.out, s, s.format, it.Name)
+	out := pipeline.Output{Sink: text, Audio: r.audio, Files: r.outputs, KeepText: keepsText(s.format)}
 	if r.canReset(s.format) {
-		sink.Reset = func() error {
-			w.reset()
+		out.Sink = resettable{text, func() error {
+			if tw != nil {
+				tw.reset()
+			}
 			return r.reset()
-		}
+		}}
 	}
-	tr, err := a.newJob(s, opts).Translate(ctx, it, job.Output{Sink: sink, Speech: r.audio != nil, Files: r.outputs, KeepText: keepsText(s.format)})
+	if r.audio != nil && !s.timed {
+		out.Audio = tw.audioEvents(r.audio)
+	}
+	if opts.Dub != "" {
+		if out.Dub, err = atomicfile.Create(ctx, opts.Dub, opts.Overwrite); err != nil {
+			return err
+		}
+		defer out.Dub.Abort()
+	}
+	tr, err := a.newPipeline(s, opts).Run(ctx, it, out)
 	if err != nil {
 		err = timedOut(err, it.Name, s.timeout) // the JSON's message is the error line's
-		if opts.Output == "" || opts.Output == "-" {
-			_ = w.fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
+		if tw != nil && (opts.Output == "" || opts.Output == "-") {
+			_ = tw.fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
 		}
 		return err
 	}
 	if err := r.commitSpeech(tr, opts.AudioOut); err != nil {
 		return err
 	}
-	if err := w.finish(tr); err != nil {
+	if out.Dub != nil {
+		if err := out.Dub.Commit(); err != nil {
+			return err
+		}
+		tr.DubFile = &opts.Dub
+	}
+	if err := text.finish(tr); err != nil {
 		return err
 	}
 	a.reportUsage(tr)
 	if tr.AudioFile != nil {
 		a.infof("wrote %s (%.3f s of speech)", *tr.AudioFile, *tr.AudioSeconds)
 	}
+	if tr.DubFile != nil {
+		a.infof("wrote %s", *tr.DubFile)
+	}
 	if err := r.commitText(); err != nil {
 		return err
 	}
 	if tr.FinishReason == "length" {
-		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the input", it.Name)
+		if s.timed {
+			a.warnf("%s: a piece's translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096)", it.Name)
+		} else {
+			a.warnf("%s: the translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the input", it.Name)
+		}
 		return &silentExit{code: exitTruncated}
 	}
 	return nil
@@ -248,46 +272,49 @@ func newTextWriter(out io.Writer, format, input, target string) *textWriter {
 	return &textWriter{out: out, format: format, input: input, target: target, lastNewline: true, enc: enc}
 }
 
-func (w *textWriter) sink(audio io.Writer) translate.Sink {
-	s := translate.Sink{Text: func(t string) error {
-		switch w.format {
-		case "text":
-			if _, err := io.WriteString(w.out, t); err != nil {
-				return fmt.Errorf("writing text: %w", err)
-			}
-			w.wrote, w.lastNewline = true, strings.HasSuffix(t, "\n")
-		case "jsonl":
-			ev := newEvent("text", w.input, w.target)
-			ev.Text = &t
-			if err := w.enc.Encode(ev); err != nil {
-				return fmt.Errorf("writing event: %w", err)
-			}
+// Text writes text as it arrives: as it is, or as a jsonl text event.
+func (w *textWriter) Text(t string) error {
+	switch w.format {
+	case "text":
+		if _, err := io.WriteString(w.out, t); err != nil {
+			return fmt.Errorf("writing text: %w", err)
 		}
-		return nil
-	}}
-	if audio != nil {
-		s.Audio = func(b []byte) error {
-			if _, err := audio.Write(b); err != nil {
-				return fmt.Errorf("writing speech: %w", err)
-			}
-			if w.format == "jsonl" {
-				ev := newEvent("audio", w.input, w.target)
-				ev.Bytes = len(b)
-				if err := w.enc.Encode(ev); err != nil {
-					return fmt.Errorf("writing event: %w", err)
-				}
-			}
-			return nil
+		w.wrote, w.lastNewline = true, strings.HasSuffix(t, "\n")
+	case "jsonl":
+		ev := newEvent("text", w.input, w.target)
+		ev.Text = &t
+		if err := w.enc.Encode(ev); err != nil {
+			return fmt.Errorf("writing event: %w", err)
 		}
 	}
-	return s
+	return nil
+}
+
+// End marks the end of a segment's text, which the joined text does not show.
+func (w *textWriter) End(pipeline.Part) error { return nil }
+
+// audioEvents is audio, with a jsonl audio event for each write.
+func (w *textWriter) audioEvents(audio io.Writer) io.Writer {
+	return writerFunc(func(b []byte) (int, error) {
+		if _, err := audio.Write(b); err != nil {
+			return 0, err
+		}
+		if w.format == "jsonl" {
+			ev := newEvent("audio", w.input, w.target)
+			ev.Bytes = len(b)
+			if err := w.enc.Encode(ev); err != nil {
+				return 0, fmt.Errorf("writing event: %w", err)
+			}
+		}
+		return len(b), nil
+	})
 }
 
 // reset forgets what was written, for a retry from the start.
 func (w *textWriter) reset() { w.wrote, w.lastNewline = false, true }
 
 // finish ends the output: the newline after text, the JSON object, or the done event.
-func (w *textWriter) finish(tr *job.Translation) error {
+func (w *textWriter) finish(tr *pipeline.Result) error {
 	switch w.format {
 	case "text":
 		if w.wrote && !w.lastNewline {
@@ -336,7 +363,7 @@ func (w *textWriter) fail(r jsonResult) error {
 
 // reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
 // the input's output is complete, so the line never lands in the middle of text on a terminal.
-func (a *app) reportUsage(tr *job.Translation) {
+func (a *app) reportUsage(tr *pipeline.Result) {
 	if tr.RequestID == "" && tr.Usage == nil {
 		return // nothing was sent (no speech heard)
 	}

@@ -65,7 +65,7 @@ func sendOne(t *testing.T, ctx context.Context, c *api.Client, p Part) (Sent, er
 	var mu sync.Mutex
 	var sent []Sent
 	r := &Runner{Client: c, OnSent: func(s Sent) { mu.Lock(); sent = append(sent, s); mu.Unlock() }}
-	_, err := r.Run(ctx, []Part{p}, Settings{Model: "m", TargetLang: "en", Stream: true, Jobs: 1},
+	_, err := joined(r, ctx, []Part{p}, Settings{Model: "m", TargetLang: "en", Stream: true, Jobs: 1},
 		Sink{Text: func(string) error { return nil }})
 	if len(sent) != 1 {
 		t.Fatalf("OnSent called %d times, want once", len(sent))

@@ -16,6 +16,11 @@ import (
 // finished: text in memory (it is small), speech in a temporary file (it is not: four minutes of
 // speech is 11 MB of PCM).
 type Ordered struct {
+	// HoldAll holds every part's output until the part has finished, the first part's too: each
+	// part then reaches the sink whole (text in one piece), and any part can be retried from the
+	// start. Set it before the first Sink.
+	HoldAll bool
+
 	mu      sync.Mutex
 	out     Sink
 	sep     string
@@ -49,12 +54,20 @@ func (j *Ordered) grow(i int) {
 	}
 }
 
-// Sink returns the Sink for part i. Its Reset succeeds while the part's output is only held.
+// Sink returns the Sink for part i. Its Reset succeeds while the part's output is only held; the
+// first part, which writes to the sink from its start, is reset with the sink's own Reset (nil
+// when the sink has none: what it wrote cannot be taken back).
 func (j *Ordered) Sink(i int) Sink {
 	j.mu.Lock()
 	j.grow(i)
 	j.mu.Unlock()
 	s := Sink{Text: func(t string) error { return j.text(i, t) }, Reset: func() error { return j.reset(i) }}
+	if i == 0 && !j.HoldAll {
+		s.Reset = nil // before it wrote anything, a broken stream is retried without one
+		if j.out.Reset != nil {
+			s.Reset = j.resetFirst
+		}
+	}
 	if j.out.Audio != nil {
 		s.Audio = func(b []byte) error { return j.audio(i, b) }
 	}
@@ -65,7 +78,7 @@ func (j *Ordered) text(i int, t string) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	p := j.parts[i]
-	if i != j.next {
+	if i != j.next || j.HoldAll {
 		p.text.WriteString(t)
 		return nil
 	}
@@ -93,6 +106,18 @@ func (j *Ordered) reset(i int) error {
 	return nil
 }
 
+// resetFirst takes back what the first part wrote, with the sink's own Reset.
+func (j *Ordered) resetFirst() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.next != 0 {
+		return errors.New("its output was already written, so it cannot be retried from the start")
+	}
+	p := j.parts[0]
+	p.started, p.direct, j.wrote = false, false, false
+	return j.out.Reset()
+}
+
 // writeText sends t to the sink, with the separator before the first text of a part.
 func (j *Ordered) writeText(p *heldPart, t string) error {
 	if t == "" {
@@ -111,7 +136,7 @@ func (j *Ordered) audio(i int, b []byte) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	p := j.parts[i]
-	if i == j.next {
+	if i == j.next && !j.HoldAll {
 		p.direct = true
 		return j.out.Audio(b)
 	}
@@ -135,12 +160,18 @@ func (j *Ordered) Finish(i int) error {
 	defer j.mu.Unlock()
 	j.parts[i].done = true
 	for j.next < len(j.parts) && j.parts[j.next].done {
-		j.next++
-		if j.next < len(j.parts) {
-			if err := j.flush(j.parts[j.next]); err != nil {
+		if err := j.flush(j.parts[j.next]); err != nil { // what it held (all of it with HoldAll)
+			return err
+		}
+		if j.out.End != nil {
+			if err := j.out.End(j.next); err != nil {
 				return err
 			}
 		}
+		j.next++
+	}
+	if j.next < len(j.parts) && !j.HoldAll {
+		return j.flush(j.parts[j.next]) // the next part writes to the sink itself from now on
 	}
 	return nil
 }

@@ -1,13 +1,12 @@
-// Package translate runs the translation of one input: a single request, or, for an input split
-// into segments, one request per segment, several at once, their text and speech joined in source
-// order. Output reaches the caller's Sink as early as order allows: the first segment streams as
-// it arrives, later ones are held (text in memory, speech in a temporary file) until their turn.
-// A segment that fails fails the whole input, so nothing is ever joined with a hole.
+// Package translate sends the parts of one input: one request per part (the whole input, a
+// segment of a long one, a piece of speech), several at once, each retried on its own, with the
+// usage of each reported. Ordered joins their output in source order: the part whose turn it is
+// streams as it arrives, later ones are held (text in memory, speech in a temporary file) until
+// their turn. A part that fails fails the whole input, so nothing is ever joined with a hole.
 package translate
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -61,6 +60,9 @@ type Sink struct {
 	Text  func(string) error
 	Audio func([]byte) error
 	Reset func() error
+	// End, when set on the sink an Ordered joins into, is called after each part's output, in
+	// source order, with the part's index: where one part's results end and the next's begin.
+	End func(i int) error
 }
 
 // PartResult is the outcome of one part's request.
@@ -105,23 +107,6 @@ type Runner struct {
 	// OnResult, if set, is called after every request that succeeded, with its result; it may
 	// be called from several goroutines.
 	OnResult func(Part, *api.Result)
-	// Separator goes between the text of consecutive segments.
-	Separator string
-}
-
-// Run translates parts and delivers the joined output to sink.
-func (r *Runner) Run(ctx context.Context, parts []Part, s Settings, sink Sink) (*Result, error) {
-	if len(parts) == 0 {
-		return nil, errors.New("nothing to translate")
-	}
-	if len(parts) == 1 {
-		pr, err := r.send(ctx, parts[0], s, sink)
-		if err != nil {
-			return nil, err
-		}
-		return summarize([]PartResult{*pr}), nil
-	}
-	return r.runParts(ctx, parts, s, sink)
 }
 
 // send makes the request for one part, delivering its events to out.
@@ -225,18 +210,13 @@ func summarize(parts []PartResult) *Result {
 	return res
 }
 
-// runParts translates the parts s.Jobs at a time and joins their output in order.
-func (r *Runner) runParts(ctx context.Context, parts []Part, s Settings, sink Sink) (*Result, error) {
-	return r.RunFrom(ctx, listed(parts), s, sink)
-}
-
 // Producer hands the parts of an input to yield in order, as each becomes ready: a long input's
 // segments as they are cut and encoded, while the rest is still being read. It stops at the
 // first error yield returns.
 type Producer func(ctx context.Context, yield func(Part) error) error
 
-// listed produces parts known in advance.
-func listed(parts []Part) Producer {
+// List produces parts known in advance.
+func List(parts []Part) Producer {
 	return func(ctx context.Context, yield func(Part) error) error {
 		for _, p := range parts {
 			if err := yield(p); err != nil {
@@ -247,29 +227,13 @@ func listed(parts []Part) Producer {
 	}
 }
 
-// RunFrom translates the parts produce hands over, s.Jobs at a time, sending each as soon as it
-// is ready, and joins their output in order. It returns an empty Result when nothing was produced.
-func (r *Runner) RunFrom(ctx context.Context, produce Producer, s Settings, sink Sink) (*Result, error) {
-	j := NewOrdered(0, sink, r.Separator, s.TempDir)
-	defer j.Close()
-	return r.EachFrom(ctx, produce, s, j.Sink, j.Finish)
-}
-
-// Each translates the parts s.Jobs at a time like Run, but keeps them apart: part i's output goes
-// to sinkFor(i) only, and done(i), if set, is called from the goroutine that ran part i once it
-// has ended well. It is for callers that place each part's output themselves (subtitles timed to
-// each part, speech laid at each part's source time). A part that fails, or a done that fails,
-// cancels the others and fails the whole.
-func (r *Runner) Each(ctx context.Context, parts []Part, s Settings, sinkFor func(i int) Sink, done func(i int) error) (*Result, error) {
-	if len(parts) == 0 {
-		return nil, errors.New("nothing to translate")
-	}
-	return r.EachFrom(ctx, listed(parts), s, sinkFor, done)
-}
-
-// EachFrom is Each over the parts produce hands over. The producer runs ahead of the requests by
-// up to s.Jobs parts, so local work (cutting, encoding) overlaps the service's.
-func (r *Runner) EachFrom(ctx context.Context, produce Producer, s Settings, sinkFor func(i int) Sink, done func(i int) error) (*Result, error) {
+// Send translates the parts produce hands over, s.Jobs at a time, sending each as soon as it is
+// ready: the producer runs ahead of the requests by up to s.Jobs parts, so local work (cutting,
+// encoding) overlaps the service's. Part i's output goes to sinkFor(i) only (an Ordered's Sink
+// joins them in source order), and done(i), if set, is called from the goroutine that ran part i
+// once it has ended well. A part that fails, or a done that fails, cancels the others and fails
+// the whole. It returns an empty Result when nothing was produced.
+func (r *Runner) Send(ctx context.Context, produce Producer, s Settings, sinkFor func(i int) Sink, done func(i int) error) (*Result, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
@@ -326,8 +290,11 @@ func (r *Runner) EachFrom(ctx context.Context, produce Producer, s Settings, sin
 			if err == nil && done != nil {
 				err = done(i)
 			}
+			if err != nil && p.Segment {
+				err = fmt.Errorf("segment %d (%s–%s): %w", i+1, clock(p.Start), clock(p.End), err)
+			}
 			if err != nil {
-				fail(fmt.Errorf("segment %d (%s–%s): %w", i+1, clock(p.Start), clock(p.End), err))
+				fail(err)
 				return
 			}
 			mu.Lock()

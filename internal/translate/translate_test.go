@@ -45,7 +45,7 @@ func parts(t *testing.T, n int) []Part {
 		p := filepath.Join(dir, fmt.Sprintf("seg%d.wav", i))
 		samples := 16000 * (i + 1)
 		writeWAV(t, p, samples)
-		ps = append(ps, Part{Index: i, Start: time.Duration(i) * time.Second, End: time.Duration(i+1) * time.Second,
+		ps = append(ps, Part{Index: i, Segment: true, Start: time.Duration(i) * time.Second, End: time.Duration(i+1) * time.Second,
 			Path: p, Kind: api.Audio, Format: "wav", MIME: "audio/wav", Size: int64(44 + 2*samples)})
 	}
 	return ps
@@ -58,7 +58,7 @@ func TestSegmentsJoinInOrder(t *testing.T) {
 	emu := fakeapi.New(fakeapi.Options{APIKey: key, ChunkDelay: 2 * time.Millisecond, NoProbe: true})
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
-	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}, Separator: "\n"}
+	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}}
 	var mu sync.Mutex
 	var sent []Sent
 	r.OnSent = func(s Sent) { mu.Lock(); sent = append(sent, s); mu.Unlock() }
@@ -68,7 +68,7 @@ func TestSegmentsJoinInOrder(t *testing.T) {
 	sink := Sink{Text: func(s string) error { text.WriteString(s); return nil },
 		Audio: func(b []byte) error { audio += len(b); return nil }}
 	ps := parts(t, 5)
-	res, err := r.Run(context.Background(), ps, Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Voice: "Cherry", Stream: true, Jobs: 3}, sink)
+	res, err := joined(r, context.Background(), ps, Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Voice: "Cherry", Stream: true, Jobs: 3}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestSegmentFailureFailsInput(t *testing.T) {
 	ps := parts(t, 3)
 	ps[1].Format = "mp3" // the emulator refuses a WAV declared as MP3
 	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}}
-	_, err := r.Run(context.Background(), ps, Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Stream: true, Jobs: 1},
+	_, err := joined(r, context.Background(), ps, Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Stream: true, Jobs: 1},
 		Sink{Text: func(string) error { return nil }})
 	if err == nil || !strings.Contains(err.Error(), "segment 2 (0:01–0:02)") || !strings.Contains(err.Error(), "HTTP 400") {
 		t.Fatalf("err = %v", err)
@@ -129,7 +129,7 @@ func TestEachKeepsPartsApart(t *testing.T) {
 	emu := fakeapi.New(fakeapi.Options{APIKey: key, ChunkDelay: time.Millisecond, NoProbe: true})
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
-	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}, Separator: "\n"}
+	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}}
 	ps := parts(t, 4)
 	texts := make([]strings.Builder, len(ps))
 	audio := make([]int, len(ps))
@@ -139,7 +139,7 @@ func TestEachKeepsPartsApart(t *testing.T) {
 		return Sink{Text: func(s string) error { texts[i].WriteString(s); return nil },
 			Audio: func(b []byte) error { audio[i] += len(b); return nil }}
 	}
-	res, err := r.Each(context.Background(), ps, Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Voice: "Cherry", Stream: true, Jobs: 3},
+	res, err := r.Send(context.Background(), List(ps), Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Voice: "Cherry", Stream: true, Jobs: 3},
 		sinkFor, func(i int) error {
 			mu.Lock()
 			defer mu.Unlock()
@@ -172,7 +172,7 @@ func TestEachStopsOnDoneError(t *testing.T) {
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
 	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}}
-	_, err := r.Each(context.Background(), parts(t, 3), Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Stream: true, Jobs: 1},
+	_, err := r.Send(context.Background(), List(parts(t, 3)), Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Stream: true, Jobs: 1},
 		func(int) Sink { return Sink{Text: func(string) error { return nil }} },
 		func(i int) error {
 			if i == 1 {
@@ -213,4 +213,85 @@ func TestOrderedGrowsWhileHolding(t *testing.T) {
 	if got := out.String(); got != "a|b1b2" {
 		t.Errorf("joined %q, want %q", got, "a|b1b2")
 	}
+}
+
+// TestOrderedHoldAll: with HoldAll every part, the first too, reaches the sink whole once it has
+// finished, End following each in source order; a part is reset while held, even the first.
+func TestOrderedHoldAll(t *testing.T) {
+	var out strings.Builder
+	sink := Sink{
+		Text: func(s string) error { out.WriteString("[" + s + "]"); return nil },
+		End:  func(i int) error { fmt.Fprintf(&out, "end%d ", i); return nil },
+	}
+	j := NewOrdered(0, sink, "", t.TempDir())
+	j.HoldAll = true
+	defer j.Close()
+	s0, s1, s2 := j.Sink(0), j.Sink(1), j.Sink(2)
+	for _, step := range []func() error{
+		func() error { return s0.Text("a") },
+		func() error { return s0.Reset() }, // a broken stream, retried from the start
+		func() error { return s0.Text("A") },
+		func() error { return s0.Text("A") },
+		func() error { return s2.Text("C") },
+		func() error { return j.Finish(2) },
+		func() error { return s1.Text("B") },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out.Len() != 0 {
+		t.Fatalf("the sink got %q before any part finished", out.String())
+	}
+	if err := j.Finish(0); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "[AA]end0 " {
+		t.Fatalf("after part 0: %q", got)
+	}
+	if err := j.Finish(1); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "[AA]end0 [B]end1 [C]end2 "; got != want {
+		t.Errorf("joined %q, want %q", got, want)
+	}
+}
+
+// TestOrderedFirstPartReset: the first part writes to the sink from its start, so it is reset
+// with the sink's own Reset, and has no Reset when the sink has none.
+func TestOrderedFirstPartReset(t *testing.T) {
+	var out strings.Builder
+	text := func(s string) error { out.WriteString(s); return nil }
+	if r := NewOrdered(0, Sink{Text: text}, "|", "").Sink(0).Reset; r != nil {
+		t.Error("the first part of a sink that cannot be reset has a Reset")
+	}
+	resets := 0
+	j := NewOrdered(0, Sink{Text: text, Reset: func() error { resets++; out.Reset(); return nil }}, "|", "")
+	first := j.Sink(0)
+	for _, step := range []func() error{
+		func() error { return first.Text("x") },
+		first.Reset,
+		func() error { return first.Text("a") },
+		func() error { return j.Sink(1).Text("b") },
+		func() error { return j.Finish(0) },
+		func() error { return j.Finish(1) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := out.String(); got != "a|b" || resets != 1 {
+		t.Errorf("joined %q after %d resets, want %q after 1", got, resets, "a|b")
+	}
+	if err := first.Reset(); err == nil {
+		t.Error("the first part was reset after the next had written")
+	}
+}
+
+// joined translates parts into sink in source order, a newline between their text, as the
+// pipeline sends the segments of a long input.
+func joined(r *Runner, ctx context.Context, parts []Part, s Settings, sink Sink) (*Result, error) {
+	j := NewOrdered(0, sink, "\n", "")
+	defer j.Close()
+	return r.Send(ctx, List(parts), s, j.Sink, j.Finish)
 }

@@ -1,4 +1,4 @@
-package job
+package pipeline
 
 import (
 	"context"
@@ -30,7 +30,7 @@ type Recorder interface {
 // splitPath is the local file of an input sent in segments ("" for one sent whole): its rows name
 // the whole file's content, hashed beside the work from the start (a segment's row would wait
 // for it otherwise).
-func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kind string, outputs []string, splitPath string) *translate.Runner {
+func (t *Pipeline) hook(ctx context.Context, ts translate.Settings, input, kind string, outputs []string, splitPath string) *translate.Runner {
 	r := *t.Runner
 	r.OnResult = func(p translate.Part, res *api.Result) { t.noteEnd(input, ts, p, res) }
 	if t.Recorder == nil {
@@ -90,7 +90,7 @@ func (t *Translator) hook(ctx context.Context, ts translate.Settings, input, kin
 // When the usage chunk, which follows the finish_reason, did not come either, the tokens are
 // unknown: the text stands, and a warning says they are not counted (not guessed, so that no
 // estimate passes for the service's figure).
-func (t *Translator) noteEnd(input string, ts translate.Settings, p translate.Part, res *api.Result) {
+func (t *Pipeline) noteEnd(input string, ts translate.Settings, p translate.Part, res *api.Result) {
 	if res.Unterminated == "" {
 		return
 	}

@@ -1,0 +1,142 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/livetranslate/livetranslate/internal/atomicfile"
+	"github.com/livetranslate/livetranslate/internal/dub"
+	"github.com/livetranslate/livetranslate/internal/media"
+)
+
+// placement is where an input's speech goes as it arrives in source order: straight on to the
+// output's WAV, or, for speech laid along the source's timeline (aligned speech, a dub), each
+// piece's speech into a clip of its own, placed at the piece's source time once all have come.
+type placement struct {
+	pl    *inputPlan
+	out   Output
+	align bool
+	mix   float64
+	warn  func(format string, args ...any)
+	info  func(format string, args ...any)
+	// With clips: the pieces' speech, in order, and the one arriving now.
+	clips bool
+	work  string
+	list  []dub.Clip
+	cur   *os.File
+}
+
+func (p *Pipeline) placement(pl *inputPlan, out Output, work string) *placement {
+	s := &p.Settings
+	return &placement{pl: pl, out: out, align: s.Align, mix: s.DubMix, warn: p.warn, info: p.info,
+		clips: pl.pieces != nil && out.speech() && (s.Align || out.Dub != nil), work: work}
+}
+
+// audio takes the speech of the part whose results are arriving.
+func (pc *placement) audio(b []byte) error {
+	if pc.clips {
+		if pc.cur == nil {
+			f, err := os.Create(filepath.Join(pc.work, fmt.Sprintf("piece-%05d.pcm", len(pc.list))))
+			if err != nil {
+				return fmt.Errorf("holding speech: %w", err)
+			}
+			pc.cur = f
+		}
+		if _, err := pc.cur.Write(b); err != nil {
+			return fmt.Errorf("holding speech: %w", err)
+		}
+		if pc.align || pc.out.Audio == nil {
+			return nil // the WAV gets the aligned track
+		}
+	}
+	if _, err := pc.out.Audio.Write(b); err != nil {
+		return fmt.Errorf("writing speech: %w", err)
+	}
+	return nil
+}
+
+// end closes part i's clip, at its piece's source time.
+func (pc *placement) end(i int) error {
+	if !pc.clips {
+		return nil
+	}
+	c := dub.Clip{At: pc.pl.part(i).Piece.Speech.Start}
+	if pc.cur != nil {
+		c.Path = pc.cur.Name()
+		err := pc.cur.Close()
+		pc.cur = nil
+		if err != nil {
+			return fmt.Errorf("holding speech: %w", err)
+		}
+	}
+	pc.list = append(pc.list, c)
+	return nil
+}
+
+// finish lays the clips along the source's timeline, silence between: into the WAV (aligned
+// speech) and under the picture (a dub).
+func (pc *placement) finish(ctx context.Context, in *media.Input) error {
+	if !pc.clips {
+		return nil
+	}
+	track := filepath.Join(pc.work, "track.pcm")
+	f, err := os.Create(track)
+	if err != nil {
+		return fmt.Errorf("creating the dub track: %w", err)
+	}
+	rep, err := dub.Align(ctx, pc.list, pc.pl.Duration, f, dub.Options{TempDir: pc.work})
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("writing the dub track: %w", cerr)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.SpedUp > 0 {
+		pc.info("%s: the speech of %d of %d pieces was sped up (at most %.1f×) to fit before the next", in.Name, rep.SpedUp, len(pc.list), dub.MaxTempo)
+	}
+	if rep.Cut > 0 {
+		pc.warn("%s: the speech of %d of %d pieces ran past the next even at %.1f× speed; %.1f s of it was cut", in.Name, rep.Cut, len(pc.list), dub.MaxTempo, rep.CutOff.Seconds())
+	}
+	if pc.align && pc.out.Audio != nil {
+		if err := copyFile(pc.out.Audio, track); err != nil {
+			return err
+		}
+	}
+	if pc.out.Dub == nil {
+		return nil
+	}
+	c, _ := dub.ContainerFor(pc.out.Dub.Path())
+	mix := pc.mix
+	if mix > 0 && !pc.pl.hasAudio {
+		pc.warn("%s has no sound to keep under the dub: --dub-mix ignored", in.Name)
+		mix = 0
+	}
+	return dub.Mux(ctx, in.Path, track, pc.out.Dub.Name(), dub.MuxOptions{Container: c, Mix: mix})
+}
+
+// checkDub refuses a dub the input or the container cannot take, before anything is sent.
+func checkDub(ctx context.Context, in *media.Input, f *atomicfile.File) error {
+	if f == nil {
+		return nil
+	}
+	if in.Kind != media.Video {
+		return usagef("use --audio-out FILE.wav --align for aligned speech", "--dub needs a video; %s is %s", in.Name, in.Kind)
+	}
+	c, _ := dub.ContainerFor(f.Path())
+	return dub.CheckContainer(ctx, in.Path, f.Path(), c, dub.Options{})
+}
+
+func copyFile(w io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("reading held speech: %w", err)
+	}
+	defer f.Close()
+	if _, err := io.Copy(w, f); err != nil {
+		return fmt.Errorf("writing speech: %w", err)
+	}
+	return nil
+}
