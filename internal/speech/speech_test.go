@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"syscall"
 	"testing"
@@ -305,21 +306,89 @@ func TestStreamWriterEmpty(t *testing.T) {
 	}
 }
 
+// BenchmarkWriter writes the service's 0.2 s chunks into a WAV on disk, as a long response
+// does, starting a new file every 10 minutes of speech (outside the timing) so that a fast run
+// neither reaches the 4 GiB a WAV can hold nor fills the disk. Besides MB/s (of PCM) and
+// allocs/op (per chunk) it reports allocs/MB and B/MB, and heap-growth-B: the live heap at the
+// end less at the start, each with one writer open, which stays flat however long the speech
+// (the audio goes to disk as it comes, none of it is kept).
 func BenchmarkWriter(b *testing.B) {
+	const perFile = 10 * 60 * 5
 	chunk := tone(SampleRate / 5) // 0.2 s, about the size of one streamed speech chunk
-	w, err := Create(b.Context(), filepath.Join(b.TempDir(), "bench.wav"), false)
-	if err != nil {
-		b.Fatal(err)
+	path := filepath.Join(b.TempDir(), "bench.wav")
+	create := func() *Writer {
+		os.Remove(path)
+		w, err := Create(b.Context(), path, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return w
 	}
+	w := create()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	b.SetBytes(int64(len(chunk)))
 	b.ReportAllocs()
+	n := 0
 	for b.Loop() {
+		if n > 0 && n%perFile == 0 {
+			b.StopTimer()
+			if err := w.Commit(); err != nil {
+				b.Fatal(err)
+			}
+			w = create()
+			b.StartTimer()
+		}
 		if _, err := w.Write(chunk); err != nil {
 			b.Fatal(err)
 		}
+		n++
 	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	mb := float64(n*len(chunk)) / 1e6
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/mb, "allocs/MB")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/mb, "B/MB")
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)), "heap-growth-B")
 	if err := w.Commit(); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// Memory stays flat however long the speech: the live heap after 5 minutes of it is within
+// 1 MB of what it was after 10 s (the audio is on disk, not held).
+func TestWriterMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 14 MB")
+	}
+	w, err := Create(t.Context(), filepath.Join(t.TempDir(), "long.wav"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	chunk := tone(SampleRate / 5)
+	write := func(seconds int) {
+		for range seconds * 5 {
+			if _, err := w.Write(chunk); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	live := func() int64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc)
+	}
+	write(10)
+	early := live()
+	write(300)
+	if late := live(); late-early > 1<<20 {
+		t.Errorf("live heap grew by %d bytes over 5 minutes of speech, want under 1 MB", late-early)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
 	}
 }
 
