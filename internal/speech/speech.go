@@ -7,11 +7,14 @@
 // that says "size unknown". A destination that is a character device or a named pipe (/dev/null,
 // a FIFO, a process substitution) is written into as such a stream, never replaced by a rename.
 //
-// The PCM is written as it comes: s16le is what a WAV's data chunk holds, byte for byte.
-// go-audio/wav's encoder, used here first, turns each sample into an int and back through
-// binary.Write (4,800 allocations per 0.2 s chunk, 110 MB/s); its header is 13 fixed fields,
-// and its Close patches sizes from a frame count it keeps itself, so it cannot be given bytes
-// written around it. The tests still read every file back with go-audio/wav's decoder.
+// The file is assembled by github.com/go-audio/wav's Encoder, as the design card says: each chunk
+// is handed to it as it arrives (at most encodeBlock samples at a time, so nothing grows with the
+// length of the speech) and its Close seeks back to complete the header. It turns every sample
+// into an int and back through binary.Write (an allocation a sample), slower than copying the
+// s16le bytes: speech streams in at 48 KB/s and the encoder keeps up at about a thousand times
+// that, but speech copied in at once (held segments, --align's track) takes about 2.5 s an hour
+// of it where copying the bytes took 0.3 s (README, Notes; BenchmarkWriter). It needs an
+// io.WriteSeeker, so a pipe or a device gets StreamWriter's own header.
 package speech
 
 import (
@@ -27,6 +30,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/go-audio/audio"
+	"github.com/go-audio/wav"
 
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 )
@@ -50,6 +56,10 @@ const writeBufferSize = 64 << 10
 // headerSize is the canonical PCM WAV header's: RIFF, fmt and data chunk headers.
 const headerSize = 44
 
+// encodeBlock is the most samples handed to the encoder at once: a chunk larger than that is
+// converted a block at a time, so the int buffer stays small whatever the chunk size.
+const encodeBlock = 8192
+
 // UsageError is an output the user must change (a missing directory, an existing file).
 type UsageError struct {
 	Msg string
@@ -71,12 +81,31 @@ type Writer struct {
 	dest      string // the file renamed over: path, or what a symbolic link at path names
 	overwrite bool
 	file      *os.File
-	stream    *StreamWriter // into a device or a pipe, written directly; nil otherwise
-	buf       *bufio.Writer // PCM after the header
-	pair      [2]byte       // a sample split across two chunks: pair[0] waits for its second byte
+	stream    *StreamWriter   // into a device or a pipe, written directly; nil otherwise
+	buf       *bufio.Writer   // into file
+	enc       *wav.Encoder    // into buf, through seekBuffered; nil for a stream
+	ints      audio.IntBuffer // the samples being handed to enc, reused
+	pair      [2]byte         // a sample split across two chunks: pair[0] waits for its second byte
 	hasCarry  bool
 	samples   int64
 	finished  bool
+}
+
+// seekBuffered is the io.WriteSeeker the encoder writes into: writes are batched by the
+// bufio.Writer (the encoder writes its header a field at a time, and each chunk's samples in one
+// write), and a seek, which only the encoder's Close makes, first flushes them.
+type seekBuffered struct {
+	buf  *bufio.Writer
+	file *os.File
+}
+
+func (s seekBuffered) Write(p []byte) (int, error) { return s.buf.Write(p) }
+
+func (s seekBuffered) Seek(offset int64, whence int) (int64, error) {
+	if err := s.buf.Flush(); err != nil {
+		return 0, err
+	}
+	return s.file.Seek(offset, whence)
 }
 
 // Create starts a WAV file for path. Nothing exists at path until Commit; until then the audio
@@ -117,13 +146,44 @@ func Create(ctx context.Context, path string, overwrite bool) (*Writer, error) {
 		return nil, fmt.Errorf("create speech temp file in %s: %w", dir, err)
 	}
 	w := &Writer{path: path, dest: dest, overwrite: overwrite, file: file, buf: bufio.NewWriterSize(file, writeBufferSize)}
-	// The header goes on disk now, sizes zero until Commit: a run killed before it leaves a file
-	// that reads as an empty WAV, never as a complete one.
-	if _, err := file.Write(wavHeader(0, 36)); err != nil {
+	if err := w.start(); err != nil {
 		w.Abort()
-		return nil, fmt.Errorf("write WAV header to %s: %w", file.Name(), err)
+		return nil, err
 	}
 	return w, nil
+}
+
+// start begins the WAV in the empty file with a new encoder. The header goes on disk now, sizes
+// zero until Commit: a run killed before it leaves a file that reads as an empty WAV, never as a
+// complete one. (The encoder writes its header with the first samples, its sizes 42 until its
+// Close; an empty write makes it write the header, and the sizes are set to "no data".)
+// NewEncoder reserves a buffer for a minute of audio (2.9 MB) that Write fills with at most one
+// block's bytes (16 KB) at a time.
+func (w *Writer) start() error {
+	w.enc = wav.NewEncoder(seekBuffered{w.buf, w.file}, SampleRate, bitDepth, channels, wavFormatPCM)
+	w.ints = audio.IntBuffer{Format: &audio.Format{NumChannels: channels, SampleRate: SampleRate}, SourceBitDepth: bitDepth, Data: w.ints.Data[:0]}
+	err := w.enc.Write(&w.ints)
+	if err == nil {
+		err = w.buf.Flush()
+	}
+	if err == nil {
+		err = w.patchSizes(0)
+	}
+	if err != nil {
+		return fmt.Errorf("write WAV header to %s: %w", w.file.Name(), err)
+	}
+	return nil
+}
+
+// patchSizes writes the sizes of a WAV holding dataBytes of PCM into the header on disk.
+func (w *Writer) patchSizes(dataBytes uint32) error {
+	h := wavHeader(dataBytes, 36+dataBytes)
+	// RIFF size at 4, data size at 40: the two fields that depend on the length.
+	if _, err := w.file.WriteAt(h[4:8], 4); err != nil {
+		return err
+	}
+	_, err := w.file.WriteAt(h[40:44], 40)
+	return err
 }
 
 // checkDestination says where the WAV goes: the file to rename over (path, or the regular file a
@@ -193,24 +253,42 @@ func (w *Writer) Write(pcm []byte) (int, error) {
 	if (w.samples*bytesPerSample + pending) > maxDataBytes {
 		return 0, fmt.Errorf("speech output %s would exceed the 4 GiB a WAV file can hold", w.path)
 	}
+	data := w.ints.Data[:0]
 	if w.hasCarry && len(pcm) > 0 {
 		w.pair[1] = pcm[0]
-		if _, err := w.buf.Write(w.pair[:]); err != nil {
-			return 0, w.writeError(err)
-		}
+		data = append(data, int(int16(binary.LittleEndian.Uint16(w.pair[:]))))
 		w.hasCarry = false
-		w.samples++
 		pcm = pcm[1:]
 	}
 	whole := len(pcm) &^ 1
-	if _, err := w.buf.Write(pcm[:whole]); err != nil {
-		return 0, w.writeError(err)
+	for i := 0; i < whole; i += bytesPerSample {
+		data = append(data, int(int16(binary.LittleEndian.Uint16(pcm[i:]))))
+		if len(data) == encodeBlock {
+			if err := w.encode(data); err != nil {
+				return 0, err
+			}
+			data = data[:0]
+		}
 	}
-	w.samples += int64(whole / bytesPerSample)
+	if len(data) > 0 {
+		if err := w.encode(data); err != nil {
+			return 0, err
+		}
+	}
 	if whole < len(pcm) {
 		w.pair[0], w.hasCarry = pcm[whole], true
 	}
 	return n, nil
+}
+
+// encode hands whole samples to the encoder, which writes them after what came before.
+func (w *Writer) encode(samples []int) error {
+	w.ints.Data = samples
+	if err := w.enc.Write(&w.ints); err != nil {
+		return w.writeError(err)
+	}
+	w.samples += int64(len(samples))
+	return nil
 }
 
 func (w *Writer) writeError(err error) error {
@@ -237,10 +315,7 @@ func (w *Writer) Reset() error {
 		return fmt.Errorf("reset speech in %s: %w", w.file.Name(), err)
 	}
 	w.samples, w.hasCarry = 0, false
-	if _, err := w.file.Write(wavHeader(0, 36)); err != nil {
-		return fmt.Errorf("write WAV header to %s: %w", w.file.Name(), err)
-	}
-	return nil
+	return w.start() // a new encoder: the old one counts the discarded samples
 }
 
 // Samples is the number of samples written so far.
@@ -295,18 +370,15 @@ func (w *Writer) Commit() (err error) {
 	return nil
 }
 
-// finishFile writes out the buffered audio, puts the real sizes into the header and flushes the
-// file to disk, so that once renamed it is complete even after a crash.
+// finishFile has the encoder complete the header (its Close writes the real sizes, flushing the
+// buffered audio through seekBuffered's Seek) and flushes the file to disk, so that once renamed
+// it is complete even after a crash. The encoder's Close syncs only an *os.File it writes into
+// directly, so the sync is done here.
 func (w *Writer) finishFile() error {
-	if err := w.buf.Flush(); err != nil {
+	if err := w.enc.Close(); err != nil {
 		return err
 	}
-	h := wavHeader(uint32(w.samples*bytesPerSample), uint32(36+w.samples*bytesPerSample))
-	// RIFF size at 4, data size at 40: the two fields that depend on the length.
-	if _, err := w.file.WriteAt(h[4:8], 4); err != nil {
-		return err
-	}
-	if _, err := w.file.WriteAt(h[40:44], 40); err != nil {
+	if err := w.buf.Flush(); err != nil { // empty after Close's last seek; kept in case it changes
 		return err
 	}
 	return w.file.Sync()
@@ -345,7 +417,9 @@ func samplesDuration(samples int64) time.Duration {
 
 // StreamWriter writes a WAV to a writer that cannot seek, such as standard output in a pipe.
 // Its header gives 0xFFFFFFFF for the sizes, the convention for "until the end of the stream"
-// that ffmpeg, sox and most players follow.
+// that ffmpeg, sox and most players follow. go-audio/wav's Encoder is not used here: it needs an
+// io.WriteSeeker, puts placeholder sizes (42) in its header and fixes them on Close by seeking
+// back, which a pipe cannot do, so what it sent would stay wrong.
 type StreamWriter struct {
 	w           io.Writer
 	wroteHeader bool
