@@ -112,6 +112,31 @@ func (a *app) checkConfig(run *cobra.Command) error {
 	return err
 }
 
+// applyConfig gives each setting flag of the running command that the command line left unset
+// the value the environment or the config file has for it (their types were checked by
+// checkConfig), so that a command reads every setting from its flags alone. The key, region and
+// base URL are the config's to resolve (config.APIKey, config.BaseURL).
+func (a *app) applyConfig(run *cobra.Command) error {
+	var err error
+	run.Flags().VisitAll(func(f *pflag.Flag) {
+		key := strings.ReplaceAll(f.Name, "-", "_")
+		switch {
+		case err != nil || f.Changed || !settingKeys[key]:
+			return
+		case key == config.KeyAPIKey || key == config.KeyRegion || key == config.KeyBaseURL:
+			return
+		}
+		src := a.cfg.Source(key)
+		if src == "" {
+			return // the flag's default
+		}
+		if serr := f.Value.Set(a.cfg.String(key)); serr != nil {
+			err = &config.Error{Msg: fmt.Sprintf("%s: %v", src, serr), Hint: fmt.Sprintf("fix it there, or override it with --%s", f.Name)}
+		}
+	})
+	return err
+}
+
 // checkType says what is wrong with a config value for a flag of type typ ("" when nothing).
 func checkType(typ string, v any) error {
 	s := strings.TrimSpace(fmt.Sprint(v))

@@ -17,7 +17,7 @@ type usageLedger struct {
 	region string
 }
 
-func (a *app) openLedger(ctx context.Context, s *settings, noLedger bool) (*usageLedger, error) {
+func (a *app) openLedger(ctx context.Context, s *settings, path string, noLedger bool) (*usageLedger, error) {
 	prices, err := loadPrices(a)
 	if err != nil {
 		return nil, err
@@ -26,7 +26,6 @@ func (a *app) openLedger(ctx context.Context, s *settings, noLedger bool) (*usag
 	if noLedger {
 		return u, nil
 	}
-	path := a.cfg.String("ledger")
 	if path == "" {
 		path = ledger.DefaultPath(a.getenv())
 	}

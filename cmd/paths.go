@@ -190,7 +190,7 @@ func (in inputFiles) find(st fs.FileInfo) (string, bool) {
 // earlierOwners reads, from the usage ledger, which input each result file was last written for
 // (paths as the runs gave them). Without a ledger it knows nothing.
 func (a *app) earlierOwners(opts *translateOptions) map[string]string {
-	path := a.cfg.String(keyLedger)
+	path := opts.Ledger
 	if path == "" {
 		path = ledger.DefaultPath(a.getenv())
 	}

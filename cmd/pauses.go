@@ -12,7 +12,7 @@ import (
 // pauseOptions reads the speech/pause finder's overrides, from the flags, the environment or the
 // config file: --pause-threshold (pause_threshold) takes "-40", "-40dB" or "-40 dB" (dBFS, so
 // never above 0; "" measures it), --min-pause (min_pause) a duration.
-func pauseOptions(threshold, minPause string) (pauses.Options, error) {
+func pauseOptions(threshold string, minPause time.Duration) (pauses.Options, error) {
 	var o pauses.Options
 	if v := strings.TrimSpace(threshold); v != "" {
 		num := strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(v, "dB"), "db"))
@@ -23,8 +23,8 @@ func pauseOptions(threshold, minPause string) (pauses.Options, error) {
 		}
 		o.Threshold = db
 	}
-	d, err := time.ParseDuration(strings.TrimSpace(minPause))
-	if err != nil || d < 50*time.Millisecond || d > 5*time.Second {
+	d := minPause
+	if d < 50*time.Millisecond || d > 5*time.Second {
 		return o, usagef("e.g. --min-pause 0.3s, or min_pause in the config file", "--min-pause %s is out of range: must be in [50ms, 5s]", minPause)
 	}
 	o.MinPause = d

@@ -194,7 +194,10 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 			if w := cfg.KeyFileWarning(); w != "" {
 				a.warnf("%s", w)
 			}
-			return a.checkConfig(cmd)
+			if err := a.checkConfig(cmd); err != nil {
+				return err
+			}
+			return a.applyConfig(cmd)
 		},
 	}
 	root.SetIn(s.In)

@@ -2,12 +2,12 @@ package cmd
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/pauses"
@@ -42,24 +42,26 @@ type translateOptions struct {
 	DubMix      float64
 	Align       bool
 
-	// Sampling settings; nil when the flag was not given, so the service's defaults apply.
-	MaxTokens         *int
-	Seed              *int64
-	Temperature       *float64
-	TopP              *float64
-	TopK              *int
-	PresencePenalty   *float64
-	RepetitionPenalty *float64
-	SpeechRate        *float64
+	// Settings that may also come from the environment or the config file (applyConfig).
+	Model          string
+	Format         string
+	To, From       onceString
+	Voice          string
+	Jobs           int
+	LangForm       string
+	PauseThreshold string
+	MinPause       time.Duration
+	Retries        int
+	IdleTimeout    time.Duration
+	Timeout        time.Duration
+	Ledger         string
+	// Sampling is sent as it is; a field is nil when its flag was not given, so the service's
+	// default applies (samplingFlags).
+	Sampling api.Sampling
 }
 
 func newTranslateCmd(a *app) *cobra.Command {
 	opts := &translateOptions{InlineLimit: 10 << 20, CueMax: 7 * time.Second}
-	var (
-		maxTokens, topK                                     int
-		seed                                                int64
-		temperature, topP, presence, repetition, speechRate float64
-	)
 	cmd := &cobra.Command{
 		Use:   "translate INPUT... --to LANG [flags]",
 		Short: "Translate audio and video files, directories or URLs; text to stdout, speech to WAV",
@@ -74,59 +76,15 @@ func newTranslateCmd(a *app) *cobra.Command {
 			opts.Inputs = args
 			f := cmd.Flags()
 			opts.cueMaxGiven = f.Changed("cue-max")
-			// A sampling setting is sent only when given, on the command line, in the
-			// environment (LIVETRANSLATE_TOP_P) or in the config file (top_p).
-			given := func(flag string) bool {
-				return f.Changed(flag) || a.cfg.Source(strings.ReplaceAll(flag, "-", "_")) != ""
-			}
-			intOf := func(flag string) int { return a.cfg.Int(strings.ReplaceAll(flag, "-", "_")) }
-			floatOf := func(flag string) float64 { return a.cfg.Float64(strings.ReplaceAll(flag, "-", "_")) }
-			if given("max-tokens") {
-				maxTokens = intOf("max-tokens")
-				opts.MaxTokens = &maxTokens
-			}
-			if given("seed") {
-				seed = a.cfg.Int64("seed")
-				opts.Seed = &seed
-			}
-			if given("temperature") {
-				temperature = floatOf("temperature")
-				opts.Temperature = &temperature
-			}
-			if given("top-p") {
-				topP = floatOf("top-p")
-				opts.TopP = &topP
-			}
-			if given("top-k") {
-				topK = intOf("top-k")
-				opts.TopK = &topK
-			}
-			if given("presence-penalty") {
-				presence = floatOf("presence-penalty")
-				opts.PresencePenalty = &presence
-			}
-			if given("repetition-penalty") {
-				repetition = floatOf("repetition-penalty")
-				opts.RepetitionPenalty = &repetition
-			}
-			if given("speech-rate") {
-				speechRate = floatOf("speech-rate")
-				opts.SpeechRate = &speechRate
-			}
-			if !f.Changed("inline-limit") && a.cfg.IsSet(config.KeyInlineLimit) {
-				if err := opts.InlineLimit.Set(a.cfg.String(config.KeyInlineLimit)); err != nil {
-					return usagef("", "config inline_limit: %v", err)
-				}
-			}
 			return runTranslate(cmd.Context(), a, opts)
 		},
 	}
 	f := cmd.Flags()
-	f.VarP(&onceString{}, "to", "t", "target language: English name, code or native name (required unless configured)")
-	f.VarP(&onceString{}, "from", "f", "source language (default: the model detects it)")
-	f.String("model", config.DefaultModel, "model name")
-	f.String("voice", "", "voice for speech (default Cherry; Kiki for Cantonese); see: livetranslate voices")
-	f.String("format", "text", "output format: text, json (one object at the end), jsonl (one event per line), or subtitles timed to the source: srt, vtt")
+	f.VarP(&opts.To, "to", "t", "target language: English name, code or native name (required unless configured)")
+	f.VarP(&opts.From, "from", "f", "source language (default: the model detects it)")
+	f.StringVar(&opts.Model, "model", config.DefaultModel, "model name")
+	f.StringVar(&opts.Voice, "voice", "", "voice for speech (default Cherry; Kiki for Cantonese); see: livetranslate voices")
+	f.StringVar(&opts.Format, "format", "text", "output format: text, json (one object at the end), jsonl (one event per line), or subtitles timed to the source: srt, vtt")
 	f.StringVarP(&opts.Output, "output", "o", "", "write the output to FILE instead of stdout (a file appears when complete; a device or FIFO is written into)")
 	f.StringVar(&opts.AudioOut, "audio-out", "", "also request speech and write it to FILE as a WAV (24 kHz mono); - for stdout")
 	f.StringVar(&opts.InputFormat, "input-format", "", "input format, overriding detection (wav, mp3, m4a, aac, flac, ogg, opus, amr, wma, mp4, mov, mkv, webm, avi); required for -")
@@ -139,69 +97,26 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.BoolVarP(&opts.Null, "null", "0", false, "with --files-from: inputs are NUL-separated (find -print0)")
 	f.StringSliceVar(&opts.Include, "include", nil, "when walking directories, only files matching these globs")
 	f.StringSliceVar(&opts.Exclude, "exclude", nil, "when walking directories, skip files and directories matching these globs")
-	f.IntP("jobs", "j", 4, "inputs translated at once (and segments of a long input)")
+	f.IntVarP(&opts.Jobs, "jobs", "j", 4, "inputs translated at once (and segments of a long input)")
 	f.BoolVar(&opts.FailFast, "fail-fast", false, "stop the batch at the first failed input")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "say what would be sent (inputs, kinds, sizes, estimated tokens) and send nothing")
 	f.StringVar(&opts.Progress, "progress", "auto", "progress on stderr: auto (bars on a terminal), always, never")
 	f.StringVar(&opts.Split, "split", "auto", "split long inputs at silences: auto (when over a cap), always, never (refuse them)")
 	f.DurationVar(&opts.Segment, "segment", 0, "longest segment when splitting, e.g. 5m (default: as long as the caps allow)")
-	f.String("ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
+	f.StringVar(&opts.Ledger, "ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
 	f.BoolVar(&opts.NoLedger, "no-ledger", false, "do not record requests in the usage ledger")
 	f.DurationVar(&opts.CueMax, "cue-max", opts.CueMax, "subtitles and dubbing: the longest piece of speech translated and timed on its own, cut at pauses [1s, 1m]")
 	f.StringVar(&opts.Dub, "dub", "", "write a copy of the video (one input) to FILE (.mp4 .mov .mkv .webm) whose sound is the translated speech, each piece at its source time")
 	f.Float64Var(&opts.DubMix, "dub-mix", 0, "with --dub: keep the original sound under the translation at this volume, e.g. 0.15 (0 = replace it)")
 	f.BoolVar(&opts.Align, "align", false, "place each piece's speech in --audio-out (or --speech) at its source time, silence between, so the WAV is as long as the source")
-	f.String("lang-form", "codes", "how languages are sent: codes (fr) or names (French), should the service ever want the other")
-	f.String("pause-threshold", "", "a fixed level in dB, e.g. -40, under which the sound is a pause, instead of the one measured from each recording (for music or other voices as loud as the speaker)")
-	f.Duration("min-pause", pauses.DefaultMinPause, "the shortest quiet stretch that counts as a pause between phrases [50ms, 5s]")
-	f.Int("retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output); a 429 while other requests get through is not counted")
-	f.Duration("idle-timeout", 60*time.Second, "give up on a request when no data (keep-alive comments do not count) arrives for this long (0 = never)")
-	f.Duration("timeout", 0, "limit for each input, all its requests and retries, e.g. 10m (0 = none)")
-	// The sampling flags have no default of their own: unset, nothing is sent and the service
-	// applies its defaults, which the help names.
-	f.IntVar(&maxTokens, "max-tokens", 0, "maximum output tokens, text and speech together [1, 4096] (service default 4096)")
-	f.Int64Var(&seed, "seed", 0, "random seed for reproducible output [0, 2147483647] (service default: none)")
-	f.Float64Var(&temperature, "temperature", 0, "sampling temperature [0, 2) (service default 0.000001, best for accuracy)")
-	f.Float64Var(&topP, "top-p", 0, "nucleus sampling threshold (0, 1] (service default 0.8)")
-	f.IntVar(&topK, "top-k", 0, "candidate set size, >= 0, over 100 disables it (service default 1)")
-	f.Float64Var(&presence, "presence-penalty", 0, "presence penalty [-2, 2] (service default 0)")
-	f.Float64Var(&repetition, "repetition-penalty", 0, "repetition penalty, > 0, 1 = none (service default 1.05)")
-	f.Float64Var(&speechRate, "speech-rate", 0, "speech rate of the output voice [0.5, 2], documented for the Beijing region (service default 1)")
+	f.StringVar(&opts.LangForm, "lang-form", "codes", "how languages are sent: codes (fr) or names (French), should the service ever want the other")
+	f.StringVar(&opts.PauseThreshold, "pause-threshold", "", "a fixed level in dB, e.g. -40, under which the sound is a pause, instead of the one measured from each recording (for music or other voices as loud as the speaker)")
+	f.DurationVar(&opts.MinPause, "min-pause", pauses.DefaultMinPause, "the shortest quiet stretch that counts as a pause between phrases [50ms, 5s]")
+	f.IntVar(&opts.Retries, "retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output); a 429 while other requests get through is not counted")
+	f.DurationVar(&opts.IdleTimeout, "idle-timeout", 60*time.Second, "give up on a request when no data (keep-alive comments do not count) arrives for this long (0 = never)")
+	f.DurationVar(&opts.Timeout, "timeout", 0, "limit for each input, all its requests and retries, e.g. 10m (0 = none)")
+	addSamplingFlags(f, &opts.Sampling)
 	return cmd
-}
-
-// checkRanges refuses sampling settings the service would refuse, before anything is sent.
-// The ranges are the API's (docs/service.md, Request parameters).
-func (o *translateOptions) checkRanges() error {
-	bad := func(flag, rng string, v any) error {
-		return usagef("see livetranslate translate --help", "--%s %v is out of range: must be %s", flag, v, rng)
-	}
-	finite := func(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
-	if p := o.MaxTokens; p != nil && (*p < 1 || *p > 4096) {
-		return bad("max-tokens", "in [1, 4096]", *p)
-	}
-	if p := o.Seed; p != nil && (*p < 0 || *p > math.MaxInt32) {
-		return bad("seed", "in [0, 2147483647]", *p)
-	}
-	if p := o.Temperature; p != nil && (!finite(*p) || *p < 0 || *p >= 2) {
-		return bad("temperature", "in [0, 2)", *p)
-	}
-	if p := o.TopP; p != nil && (!finite(*p) || *p <= 0 || *p > 1) {
-		return bad("top-p", "in (0, 1]", *p)
-	}
-	if p := o.TopK; p != nil && *p < 0 {
-		return bad("top-k", ">= 0", *p)
-	}
-	if p := o.PresencePenalty; p != nil && (!finite(*p) || *p < -2 || *p > 2) {
-		return bad("presence-penalty", "in [-2, 2]", *p)
-	}
-	if p := o.RepetitionPenalty; p != nil && (!finite(*p) || *p <= 0) {
-		return bad("repetition-penalty", "> 0", *p)
-	}
-	if p := o.SpeechRate; p != nil && (!finite(*p) || *p < 0.5 || *p > 2) {
-		return bad("speech-rate", "in [0.5, 2]", *p)
-	}
-	return nil
 }
 
 // settings is everything runTranslate decided before sending.
@@ -228,7 +143,7 @@ type settings struct {
 
 func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	c := a.cfg
-	s := &settings{model: c.String(config.KeyModel), format: strings.ToLower(c.String(config.KeyFormat)), speechTo: opts.AudioOut}
+	s := &settings{model: opts.Model, format: strings.ToLower(opts.Format), speechTo: opts.AudioOut}
 	if s.model == "" {
 		s.model = config.DefaultModel
 	}
@@ -237,7 +152,7 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	default:
 		return nil, usagef("", "unknown --format %q; choose text, json, jsonl, srt or vtt", s.format)
 	}
-	to := c.String(config.KeyTo)
+	to := strings.TrimSpace(opts.To.value)
 	if to == "" {
 		return nil, usagef("pass --to LANG (e.g. --to English), or set to: in the config file; see livetranslate languages", "no target language")
 	}
@@ -249,18 +164,18 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 		return nil, fmt.Errorf("--to: %w", err)
 	}
 	s.to = l
-	if from := c.String(config.KeyFrom); from != "" && !strings.EqualFold(from, "auto") {
+	if from := strings.TrimSpace(opts.From.value); from != "" && !strings.EqualFold(from, "auto") {
 		l, err := lang.Parse(from)
 		if err != nil {
 			return nil, fmt.Errorf("--from: %w", err)
 		}
 		s.from = &l
 	}
-	if err := opts.checkRanges(); err != nil {
+	if err := checkSampling(opts.Sampling); err != nil {
 		return nil, err
 	}
 	if opts.AudioOut != "" || opts.Speech || opts.Dub != "" {
-		s.voice = c.String(config.KeyVoice)
+		s.voice = strings.TrimSpace(opts.Voice)
 		if s.voice == "" {
 			s.voice = lang.DefaultVoice(s.to.Code)
 		} else if v, err := lang.ParseVoice(s.voice); err == nil {
@@ -279,7 +194,7 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 		// A voice or a speech rate asked for on the command line without speech would be
 		// ignored; in the config file or environment it is a default for when speech is asked.
 		if c.FromFlag(config.KeyVoice) {
-			if _, err := lang.ParseVoice(c.String(config.KeyVoice)); err != nil {
+			if _, err := lang.ParseVoice(strings.TrimSpace(opts.Voice)); err != nil {
 				return nil, err // the typo first
 			}
 		}
@@ -293,7 +208,7 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 		return nil, usagef("use --format json for one NAME.<code>.json per input, or drop --out-dir to stream events to stdout",
 			"--format jsonl streams events to stdout; it cannot be used with --out-dir")
 	}
-	switch form := strings.ToLower(c.String("lang_form")); form {
+	switch form := strings.ToLower(strings.TrimSpace(opts.LangForm)); form {
 	case "codes", "":
 	case "names":
 		s.langNames = true
@@ -303,7 +218,7 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	if opts.NoStream && s.format == "jsonl" {
 		return nil, usagef("", "--format jsonl streams events; it cannot be used with --no-stream")
 	}
-	if s.jobs = c.Int(config.KeyJobs); s.jobs < 1 || s.jobs > 64 {
+	if s.jobs = opts.Jobs; s.jobs < 1 || s.jobs > 64 {
 		return nil, usagef("", "--jobs %d is out of range: must be in [1, 64]", s.jobs)
 	}
 	switch opts.Progress {
@@ -320,19 +235,17 @@ func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
 	if err := checkTimed(opts, s); err != nil {
 		return nil, err
 	}
-	if s.pauses, err = pauseOptions(c.String("pause_threshold"), c.String("min_pause")); err != nil {
+	if s.pauses, err = pauseOptions(opts.PauseThreshold, opts.MinPause); err != nil {
 		return nil, err
 	}
-	if s.retries = c.Int("retries"); s.retries < 0 || s.retries > 100 {
+	if s.retries = opts.Retries; s.retries < 0 || s.retries > 100 {
 		return nil, usagef("", "--retries %d is out of range: must be in [0, 100]", s.retries)
 	}
-	var ierr error
-	if s.idle, ierr = time.ParseDuration(c.String("idle_timeout")); ierr != nil || s.idle < 0 {
-		return nil, usagef("e.g. --idle-timeout 60s", "invalid --idle-timeout %q", c.String("idle_timeout"))
+	if s.idle = opts.IdleTimeout; s.idle < 0 {
+		return nil, usagef("e.g. --idle-timeout 60s", "invalid --idle-timeout %q", s.idle)
 	}
-	var terr error
-	if s.timeout, terr = time.ParseDuration(c.String(config.KeyTimeout)); terr != nil || s.timeout < 0 {
-		return nil, usagef("e.g. --timeout 10m", "invalid --timeout %q", c.String(config.KeyTimeout))
+	if s.timeout = opts.Timeout; s.timeout < 0 {
+		return nil, usagef("e.g. --timeout 10m", "invalid --timeout %q", s.timeout)
 	}
 	if s.apiKey, err = c.APIKey(); err != nil && !opts.DryRun {
 		return nil, err // a dry run sends nothing, so it needs no key

@@ -46,7 +46,7 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if opts.DryRun {
 		return a.dryRun(ctx, s, opts, items)
 	}
-	if s.ledger, err = a.openLedger(ctx, s, opts.NoLedger); err != nil {
+	if s.ledger, err = a.openLedger(ctx, s, opts.Ledger, opts.NoLedger); err != nil {
 		return err
 	}
 	defer s.ledger.close()
@@ -161,20 +161,13 @@ func (a *app) newPipeline(s *settings, opts *translateOptions) *pipeline.Pipelin
 // with speech.
 func (a *app) requestSettings(s *settings, opts *translateOptions) translate.Settings {
 	ts := translate.Settings{
-		Model:             s.model,
-		Stream:            !opts.NoStream,
-		TargetLang:        s.to.Code,
-		LangNames:         s.langNames,
-		Voice:             s.voice,
-		MaxTokens:         opts.MaxTokens,
-		Seed:              opts.Seed,
-		Temperature:       opts.Temperature,
-		TopP:              opts.TopP,
-		TopK:              opts.TopK,
-		PresencePenalty:   opts.PresencePenalty,
-		RepetitionPenalty: opts.RepetitionPenalty,
-		SpeechRate:        opts.SpeechRate,
-		Jobs:              s.jobs,
+		Model:      s.model,
+		Stream:     !opts.NoStream,
+		TargetLang: s.to.Code,
+		LangNames:  s.langNames,
+		Voice:      s.voice,
+		Sampling:   opts.Sampling,
+		Jobs:       s.jobs,
 	}
 	if s.from != nil {
 		ts.SourceLang = s.from.Code

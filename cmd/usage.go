@@ -74,9 +74,6 @@ The ledger is $XDG_STATE_HOME/livetranslate/usage.db (~/.local/state/livetransla
 				return err
 			}
 			opts.sinceGiven = cmd.Flags().Changed("since")
-			if opts.Ledger == "" && a.cfg != nil {
-				opts.Ledger = a.cfg.String(keyLedger)
-			}
 			return runUsage(cmd.Context(), a, opts)
 		},
 	}

@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"flag"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -240,9 +241,10 @@ func TestUsageLedgerLocation(t *testing.T) {
 	if out, stderr, _ := runUsageCommand(t, env, "--ledger", elsewhere); countOf(out) != "8" {
 		t.Errorf("--ledger: TOTAL requests %q, want 8\n%s%s", countOf(out), out, stderr)
 	}
-	// The environment (viper reads it from the process, not from the injected Getenv).
+	// The environment (the injected one, as the XDG paths are).
 	t.Run("env", func(t *testing.T) {
-		t.Setenv("LIVETRANSLATE_LEDGER", elsewhere)
+		env := maps.Clone(env)
+		env["LIVETRANSLATE_LEDGER"] = elsewhere
 		if out, stderr, _ := runUsageCommand(t, env); countOf(out) != "8" {
 			t.Errorf("LIVETRANSLATE_LEDGER: TOTAL requests %q, want 8\n%s%s", countOf(out), out, stderr)
 		}

@@ -35,8 +35,8 @@ type outputBound struct {
 
 func newOutputBound(req *Request) *outputBound {
 	tokens := DefaultMaxOutputTokens
-	if req.MaxTokens != nil && *req.MaxTokens > 0 {
-		tokens = *req.MaxTokens
+	if req.Sampling.MaxTokens != nil && *req.Sampling.MaxTokens > 0 {
+		tokens = *req.Sampling.MaxTokens
 	}
 	return &outputBound{tokens: max(tokens, minBoundTokens)}
 }

@@ -30,7 +30,7 @@ func TestOutputBound(t *testing.T) {
 			c, fake, _, evs := emulator(t, 2)
 			fake.SetFault(fakeapi.Fault{Kind: fakeapi.FaultEndless, After: 3})
 			req, _ := openRequest()
-			req.MaxTokens = tt.maxTokens
+			req.Sampling.MaxTokens = tt.maxTokens
 			var got collected
 			_, err := c.Translate(context.Background(), req, got.on)
 			var pe *ProtocolError
@@ -98,7 +98,7 @@ func TestOutputBound(t *testing.T) {
 			io.WriteString(w, body)
 		})
 		req := mediaRequest([]byte("abc"))
-		req.Stream, req.MaxTokens = false, intPtr(64)
+		req.Stream, req.Sampling.MaxTokens = false, intPtr(64)
 		_, err := c.Translate(context.Background(), req, nil)
 		if err == nil || !strings.Contains(err.Error(), "more text than 64 output tokens can hold") {
 			t.Fatalf("err = %v", err)

@@ -96,13 +96,21 @@ type Request struct {
 	SourceLang   string // language code; "" => omitted, the model detects it
 	TargetLang   string // language code, required
 	Audio        *AudioOutput
-	MaxTokens    *int
-	Seed         *int64
+	Sampling     Sampling
+}
 
-	Temperature, TopP, PresencePenalty, RepetitionPenalty *float64
-
-	TopK       *int
-	SpeechRate *float64 // documented only by the Chinese API reference; omitted when nil
+// Sampling are the request's generation settings, sent as they are: each field is one body
+// parameter (its JSON name), omitted when nil so that the service's default applies. A setting
+// added here is sent; the command line gives it a flag.
+type Sampling struct {
+	MaxTokens         *int     `json:"max_tokens,omitempty"` // text and speech together
+	Seed              *int64   `json:"seed,omitempty"`
+	Temperature       *float64 `json:"temperature,omitempty"`
+	TopP              *float64 `json:"top_p,omitempty"`
+	PresencePenalty   *float64 `json:"presence_penalty,omitempty"`
+	TopK              *int     `json:"top_k,omitempty"`
+	RepetitionPenalty *float64 `json:"repetition_penalty,omitempty"`
+	SpeechRate        *float64 `json:"speech_rate,omitempty"` // documented only by the Chinese API reference
 }
 
 // bodyFrame is the request body around the media bytes: head ends with the opening quote of the
@@ -119,14 +127,7 @@ type bodyTail struct {
 	Modalities         []string           `json:"modalities"`
 	Audio              *AudioOutput       `json:"audio,omitempty"`
 	TranslationOptions translationOptions `json:"translation_options"`
-	MaxTokens          *int               `json:"max_tokens,omitempty"`
-	Seed               *int64             `json:"seed,omitempty"`
-	Temperature        *float64           `json:"temperature,omitempty"`
-	TopP               *float64           `json:"top_p,omitempty"`
-	PresencePenalty    *float64           `json:"presence_penalty,omitempty"`
-	TopK               *int               `json:"top_k,omitempty"`
-	RepetitionPenalty  *float64           `json:"repetition_penalty,omitempty"`
-	SpeechRate         *float64           `json:"speech_rate,omitempty"`
+	Sampling                              // its fields, at the top level
 }
 
 type streamOptions struct {
@@ -201,14 +202,7 @@ func (r *Request) frame() (bodyFrame, error) {
 		Stream:             r.Stream,
 		Modalities:         []string{"text"},
 		TranslationOptions: translationOptions{SourceLang: r.SourceLang, TargetLang: r.TargetLang},
-		MaxTokens:          r.MaxTokens,
-		Seed:               r.Seed,
-		Temperature:        r.Temperature,
-		TopP:               r.TopP,
-		PresencePenalty:    r.PresencePenalty,
-		TopK:               r.TopK,
-		RepetitionPenalty:  r.RepetitionPenalty,
-		SpeechRate:         r.SpeechRate,
+		Sampling:           r.Sampling,
 	}
 	if r.Stream {
 		t.StreamOptions = &streamOptions{IncludeUsage: r.IncludeUsage}

@@ -147,14 +147,14 @@ func TestWriteBodyFields(t *testing.T) {
 		{"everything", func(r *Request) {
 			r.SourceLang = "zh"
 			r.Audio = &AudioOutput{Voice: "Cherry"}
-			r.MaxTokens = ptr(4096)
-			r.Seed = ptr(int64(42))
-			r.Temperature = ptr(0.000001)
-			r.TopP = ptr(0.8)
-			r.PresencePenalty = ptr(0.0)
-			r.TopK = ptr(1)
-			r.RepetitionPenalty = ptr(1.05)
-			r.SpeechRate = ptr(1.5)
+			r.Sampling.MaxTokens = ptr(4096)
+			r.Sampling.Seed = ptr(int64(42))
+			r.Sampling.Temperature = ptr(0.000001)
+			r.Sampling.TopP = ptr(0.8)
+			r.Sampling.PresencePenalty = ptr(0.0)
+			r.Sampling.TopK = ptr(1)
+			r.Sampling.RepetitionPenalty = ptr(1.05)
+			r.Sampling.SpeechRate = ptr(1.5)
 		},
 			`{"model":"qwen3-livetranslate-flash","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"DATA","format":"mp3"}}]}],` +
 				`"stream":true,"stream_options":{"include_usage":true},"modalities":["text","audio"],"audio":{"voice":"Cherry","format":"wav"},` +
@@ -214,7 +214,7 @@ func TestWriteBodyInvalid(t *testing.T) {
 		{"video without MIME", func(r *Request) { r.Media = Media{Kind: Video, Body: strings.NewReader("x"), Size: 1} }, "no MIME type"},
 		{"bad kind", func(r *Request) { r.Media.Kind = 7 }, "unknown media kind"},
 		{"speech without voice", func(r *Request) { r.Audio = &AudioOutput{} }, "without a voice"},
-		{"NaN temperature", func(r *Request) { r.Temperature = ptr(math.NaN()) }, "unsupported value"},
+		{"NaN temperature", func(r *Request) { r.Sampling.Temperature = ptr(math.NaN()) }, "unsupported value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -94,15 +95,7 @@ func Load(ctx context.Context, opts Options) (*Config, error) {
 		getenv = os.Getenv
 	}
 	v := viper.New()
-	v.SetEnvPrefix("LIVETRANSLATE")
-	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_", ".", "_"))
-	v.AutomaticEnv()
-	// The vendor's own names come first: they are what every official example uses.
-	_ = v.BindEnv(KeyAPIKey, "DASHSCOPE_API_KEY", "LIVETRANSLATE_API_KEY")
-	_ = v.BindEnv(KeyBaseURL, "DASHSCOPE_BASE_URL", "LIVETRANSLATE_BASE_URL")
-	for _, k := range []string{KeyRegion, KeyModel, KeyTo, KeyFrom, KeyVoice, KeyFormat, KeyJobs, KeyInlineLimit, KeyTimeout} {
-		_ = v.BindEnv(k)
-	}
+	// The environment is read through getenv (get), not by viper, which would read the process's.
 	v.SetDefault(KeyRegion, "intl")
 	v.SetDefault(KeyModel, DefaultModel)
 	v.SetDefault(KeyFormat, "text")
@@ -244,23 +237,65 @@ func (c *Config) FileKeys() []string {
 	return keys
 }
 
+// get is key's value with the precedence the SPEC promises: the command line, the environment
+// (LIVETRANSLATE_<KEY>, or the vendor's DASHSCOPE_* names first), the config file, the default.
+func (c *Config) get(key string) any {
+	if !c.FromFlag(key) {
+		if v, ok := c.env(key); ok {
+			return v
+		}
+	}
+	return c.v.Get(key)
+}
+
+// env is key's value in the environment, if it has one.
+func (c *Config) env(key string) (string, bool) {
+	for _, name := range envNames(key) {
+		if v := c.getenv(name); v != "" {
+			return v, true
+		}
+	}
+	return "", false
+}
+
 // Raw returns key's value as the file or environment gave it, before any conversion.
-func (c *Config) Raw(key string) any { return c.v.Get(key) }
+func (c *Config) Raw(key string) any { return c.get(key) }
 
 // String returns the value of key.
-func (c *Config) String(key string) string { return strings.TrimSpace(c.v.GetString(key)) }
+func (c *Config) String(key string) string {
+	switch v := c.get(key).(type) {
+	case nil:
+		return ""
+	case string:
+		return strings.TrimSpace(v)
+	default:
+		return strings.TrimSpace(fmt.Sprint(v))
+	}
+}
 
-// Int returns the value of key.
-func (c *Config) Int(key string) int { return c.v.GetInt(key) }
+// Int returns the value of key (0 when it is not a whole number).
+func (c *Config) Int(key string) int {
+	n, _ := strconv.Atoi(c.String(key))
+	return n
+}
 
-// Float64 returns the value of key.
-func (c *Config) Float64(key string) float64 { return c.v.GetFloat64(key) }
+// Float64 returns the value of key (0 when it is not a number).
+func (c *Config) Float64(key string) float64 {
+	f, _ := strconv.ParseFloat(c.String(key), 64)
+	return f
+}
 
-// Int64 returns the value of key.
-func (c *Config) Int64(key string) int64 { return c.v.GetInt64(key) }
+// Int64 returns the value of key (0 when it is not a whole number).
+func (c *Config) Int64(key string) int64 {
+	n, _ := strconv.ParseInt(c.String(key), 10, 64)
+	return n
+}
 
 // IsSet reports whether key has a value from a flag, the environment or the file.
-func (c *Config) IsSet(key string) bool { return c.v.IsSet(key) }
+func (c *Config) IsSet(key string) bool {
+	_, inEnv := c.env(key)
+	return inEnv || c.v.IsSet(key)
+}
 
 // APIKey returns the key, or an *Error that says how to set one.
 func (c *Config) APIKey() (string, error) {

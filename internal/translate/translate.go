@@ -28,10 +28,7 @@ type Settings struct {
 	// reference's parameter table words them so, every official example sends codes.
 	LangNames bool
 
-	MaxTokens                                                         *int
-	Seed                                                              *int64
-	Temperature, TopP, PresencePenalty, RepetitionPenalty, SpeechRate *float64
-	TopK                                                              *int
+	Sampling api.Sampling
 
 	// Jobs is how many segments are translated at once (at least 1).
 	Jobs int
@@ -112,20 +109,13 @@ type Runner struct {
 // send makes the request for one part, delivering its events to out.
 func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartResult, error) {
 	req := &api.Request{
-		Model:             s.Model,
-		Stream:            s.Stream,
-		IncludeUsage:      s.Stream,
-		SourceLang:        s.SourceLang,
-		TargetLang:        s.TargetLang,
-		MaxTokens:         s.MaxTokens,
-		Seed:              s.Seed,
-		Temperature:       s.Temperature,
-		TopP:              s.TopP,
-		TopK:              s.TopK,
-		PresencePenalty:   s.PresencePenalty,
-		RepetitionPenalty: s.RepetitionPenalty,
-		SpeechRate:        s.SpeechRate,
-		Media:             api.Media{Kind: p.Kind, Format: p.Format, MIME: p.MIME, URL: p.URL, Size: p.Size},
+		Model:        s.Model,
+		Stream:       s.Stream,
+		IncludeUsage: s.Stream,
+		SourceLang:   s.SourceLang,
+		TargetLang:   s.TargetLang,
+		Sampling:     s.Sampling,
+		Media:        api.Media{Kind: p.Kind, Format: p.Format, MIME: p.MIME, URL: p.URL, Size: p.Size},
 	}
 	if s.LangNames {
 		req.SourceLang, req.TargetLang = lang.Name(s.SourceLang), lang.Name(s.TargetLang)
