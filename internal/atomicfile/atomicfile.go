@@ -168,12 +168,6 @@ func Resolve(path string) string {
 	return path
 }
 
-// CheckDest verifies that path can be written: see Inspect.
-func CheckDest(path string, overwrite bool) error {
-	_, err := Inspect(path, overwrite)
-	return err
-}
-
 // OpenDirect opens a character device or named pipe for writing. Opening a pipe waits for its
 // reader, as a shell's redirection does, until ctx is done (Ctrl-C ends the wait).
 func OpenDirect(ctx context.Context, path string) (*os.File, error) {
