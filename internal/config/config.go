@@ -162,15 +162,6 @@ func DefaultFile(getenv func(string) string) string {
 	return filepath.Join(dir, "livetranslate", "config.yaml")
 }
 
-// StateDir is $XDG_STATE_HOME/livetranslate, or ~/.local/state/livetranslate.
-func StateDir(getenv func(string) string) string {
-	dir := getenv("XDG_STATE_HOME")
-	if dir == "" {
-		dir = filepath.Join(getenv("HOME"), ".local", "state")
-	}
-	return filepath.Join(dir, "livetranslate")
-}
-
 // BindFlags binds every flag of the running command (its own and the inherited ones) to the key of
 // the same name with dashes turned to underscores. It is called once per run, on the command that
 // runs, so two subcommands with a flag of the same name never steal each other's binding.
@@ -200,10 +191,8 @@ func envNames(key string) []string {
 // "$DASHSCOPE_API_KEY", "api_key in /home/u/.config/livetranslate/config.yaml", or "" when the
 // value is the default.
 func (c *Config) Source(key string) string {
-	if c.flags != nil {
-		if f := c.flags.Lookup(strings.ReplaceAll(key, "_", "-")); f != nil && f.Changed {
-			return "--" + f.Name
-		}
+	if c.flagChanged(key) {
+		return "--" + strings.ReplaceAll(key, "_", "-")
 	}
 	for _, env := range envNames(key) {
 		if c.getenv != nil && c.getenv(env) != "" {
@@ -214,6 +203,14 @@ func (c *Config) Source(key string) string {
 		return key + " in " + c.File
 	}
 	return ""
+}
+
+func (c *Config) flagChanged(key string) bool {
+	if c.flags == nil {
+		return false
+	}
+	f := c.flags.Lookup(strings.ReplaceAll(key, "_", "-"))
+	return f != nil && f.Changed
 }
 
 // FromFlag reports whether key's value was given on the command line: a bad one is a usage
@@ -251,6 +248,9 @@ func (c *Config) get(key string) any {
 // env is key's value in the environment, if it has one.
 func (c *Config) env(key string) (string, bool) {
 	for _, name := range envNames(key) {
+		if c.getenv == nil {
+			break
+		}
 		if v := c.getenv(name); v != "" {
 			return v, true
 		}
@@ -291,11 +291,9 @@ func (c *Config) Int64(key string) int64 {
 	return n
 }
 
-// IsSet reports whether key has a value from a flag, the environment or the file.
-func (c *Config) IsSet(key string) bool {
-	_, inEnv := c.env(key)
-	return inEnv || c.v.IsSet(key)
-}
+// IsSet reports whether key has a value from a flag, the environment or the file: not a default,
+// the built-in one or a flag's (viper's IsSet counts the built-in defaults too).
+func (c *Config) IsSet(key string) bool { return c.Source(key) != "" }
 
 // APIKey returns the key, or an *Error that says how to set one.
 func (c *Config) APIKey() (string, error) {
