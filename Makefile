@@ -7,7 +7,11 @@ LDFLAGS := -s -w -X github.com/livetranslate/livetranslate/cmd.version=$(VERSION
 MEDIA   := testdata/media
 FUZZTIME ?= 20000x
 
-.PHONY: all build emulator deps fixtures test vet fuzz demo bench eval clean
+# staticcheck, installed into bin/ from the Go module proxy at this version (honnef.co/go/tools
+# v0.8.2 is staticcheck 2026.2.2, the newest served that builds and runs with Go 1.26).
+STATICCHECK_VERSION := v0.8.2
+
+.PHONY: all build emulator deps fixtures test vet tidy staticcheck lint fuzz demo bench eval clean
 
 all: build
 
@@ -30,6 +34,19 @@ vet:
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
+# go.mod and go.sum as go mod tidy would write them; -diff changes nothing and fails on a difference.
+tidy:
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy and commit the result"; exit 1; }
+
+staticcheck:
+	@if ! bin/staticcheck -version 2>/dev/null | grep -qF '($(STATICCHECK_VERSION:v%=%))'; then \
+	  echo "installing staticcheck $(STATICCHECK_VERSION) into bin/"; rm -f bin/staticcheck; \
+	  GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); \
+	fi
+	bin/staticcheck ./...
+
+lint: vet tidy staticcheck
+
 # Brief runs of the fuzz targets over their committed seed corpora and fresh inputs: a count of
 # inputs rather than a duration, since a duration can end mid-input on a busy machine and the fuzz
 # engine then reports "context deadline exceeded" as a failure.
@@ -41,7 +58,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./internal/lang/
 	$(GO) test -run='^$$' -fuzz='^FuzzHeaderReaders$$' -fuzztime=$(FUZZTIME) ./internal/media/
 
-test: fixtures vet
+test: fixtures lint
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 
