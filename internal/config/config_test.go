@@ -12,9 +12,9 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// cleanEnv empties every variable the package reads, so the tests see only what they set: viper
-// reads the process's environment itself (Options.Getenv only chooses the default file and names
-// the source), so the tests set variables with t.Setenv and cannot run in parallel.
+// cleanEnv empties every variable the package reads, so the tests see only what they set. Most
+// tests load with Getenv: os.Getenv and set variables with t.Setenv, so they cannot run in
+// parallel; TestInjectedEnvironment injects one instead.
 func cleanEnv(t *testing.T) {
 	t.Helper()
 	for _, kv := range os.Environ() {
@@ -467,5 +467,30 @@ func TestExampleConfig(t *testing.T) {
 	}
 	if c.IsSet(KeyAPIKey) || c.KeyFileWarning() != "" {
 		t.Error("the example sets an API key")
+	}
+}
+
+// TestInjectedEnvironment: the environment is Options.Getenv, for the values as for the default
+// file and the sources: a variable only the injected environment has is seen, one only the
+// process has is not.
+func TestInjectedEnvironment(t *testing.T) {
+	cleanEnv(t)
+	t.Setenv("LIVETRANSLATE_MODEL", "from-the-process")
+	env := map[string]string{"LIVETRANSLATE_JOBS": "8", "DASHSCOPE_API_KEY": "sk-injected"}
+	c, err := Load(t.Context(), Options{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.BindFlags(flags(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.String(KeyJobs); got != "8" || c.Source(KeyJobs) != "$LIVETRANSLATE_JOBS" || !c.IsSet(KeyJobs) {
+		t.Errorf("jobs = %q from %q (set %v); want 8 from $LIVETRANSLATE_JOBS", got, c.Source(KeyJobs), c.IsSet(KeyJobs))
+	}
+	if got, err := c.APIKey(); err != nil || got != "sk-injected" {
+		t.Errorf("APIKey() = %q, %v; want the injected key", got, err)
+	}
+	if got := c.String(KeyModel); got != DefaultModel {
+		t.Errorf("model = %q; the process's variable must not reach a run with an injected environment", got)
 	}
 }
