@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/pauses"
@@ -61,6 +62,12 @@ type translateOptions struct {
 }
 
 func newTranslateCmd(a *app) *cobra.Command {
+	cmd, _ := translateCommand(a)
+	return cmd
+}
+
+// translateCommand is the translate command and the options its flags fill.
+func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	opts := &translateOptions{InlineLimit: 10 << 20, CueMax: 7 * time.Second}
 	cmd := &cobra.Command{
 		Use:   "translate INPUT... --to LANG [flags]",
@@ -73,9 +80,7 @@ func newTranslateCmd(a *app) *cobra.Command {
   livetranslate translate clip.mp4 --to French --format srt -o clip.fr.srt --dub clip.fr.mp4
   livetranslate translate ./recordings --to English --out-dir ./translated -j 4`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Inputs = args
-			f := cmd.Flags()
-			opts.cueMaxGiven = f.Changed("cue-max")
+			opts.fromCommand(cmd, args)
 			return runTranslate(cmd.Context(), a, opts)
 		},
 	}
@@ -116,7 +121,13 @@ func newTranslateCmd(a *app) *cobra.Command {
 	f.DurationVar(&opts.IdleTimeout, "idle-timeout", 60*time.Second, "give up on a request when no data (keep-alive comments do not count) arrives for this long (0 = never)")
 	f.DurationVar(&opts.Timeout, "timeout", 0, "limit for each input, all its requests and retries, e.g. 10m (0 = none)")
 	addSamplingFlags(f, &opts.Sampling)
-	return cmd
+	return cmd, opts
+}
+
+// fromCommand takes what the command line says besides the flags' values.
+func (o *translateOptions) fromCommand(cmd *cobra.Command, args []string) {
+	o.Inputs = args
+	o.cueMaxGiven = cmd.Flags().Changed("cue-max")
 }
 
 // settings is everything runTranslate decided before sending.
@@ -141,117 +152,180 @@ type settings struct {
 	subs      subtitle.Format // --format srt or vtt; 0 otherwise
 }
 
-func (a *app) translateSettings(opts *translateOptions) (*settings, error) {
-	c := a.cfg
-	s := &settings{model: opts.Model, format: strings.ToLower(opts.Format), speechTo: opts.AudioOut}
+// validate checks the options and decides the run's settings, before anything is read, opened or
+// created: it looks at nothing but the options and the configuration's values. The checks run in
+// the order a user fixes things in (the format, the languages, the settings of the request, of
+// speech, of the run, of timed output, then the service's key and address).
+func (o *translateOptions) validate(c *config.Config) (*settings, error) {
+	s := &settings{model: o.Model, format: strings.ToLower(o.Format), speechTo: o.AudioOut}
 	if s.model == "" {
 		s.model = config.DefaultModel
 	}
+	for _, check := range []func(*settings) error{
+		o.checkFormat,
+		o.checkLanguages,
+		func(*settings) error { return checkSampling(o.Sampling) },
+		func(s *settings) error { return o.checkSpeech(s, c) },
+		o.checkRun,
+		func(s *settings) error { return checkTimed(o, s) },
+		o.checkRequests,
+		func(s *settings) error { return o.checkService(s, c) },
+	} {
+		if err := check(s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// checkFormat checks --format and what goes with it.
+func (o *translateOptions) checkFormat(s *settings) error {
 	switch s.format {
 	case "text", "json", "jsonl", "srt", "vtt":
 	default:
-		return nil, usagef("", "unknown --format %q; choose text, json, jsonl, srt or vtt", s.format)
+		return usagef("", "unknown --format %q; choose text, json, jsonl, srt or vtt", s.format)
 	}
-	to := strings.TrimSpace(opts.To.value)
+	return nil
+}
+
+// checkLanguages parses --to and --from.
+func (o *translateOptions) checkLanguages(s *settings) error {
+	to := strings.TrimSpace(o.To.value)
 	if to == "" {
-		return nil, usagef("pass --to LANG (e.g. --to English), or set to: in the config file; see livetranslate languages", "no target language")
+		return usagef("pass --to LANG (e.g. --to English), or set to: in the config file; see livetranslate languages", "no target language")
 	}
 	if strings.Contains(to, ",") {
-		return nil, usagef("run once per language for now", "--to %s: one target language per run", to)
+		return usagef("run once per language for now", "--to %s: one target language per run", to)
 	}
 	l, err := lang.Parse(to)
 	if err != nil {
-		return nil, fmt.Errorf("--to: %w", err)
+		return fmt.Errorf("--to: %w", err)
 	}
 	s.to = l
-	if from := strings.TrimSpace(opts.From.value); from != "" && !strings.EqualFold(from, "auto") {
+	if from := strings.TrimSpace(o.From.value); from != "" && !strings.EqualFold(from, "auto") {
 		l, err := lang.Parse(from)
 		if err != nil {
-			return nil, fmt.Errorf("--from: %w", err)
+			return fmt.Errorf("--from: %w", err)
 		}
 		s.from = &l
 	}
-	if err := checkSampling(opts.Sampling); err != nil {
-		return nil, err
-	}
-	if opts.AudioOut != "" || opts.Speech || opts.Dub != "" {
-		s.voice = strings.TrimSpace(opts.Voice)
-		if s.voice == "" {
-			s.voice = lang.DefaultVoice(s.to.Code)
-		} else if v, err := lang.ParseVoice(s.voice); err == nil {
-			s.voice = v.Name
-		}
-		if err := lang.CheckSpeech(s.to, s.voice); err != nil {
-			if !c.FromFlag(config.KeyVoice) && c.Source(config.KeyVoice) != "" {
-				return nil, fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
-			}
-			return nil, err
-		}
-		if opts.AudioOut == "-" && (opts.Output == "" || opts.Output == "-") {
-			return nil, usagef("write the text elsewhere with -o FILE", "--audio-out - and the text cannot both go to stdout")
-		}
-	} else {
+	return nil
+}
+
+// checkSpeech picks the voice when speech is asked for, and refuses the settings of speech
+// given on the command line when it is not.
+func (o *translateOptions) checkSpeech(s *settings, c *config.Config) error {
+	if o.AudioOut == "" && !o.Speech && o.Dub == "" {
 		// A voice or a speech rate asked for on the command line without speech would be
 		// ignored; in the config file or environment it is a default for when speech is asked.
 		if c.FromFlag(config.KeyVoice) {
-			if _, err := lang.ParseVoice(strings.TrimSpace(opts.Voice)); err != nil {
-				return nil, err // the typo first
+			if _, err := lang.ParseVoice(strings.TrimSpace(o.Voice)); err != nil {
+				return err // the typo first
 			}
 		}
 		for _, flag := range []string{"voice", "speech-rate"} {
 			if c.FromFlag(strings.ReplaceAll(flag, "-", "_")) {
-				return nil, usagef("add --audio-out FILE (or --speech, --dub FILE) to get speech", "--%s needs speech, which this run does not ask for", flag)
+				return usagef("add --audio-out FILE (or --speech, --dub FILE) to get speech", "--%s needs speech, which this run does not ask for", flag)
 			}
 		}
+		return nil
 	}
-	if s.format == "jsonl" && opts.OutDir != "" {
-		return nil, usagef("use --format json for one NAME.<code>.json per input, or drop --out-dir to stream events to stdout",
+	s.voice = strings.TrimSpace(o.Voice)
+	if s.voice == "" {
+		s.voice = lang.DefaultVoice(s.to.Code)
+	} else if v, err := lang.ParseVoice(s.voice); err == nil {
+		s.voice = v.Name
+	}
+	if err := lang.CheckSpeech(s.to, s.voice); err != nil {
+		if !c.FromFlag(config.KeyVoice) && c.Source(config.KeyVoice) != "" {
+			return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
+		}
+		return err
+	}
+	if o.AudioOut == "-" && (o.Output == "" || o.Output == "-") {
+		return usagef("write the text elsewhere with -o FILE", "--audio-out - and the text cannot both go to stdout")
+	}
+	return nil
+}
+
+// checkRun checks how the run goes: where its output streams, how many at once, its progress,
+// how long inputs are split.
+func (o *translateOptions) checkRun(s *settings) error {
+	if s.format == "jsonl" && o.OutDir != "" {
+		return usagef("use --format json for one NAME.<code>.json per input, or drop --out-dir to stream events to stdout",
 			"--format jsonl streams events to stdout; it cannot be used with --out-dir")
 	}
-	switch form := strings.ToLower(strings.TrimSpace(opts.LangForm)); form {
+	switch form := strings.ToLower(strings.TrimSpace(o.LangForm)); form {
 	case "codes", "":
 	case "names":
 		s.langNames = true
 	default:
-		return nil, usagef("", "unknown --lang-form %q; choose codes (fr, the default, as every official example) or names (French, as the reference's parameter table words it)", form)
+		return usagef("", "unknown --lang-form %q; choose codes (fr, the default, as every official example) or names (French, as the reference's parameter table words it)", form)
 	}
-	if opts.NoStream && s.format == "jsonl" {
-		return nil, usagef("", "--format jsonl streams events; it cannot be used with --no-stream")
+	if o.NoStream && s.format == "jsonl" {
+		return usagef("", "--format jsonl streams events; it cannot be used with --no-stream")
 	}
-	if s.jobs = opts.Jobs; s.jobs < 1 || s.jobs > 64 {
-		return nil, usagef("", "--jobs %d is out of range: must be in [1, 64]", s.jobs)
+	if s.jobs = o.Jobs; s.jobs < 1 || s.jobs > 64 {
+		return usagef("", "--jobs %d is out of range: must be in [1, 64]", s.jobs)
 	}
-	switch opts.Progress {
+	switch o.Progress {
 	case "auto", "always", "never":
 	default:
-		return nil, usagef("", "unknown --progress %q; choose auto, always or never", opts.Progress)
+		return usagef("", "unknown --progress %q; choose auto, always or never", o.Progress)
 	}
-	if s.split, err = split.ParseMode(opts.Split); err != nil {
-		return nil, err
+	var err error
+	if s.split, err = split.ParseMode(o.Split); err != nil {
+		return err
 	}
-	if opts.Segment < 0 || (opts.Segment > 0 && opts.Segment < split.MinSegment) {
-		return nil, usagef("e.g. --segment 5m", "--segment %s is too short: at least %s", opts.Segment, split.MinSegment)
+	if o.Segment < 0 || (o.Segment > 0 && o.Segment < split.MinSegment) {
+		return usagef("e.g. --segment 5m", "--segment %s is too short: at least %s", o.Segment, split.MinSegment)
 	}
-	if err := checkTimed(opts, s); err != nil {
-		return nil, err
+	return nil
+}
+
+// checkRequests checks the pause finder's overrides and the requests' retries and time limits.
+func (o *translateOptions) checkRequests(s *settings) error {
+	var err error
+	if s.pauses, err = pauseOptions(o.PauseThreshold, o.MinPause); err != nil {
+		return err
 	}
-	if s.pauses, err = pauseOptions(opts.PauseThreshold, opts.MinPause); err != nil {
-		return nil, err
+	if s.retries = o.Retries; s.retries < 0 || s.retries > 100 {
+		return usagef("", "--retries %d is out of range: must be in [0, 100]", s.retries)
 	}
-	if s.retries = opts.Retries; s.retries < 0 || s.retries > 100 {
-		return nil, usagef("", "--retries %d is out of range: must be in [0, 100]", s.retries)
+	if s.idle = o.IdleTimeout; s.idle < 0 {
+		return usagef("e.g. --idle-timeout 60s", "invalid --idle-timeout %q", s.idle)
 	}
-	if s.idle = opts.IdleTimeout; s.idle < 0 {
-		return nil, usagef("e.g. --idle-timeout 60s", "invalid --idle-timeout %q", s.idle)
+	if s.timeout = o.Timeout; s.timeout < 0 {
+		return usagef("e.g. --timeout 10m", "invalid --timeout %q", s.timeout)
 	}
-	if s.timeout = opts.Timeout; s.timeout < 0 {
-		return nil, usagef("e.g. --timeout 10m", "invalid --timeout %q", s.timeout)
-	}
-	if s.apiKey, err = c.APIKey(); err != nil && !opts.DryRun {
-		return nil, err // a dry run sends nothing, so it needs no key
+	return nil
+}
+
+// checkService takes the API key (a dry run sends nothing, so it needs none) and the base URL.
+func (o *translateOptions) checkService(s *settings, c *config.Config) error {
+	var err error
+	if s.apiKey, err = c.APIKey(); err != nil && !o.DryRun {
+		return err
 	}
 	if s.baseURL, err = c.BaseURL(); err != nil {
-		return nil, err
+		return err
 	}
-	return s, nil
+	return nil
+}
+
+// checkInputs refuses what the options ask of these inputs that they cannot take: one -o or
+// --audio-out for several inputs, timed output the inputs cannot take.
+func (o *translateOptions) checkInputs(s *settings, items []batch.Item) error {
+	single := len(items) == 1 && o.OutDir == ""
+	switch {
+	case o.OutDir != "" && (o.Output != "" || o.AudioOut != ""):
+		return usagef("", "--out-dir names the result files itself; drop -o and --audio-out")
+	case !single && (o.Output != "" || o.AudioOut != ""):
+		return usagef("use --out-dir DIR to write one result per input", "-o and --audio-out take one input, got %d", len(items))
+	case single && o.Speech && o.AudioOut == "":
+		return usagef("use --audio-out FILE.wav for one input, or --out-dir DIR", "--speech writes NAME.<code>.wav under --out-dir")
+	case !single && o.Speech && o.OutDir == "":
+		return usagef("add --out-dir DIR", "--speech with several inputs needs --out-dir")
+	}
+	return checkTimedInputs(o, s, items)
 }

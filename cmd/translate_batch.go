@@ -34,12 +34,8 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	j := a.newPipeline(s, opts)
-	speechOn := opts.Speech
 	var ord *translate.Ordered
 	if opts.OutDir == "" {
-		if speechOn {
-			return usagef("add --out-dir DIR", "--speech with several inputs needs --out-dir")
-		}
 		ord = translate.NewOrdered(len(items), translate.Sink{Text: func(t string) error {
 			_, err := io.WriteString(a.io.Out, t)
 			return err

@@ -20,7 +20,7 @@ import (
 )
 
 func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
-	s, err := a.translateSettings(opts)
+	s, err := opts.validate(a.cfg)
 	if err != nil {
 		return a.fromSource(err)
 	}
@@ -28,18 +28,10 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if err != nil {
 		return err
 	}
-	single := len(items) == 1 && opts.OutDir == ""
-	switch {
-	case !single && (opts.Output != "" || opts.AudioOut != ""):
-		return usagef("use --out-dir DIR to write one result per input", "-o and --audio-out take one input, got %d", len(items))
-	case single && opts.Speech && opts.AudioOut == "":
-		return usagef("use --audio-out FILE.wav for one input, or --out-dir DIR", "--speech writes NAME.<code>.wav under --out-dir")
-	case opts.OutDir != "" && (opts.Output != "" || opts.AudioOut != ""):
-		return usagef("", "--out-dir names the result files itself; drop -o and --audio-out")
-	}
-	if err := checkTimedInputs(opts, s, items); err != nil {
+	if err := opts.checkInputs(s, items); err != nil {
 		return err
 	}
+	single := len(items) == 1 && opts.OutDir == ""
 	if err := a.checkPaths(s, opts, items); err != nil {
 		return err
 	}

@@ -1,0 +1,140 @@
+package cmd
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/livetranslate/livetranslate/internal/batch"
+)
+
+// validateArgs parses `translate args…` as the command does (flags, then the environment env and
+// no config file), then only validates: nothing is read, opened or sent.
+func validateArgs(t *testing.T, env map[string]string, args ...string) (*settings, *translateOptions, error) {
+	t.Helper()
+	dir := t.TempDir()
+	full := map[string]string{"HOME": dir, "XDG_CONFIG_HOME": filepath.Join(dir, "config")}
+	for k, v := range env {
+		full[k] = v
+	}
+	var out, errOut bytes.Buffer
+	s := streams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return full[k] }}
+	root, a := newRootCmd(s)
+	if c, _, err := root.Find([]string{"translate"}); err == nil {
+		root.RemoveCommand(c)
+	}
+	cmd, opts := translateCommand(a)
+	var got *settings
+	var verr error
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		opts.fromCommand(cmd, args)
+		got, verr = opts.validate(a.cfg)
+		if verr != nil {
+			verr = a.fromSource(verr)
+		}
+		return nil
+	}
+	root.AddCommand(cmd)
+	root.SetArgs(append([]string{"translate"}, args...))
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	if err := root.ExecuteContext(t.Context()); err != nil {
+		return nil, opts, err // a flag pflag refused, or the configuration
+	}
+	return got, opts, verr
+}
+
+// TestValidate: the translate options are checked, in order, without running anything; each
+// refusal says what is wrong with the exit code of its kind.
+func TestValidate(t *testing.T) {
+	key := map[string]string{"DASHSCOPE_API_KEY": "sk-validate-test"}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{"DASHSCOPE_API_KEY": "sk-validate-test"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		err  string // a substring of the error; "" for none
+		code int
+		want func(*settings) bool
+	}{
+		{"plain", key, []string{"a.wav", "--to", "French"}, "", 0, func(s *settings) bool {
+			return s.to.Code == "fr" && s.from == nil && s.format == "text" && s.jobs == 4 && s.voice == "" && !s.timed
+		}},
+		{"no target", key, []string{"a.wav"}, "no target language", exitUsage, nil},
+		{"target from the environment", with("LIVETRANSLATE_TO", "ja"), []string{"a.wav"}, "", 0, func(s *settings) bool { return s.to.Code == "ja" }},
+		{"two targets", key, []string{"a.wav", "--to", "fr,de"}, "one target language per run", exitUsage, nil},
+		{"unknown target", key, []string{"a.wav", "--to", "Klingon"}, "--to", exitUsage, nil},
+		{"unknown format", key, []string{"a.wav", "--to", "fr", "--format", "xml"}, `unknown --format "xml"`, exitUsage, nil},
+		{"format from the environment", with("LIVETRANSLATE_FORMAT", "xml"), []string{"a.wav", "--to", "fr"}, `$LIVETRANSLATE_FORMAT: unknown "xml"`, exitConfig, nil},
+		{"sampling out of range", key, []string{"a.wav", "--to", "fr", "--top-p", "0"}, "--top-p 0 is out of range: must be in (0, 1]", exitUsage, nil},
+		{"sampling given", key, []string{"a.wav", "--to", "fr", "--seed", "7", "--temperature", "0.5"}, "", 0, nil},
+		{"speech picks the voice", key, []string{"a.wav", "--to", "fr", "--audio-out", "a.wav"}, "", 0, func(s *settings) bool { return s.voice == "Cherry" }},
+		{"voice without speech", key, []string{"a.wav", "--to", "fr", "--voice", "Cherry"}, "--voice needs speech", exitUsage, nil},
+		{"speech and text on stdout", key, []string{"a.wav", "--to", "fr", "--audio-out", "-"}, "cannot both go to stdout", exitUsage, nil},
+		{"jsonl to a directory", key, []string{"a.wav", "--to", "fr", "--format", "jsonl", "--out-dir", "o"}, "cannot be used with --out-dir", exitUsage, nil},
+		{"jobs out of range", key, []string{"a.wav", "--to", "fr", "-j", "0"}, "--jobs 0 is out of range", exitUsage, nil},
+		{"jobs from the config", with("LIVETRANSLATE_JOBS", "65"), []string{"a.wav", "--to", "fr"}, "$LIVETRANSLATE_JOBS: 65 is out of range", exitConfig, nil},
+		{"subtitles are timed", key, []string{"a.wav", "--to", "fr", "--format", "srt"}, "", 0, func(s *settings) bool { return s.timed && s.subs != 0 }},
+		{"subtitles never split", key, []string{"a.wav", "--to", "fr", "--format", "srt", "--split", "never"}, "--split never cannot be used", exitUsage, nil},
+		{"cue-max without timed output", key, []string{"a.wav", "--to", "fr", "--cue-max", "5s"}, "--cue-max sets the pieces", exitUsage, nil},
+		{"pause threshold", key, []string{"a.wav", "--to", "fr", "--pause-threshold", "-40dB"}, "", 0, func(s *settings) bool { return s.pauses.Threshold == -40 }},
+		{"pause threshold out of range", key, []string{"a.wav", "--to", "fr", "--pause-threshold", "3"}, "not a level in [-90, -5] dB", exitUsage, nil},
+		{"no key", nil, []string{"a.wav", "--to", "fr"}, "no API key", exitConfig, nil},
+		{"no key for a dry run", nil, []string{"a.wav", "--to", "fr", "--dry-run"}, "", 0, nil},
+		{"not a number", key, []string{"a.wav", "--to", "fr", "--seed", "x"}, `invalid argument "x" for "--seed"`, exitUsage, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, err := validateArgs(t, tt.env, tt.args...)
+			switch {
+			case tt.err == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+				t.Fatalf("error %v, want one containing %q", err, tt.err)
+			case tt.err != "" && exitCode(err) != tt.code:
+				t.Fatalf("%v: exit %d, want %d", err, exitCode(err), tt.code)
+			case tt.want != nil && !tt.want(s):
+				t.Errorf("settings %+v", *s)
+			}
+		})
+	}
+}
+
+// TestCheckInputs: what the options ask of the inputs they were given, refused before anything
+// is opened (the usage ledger included).
+func TestCheckInputs(t *testing.T) {
+	two := []batch.Item{{Name: "a.wav"}, {Name: "b.wav"}}
+	for _, tt := range []struct {
+		args  []string
+		items []batch.Item
+		err   string
+	}{
+		{[]string{"--to", "fr"}, two, ""},
+		{[]string{"--to", "fr", "-o", "x.txt"}, two, "-o and --audio-out take one input, got 2"},
+		{[]string{"--to", "fr", "--speech"}, two, "--speech with several inputs needs --out-dir"},
+		{[]string{"--to", "fr", "--speech"}, two[:1], "--speech writes NAME.<code>.wav under --out-dir"},
+		{[]string{"--to", "fr", "--speech", "--out-dir", "o"}, two, ""},
+		{[]string{"--to", "fr", "--out-dir", "o", "-o", "x"}, two[:1], "drop -o and --audio-out"},
+		{[]string{"--to", "fr", "--format", "srt"}, two, "--format srt with several inputs needs --out-dir"},
+		{[]string{"--to", "fr", "--dub", "x.mp4"}, two, "--dub takes one input, got 2"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			s, opts, err := validateArgs(t, map[string]string{"DASHSCOPE_API_KEY": "sk-validate-test"}, tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = opts.checkInputs(s, tt.items)
+			if (tt.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.err)) {
+				t.Errorf("error %v, want %q", err, tt.err)
+			}
+		})
+	}
+}
