@@ -3,41 +3,24 @@ package cmd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/atomicfile"
+	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // errSilent marks an error already reported on stderr; only its exit code matters.
 var errSilent = errors.New("already reported")
 
-// usageError is a bad flag, argument or input: exit code 2.
-type usageError struct {
-	msg  string
-	hint string
-}
-
-func (e *usageError) Error() string { return e.msg }
-func (e *usageError) Hint() string  { return e.hint }
-
+// usagef returns a usage error (exit code 2) with its hint ("" for none).
 func usagef(hint, format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...), hint: hint}
-}
-
-// isUsage reports whether an internal package marked err as the user's mistake. Packages mark
-// such errors with a method UsageError() bool rather than knowing about exit codes.
-func isUsage(err error) bool {
-	var ue *usageError
-	if errors.As(err, &ue) {
-		return true
-	}
-	var marked interface{ UsageError() bool }
-	return errors.As(err, &marked) && marked.UsageError()
+	return usage.Errorf(hint, format, args...)
 }
 
 // billingCodes are vendor codes that mean the account, not the request, is refused (docs/service.md, Errors).
@@ -56,11 +39,11 @@ func exitCode(err error) int {
 	if errors.As(err, &silent) {
 		return silent.code
 	}
+	if _, ok := usage.As(err); ok {
+		return exitUsage
+	}
 	var ce *config.Error
 	if errors.As(err, &ce) {
-		if ce.Usage {
-			return exitUsage
-		}
 		return exitConfig
 	}
 	var ae *api.Error
@@ -78,9 +61,6 @@ func exitCode(err error) int {
 		// The machine lacks ffmpeg/ffprobe: the user's set-up, like a missing key.
 		return exitConfig
 	}
-	if isUsage(err) {
-		return exitUsage
-	}
 	return exitFailure
 }
 
@@ -96,9 +76,11 @@ func (e *silentExit) Is(t error) bool {
 // keySource is where the API key came from ("$DASHSCOPE_API_KEY", "api_key in FILE", "--api-key"),
 // for the hint under a refused key.
 func hintOf(err error, keySource string) string {
-	var h interface{ Hint() string }
-	if errors.As(err, &h) {
-		return h.Hint()
+	if ue, ok := usage.As(err); ok && ue.Hint != "" {
+		return ue.Hint
+	}
+	if h := flagHint(err); h != "" {
+		return h
 	}
 	var ce *config.Error
 	if errors.As(err, &ce) {
@@ -117,6 +99,20 @@ func hintOf(err error, keySource string) string {
 		case strings.Contains(ae.Message, "data-uri"):
 			return "the file is too large to send inline; pass a public http(s) URL instead"
 		}
+	}
+	return ""
+}
+
+// flagHint is the hint, naming the flag that changes it, for an internal package's usage error
+// that says what is wrong in its domain's words.
+func flagHint(err error) string {
+	var exists *atomicfile.ExistsError
+	var collision *batch.CollisionError
+	switch {
+	case errors.As(err, &exists):
+		return "pass --overwrite to replace it, or choose another name"
+	case errors.As(err, &collision):
+		return "translate them into separate --out-dir directories, or name the folder that holds both"
 	}
 	return ""
 }

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // Exit codes, as the README's table lists them.
@@ -205,7 +206,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	root.SetErr(s.Err)
 	root.SetVersionTemplate(strings.ReplaceAll(versionLine(), "{", "{{`{`}}") + "\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &usageError{msg: err.Error(), hint: "see --help"}
+		return usage.Wrap(err, "see --help")
 	})
 
 	pf := root.PersistentFlags()

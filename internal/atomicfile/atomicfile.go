@@ -25,7 +25,11 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/ctxio"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
+
+// The errors below come inside a usage error (the user's to fix), with a hint where one can be
+// given without naming the command's flags.
 
 // ExistsError reports a destination that already exists when overwriting was not allowed.
 type ExistsError struct{ Path string }
@@ -33,12 +37,6 @@ type ExistsError struct{ Path string }
 func (e *ExistsError) Error() string {
 	return fmt.Sprintf("%s already exists", e.Path)
 }
-
-// Hint says what to do about it.
-func (e *ExistsError) Hint() string { return "pass --overwrite to replace it, or choose another name" }
-
-// UsageError marks it as the user's to fix.
-func (e *ExistsError) UsageError() bool { return true }
 
 // DirError reports a destination whose directory is missing or not a directory.
 type DirError struct {
@@ -50,10 +48,7 @@ func (e *DirError) Error() string {
 	return fmt.Sprintf("cannot write %s: directory %s does not exist", e.Path, filepath.Dir(e.Path))
 }
 
-// Hint says what to do about it.
-func (e *DirError) Hint() string     { return "create the directory first (mkdir -p)" }
-func (e *DirError) UsageError() bool { return true }
-func (e *DirError) Unwrap() error    { return e.Err }
+func (e *DirError) Unwrap() error { return e.Err }
 
 // KindError reports a destination that can be neither replaced nor written into: a directory, a
 // block device, a socket.
@@ -62,9 +57,7 @@ type KindError struct {
 	Kind string // "a directory", "a block device", …
 }
 
-func (e *KindError) Error() string    { return fmt.Sprintf("cannot write %s: it is %s", e.Path, e.Kind) }
-func (e *KindError) Hint() string     { return "choose a file name" }
-func (e *KindError) UsageError() bool { return true }
+func (e *KindError) Error() string { return fmt.Sprintf("cannot write %s: it is %s", e.Path, e.Kind) }
 
 // Dest is what a destination path turned out to be.
 type Dest struct {
@@ -97,7 +90,7 @@ func Inspect(path string, overwrite bool) (Dest, error) {
 			if err == nil {
 				err = fs.ErrInvalid
 			}
-			return d, &DirError{Path: path, Err: err}
+			return d, usage.Wrap(&DirError{Path: path, Err: err}, "create the directory first (mkdir -p)")
 		}
 		return d, nil
 	case err != nil:
@@ -108,19 +101,19 @@ func Inspect(path string, overwrite bool) (Dest, error) {
 	switch {
 	case m.IsRegular():
 	case m.IsDir():
-		return d, &KindError{Path: path, Kind: "a directory"}
+		return d, usage.Wrap(&KindError{Path: path, Kind: "a directory"}, "choose a file name")
 	case m&fs.ModeCharDevice != 0, m&fs.ModeNamedPipe != 0:
 		d.Direct = true
 		return d, nil
 	case m&fs.ModeDevice != 0:
-		return d, &KindError{Path: path, Kind: "a block device"}
+		return d, usage.Wrap(&KindError{Path: path, Kind: "a block device"}, "choose a file name")
 	case m&fs.ModeSocket != 0:
-		return d, &KindError{Path: path, Kind: "a socket"}
+		return d, usage.Wrap(&KindError{Path: path, Kind: "a socket"}, "choose a file name")
 	default:
-		return d, &KindError{Path: path, Kind: "not a regular file"}
+		return d, usage.Wrap(&KindError{Path: path, Kind: "not a regular file"}, "choose a file name")
 	}
 	if !overwrite {
-		return d, &ExistsError{Path: path}
+		return d, usage.Wrap(&ExistsError{Path: path}, "")
 	}
 	return d, nil
 }

@@ -30,6 +30,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/lang"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // Item is one input of a run.
@@ -68,12 +69,6 @@ type Skipped struct {
 	Why  string
 }
 
-// UsageError is a bad argument: a missing path, a bad pattern.
-type UsageError struct{ Msg string }
-
-func (e *UsageError) Error() string    { return e.Msg }
-func (e *UsageError) UsageError() bool { return true }
-
 // Expand turns arguments, then the entries of a --files-from list, into items, in the order
 // given; directories are walked recursively in lexical order, skipping hidden files and
 // directories, files that are not audio or video, the --out-dir and the tool's results. A file
@@ -81,7 +76,7 @@ func (e *UsageError) UsageError() bool { return true }
 func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, err error) {
 	for _, p := range append(o.Include, o.Exclude...) {
 		if _, err := path.Match(p, ""); err != nil {
-			return nil, nil, &UsageError{Msg: fmt.Sprintf("bad pattern %q: %v", p, err)}
+			return nil, nil, &usage.Error{Msg: fmt.Sprintf("bad pattern %q: %v", p, err)}
 		}
 	}
 	var outDir fs.FileInfo
@@ -187,7 +182,7 @@ func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, 
 // unreadableDir is the failure of a directory the walk could not read.
 func unreadableDir(p string, err error) error {
 	if errors.Is(err, fs.ErrPermission) {
-		return &UsageError{Msg: fmt.Sprintf("cannot read directory %s: permission denied (check its permissions)", p)}
+		return &usage.Error{Msg: fmt.Sprintf("cannot read directory %s: permission denied (check its permissions)", p)}
 	}
 	return fmt.Errorf("reading directory %s: %w", p, err)
 }
@@ -396,7 +391,7 @@ func ReadList(ctx context.Context, r io.Reader, nul bool) ([]string, error) {
 		}
 		if strings.TrimSpace(line) == "" {
 			if empty++; empty == maxEmptyEntries {
-				return nil, &UsageError{Msg: fmt.Sprintf("the list of inputs has %d empty entries in a row and no name: is it the right file?", empty)}
+				return nil, &usage.Error{Msg: fmt.Sprintf("the list of inputs has %d empty entries in a row and no name: is it the right file?", empty)}
 			}
 			if empty%4096 == 0 && ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -412,7 +407,7 @@ func ReadList(ctx context.Context, r io.Reader, nul bool) ([]string, error) {
 		if !nul {
 			hint = " (-0 reads names ended by NUL bytes)"
 		}
-		return nil, &UsageError{Msg: fmt.Sprintf("the list of inputs has an entry over %d MiB: is it the right file?%s", maxListEntry>>20, hint)}
+		return nil, &usage.Error{Msg: fmt.Sprintf("the list of inputs has an entry over %d MiB: is it the right file?%s", maxListEntry>>20, hint)}
 	case err != nil:
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -435,7 +430,8 @@ func ResultPath(outDir string, it Item, code, ext string) string {
 	return filepath.Join(outDir, it.Rel+"."+code+ext)
 }
 
-// CollisionError reports two inputs whose results would be one file.
+// CollisionError reports two inputs whose results would be one file; Collide returns it inside a
+// usage error (nothing was sent).
 type CollisionError struct {
 	A, B   string // the inputs, as named
 	Result string // the file both would be written to
@@ -444,14 +440,6 @@ type CollisionError struct {
 func (e *CollisionError) Error() string {
 	return fmt.Sprintf("%s and %s would both be written to %s", e.A, e.B, e.Result)
 }
-
-// Hint says what to do about it.
-func (e *CollisionError) Hint() string {
-	return "translate them into separate --out-dir directories, or name the folder that holds both"
-}
-
-// UsageError marks it as the user's to fix (nothing was sent).
-func (e *CollisionError) UsageError() bool { return true }
 
 // Collide refuses two items whose results would share a path (OUTDIR/REL.<code>.ext).
 func Collide(items []Item, outDir, code, ext string) error {
@@ -462,7 +450,7 @@ func Collide(items []Item, outDir, code, ext string) error {
 		}
 		p := ResultPath(outDir, it, code, ext)
 		if j, ok := first[p]; ok {
-			return &CollisionError{A: items[j].Name, B: it.Name, Result: p}
+			return usage.Wrap(&CollisionError{A: items[j].Name, B: it.Name, Result: p}, "")
 		}
 		first[p] = i
 	}

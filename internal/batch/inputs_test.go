@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // touch creates each file (and its folders) under dir.
@@ -154,12 +156,12 @@ func TestReadListBounds(t *testing.T) {
 	if err != nil || strings.Join(got, ",") != "a.wav,b.wav" {
 		t.Fatalf("%q, %v", got, err)
 	}
-	var ue *UsageError
+	var ue *usage.Error
 	if _, err := ReadList(ctx, strings.NewReader(strings.Repeat("\x00", maxEmptyEntries)), true); !errors.As(err, &ue) {
-		t.Errorf("a million NUL bytes: %v, want a UsageError", err)
+		t.Errorf("a million NUL bytes: %v, want a usage error", err)
 	}
 	if _, err := ReadList(ctx, strings.NewReader(strings.Repeat("x", maxListEntry+1)), false); !errors.As(err, &ue) {
-		t.Errorf("an entry over 1 MiB: %v, want a UsageError", err)
+		t.Errorf("an entry over 1 MiB: %v, want a usage error", err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()

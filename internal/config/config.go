@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/livetranslate/livetranslate/internal/ctxio"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // Region base URLs of the OpenAI-compatible mode (docs/service.md, Regions and base URLs).
@@ -48,18 +49,13 @@ const (
 )
 
 // Error is a configuration problem: an unreadable config file, a missing key, a bad region.
-// The CLI maps it to exit code 3.
+// The CLI maps it to exit code 3; a bad value given on the command line is the user's mistake in
+// this run instead, and comes as a usage error (see badValue).
 type Error struct {
 	Msg  string
 	Hint string
 	Err  error
-	// Usage marks a bad value given on the command line: the user's mistake in this run (exit
-	// 2), not the set-up's (exit 3).
-	Usage bool
 }
-
-// UsageError reports whether the error is a bad flag rather than a bad set-up.
-func (e *Error) UsageError() bool { return e.Usage }
 
 func (e *Error) Error() string {
 	if e.Err != nil {
@@ -325,7 +321,7 @@ func (c *Config) BaseURL() (string, error) {
 			if src := c.Source(KeyBaseURL); src != "" && !c.FromFlag(KeyBaseURL) {
 				msg = fmt.Sprintf("base URL %q (from %s) must start with http:// or https://", u, src)
 			}
-			return "", &Error{Msg: msg, Usage: c.FromFlag(KeyBaseURL)}
+			return "", c.badValue(KeyBaseURL, msg)
 		}
 		return strings.TrimRight(u, "/"), nil
 	}
@@ -343,7 +339,16 @@ func (c *Config) regionURL() (string, error) {
 	if src := c.Source(KeyRegion); !c.FromFlag(KeyRegion) && src != "" {
 		msg = fmt.Sprintf("unknown region %q (from %s); choose intl (Singapore) or cn (Beijing), or set base_url", c.String(KeyRegion), src)
 	}
-	return "", &Error{Msg: msg, Usage: c.FromFlag(KeyRegion)}
+	return "", c.badValue(KeyRegion, msg)
+}
+
+// badValue is the error for key's value: a usage error when the value came from the command line
+// (exit 2), a configuration error otherwise (exit 3).
+func (c *Config) badValue(key, msg string) error {
+	if c.FromFlag(key) {
+		return &usage.Error{Msg: msg}
+	}
+	return &Error{Msg: msg}
 }
 
 // KeyFileWarning returns a warning when the config file that holds the API key can be read by

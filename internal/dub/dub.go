@@ -24,6 +24,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/speech"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 const (
@@ -255,7 +256,8 @@ func ContainerFor(path string) (Container, bool) {
 	return Container{}, false
 }
 
-// ContainerError is a video whose picture cannot be copied into the container asked for.
+// ContainerError is a video whose picture cannot be copied into the container asked for;
+// CheckContainer returns it inside a usage error.
 type ContainerError struct {
 	Video, Out string
 	Reason     string // ffmpeg's
@@ -264,14 +266,6 @@ type ContainerError struct {
 func (e *ContainerError) Error() string {
 	return fmt.Sprintf("the picture of %s cannot be copied into %s: %s", e.Video, e.Out, e.Reason)
 }
-
-// Hint says what to do about it.
-func (e *ContainerError) Hint() string {
-	return "the picture is copied as it is: choose a container that takes its codec (.mkv takes nearly any)"
-}
-
-// UsageError marks it as the user's to fix.
-func (e *ContainerError) UsageError() bool { return true }
 
 // CheckContainer tries copying a tenth of a second of video's picture into container c, so a
 // combination the muxer refuses (VP8 in MP4, H.264 in WebM) is found before anything is
@@ -291,7 +285,8 @@ func CheckContainer(ctx context.Context, video, name string, c Container, opts O
 		"-map", "0:v:0", "-c:v", "copy", "-t", "0.1", "-f", c.Muxer, "file:" + tmp.Name()})
 	var ff *media.FFmpegError
 	if errors.As(err, &ff) {
-		return &ContainerError{Video: video, Out: name, Reason: ff.Reason}
+		return usage.Wrap(&ContainerError{Video: video, Out: name, Reason: ff.Reason},
+			"the picture is copied as it is: choose a container that takes its codec (.mkv takes nearly any)")
 	}
 	return err
 }

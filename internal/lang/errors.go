@@ -5,9 +5,10 @@ import (
 	"strings"
 )
 
-// Each error below is a usage error: its UsageError method returns true, which is how a caller
-// tells them from runtime failures without naming every type. Error() is always one line (the
-// user's input is quoted with %q, so a stray newline cannot break it) and lists the valid choices.
+// Each error below is returned inside a usage error (usage.Wrap), which is how a caller tells
+// them from runtime failures without naming every type; errors.As still finds the type itself.
+// Error() is always one line (the user's input is quoted with %q, so a stray newline cannot
+// break it) and lists the valid choices.
 
 // UnknownError is returned by Parse for input that names no supported language.
 type UnknownError struct {
@@ -17,9 +18,6 @@ type UnknownError struct {
 func (e *UnknownError) Error() string {
 	return fmt.Sprintf("unknown language %q; choose one of: %s", e.Input, describe(languages[:]))
 }
-
-// UsageError marks the error as the user's to fix.
-func (e *UnknownError) UsageError() bool { return true }
 
 // UnknownVoiceError is returned by ParseVoice and CheckSpeech for a name that is no voice.
 type UnknownVoiceError struct {
@@ -34,9 +32,6 @@ func (e *UnknownVoiceError) Error() string {
 	return fmt.Sprintf("unknown voice %q; choose one of: %s", e.Input, strings.Join(names, ", "))
 }
 
-// UsageError marks the error as the user's to fix.
-func (e *UnknownVoiceError) UsageError() bool { return true }
-
 // NoSpeechError is returned by CheckSpeech when speech is asked for in a text-only language.
 type NoSpeechError struct {
 	Language Language
@@ -46,9 +41,6 @@ func (e *NoSpeechError) Error() string {
 	return fmt.Sprintf("speech output is not available in %s (%s); speech languages: %s",
 		e.Language.English, e.Language.Code, describe(speechLanguages()))
 }
-
-// UsageError marks the error as the user's to fix.
-func (e *NoSpeechError) UsageError() bool { return true }
 
 // VoiceLanguageError is returned by CheckSpeech when the voice cannot speak the target language.
 type VoiceLanguageError struct {
@@ -64,6 +56,3 @@ func (e *VoiceLanguageError) Error() string {
 	return fmt.Sprintf("voice %s cannot speak %s; voices for %s: %s",
 		e.Voice.Name, e.Language.English, e.Language.English, strings.Join(names, ", "))
 }
-
-// UsageError marks the error as the user's to fix.
-func (e *VoiceLanguageError) UsageError() bool { return true }

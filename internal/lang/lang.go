@@ -4,13 +4,14 @@
 // each usable as source and target, 11 of them with speech output, and 9 voices with the
 // languages each can speak. The tables are unexported values that are never modified; All and
 // Voices hand out copies. Every error this package returns is a usage error (the user asked for
-// something the model does not offer): each error type has a method UsageError() bool that
-// returns true, so a caller can map them all to one exit code with
-// errors.As(err, &x) where x is an interface{ UsageError() bool }.
+// something the model does not offer): a *usage.Error around the package's own error type, so a
+// caller maps them all to one exit code with usage.As and still finds the type with errors.As.
 package lang
 
 import (
 	"strings"
+
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // Language is one language the model accepts as source or target.
@@ -104,7 +105,7 @@ func Parse(s string) (Language, error) {
 	if l, ok := parseTag(key); ok {
 		return l, nil
 	}
-	return Language{}, &UnknownError{Input: s}
+	return Language{}, usage.Wrap(&UnknownError{Input: s}, "")
 }
 
 // normalize lower-cases s and collapses every run of white space to one ASCII space, so

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // factsLanguages is the guide's language table (docs/service.md, Languages) copied by hand, so the package's table is checked against the
@@ -234,9 +236,6 @@ func TestNamesAreUnambiguous(t *testing.T) {
 	}
 }
 
-// usageError is what the command layer is expected to test for.
-type usageError interface{ UsageError() bool }
-
 func TestErrorsAreUsageErrors(t *testing.T) {
 	_, unknownLang := Parse("xx")
 	_, unknownVoice := ParseVoice("Nobody")
@@ -253,8 +252,7 @@ func TestErrorsAreUsageErrors(t *testing.T) {
 			t.Fatal("expected an error")
 		}
 		wrapped := errors.Join(errors.New("context"), err)
-		var u usageError
-		if !errors.As(wrapped, &u) || !u.UsageError() {
+		if _, ok := usage.As(wrapped); !ok {
 			t.Errorf("%T (%v) is not found as a usage error through wrapping", err, err)
 		}
 	}

@@ -3,6 +3,8 @@ package lang
 import (
 	"slices"
 	"strings"
+
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // Voice is one voice the model can use for speech output (the request's audio.voice).
@@ -89,7 +91,7 @@ func ParseVoice(s string) (Voice, error) {
 			return cloneVoice(v), nil
 		}
 	}
-	return Voice{}, &UnknownVoiceError{Input: s}
+	return Voice{}, usage.Wrap(&UnknownVoiceError{Input: s}, "")
 }
 
 // DefaultVoice is the voice used when speech in the language with code target is asked for
@@ -111,7 +113,7 @@ func DefaultVoice(target string) string {
 // a *VoiceLanguageError for a voice that cannot speak target.
 func CheckSpeech(target Language, voice string) error {
 	if !target.Speech || DefaultVoice(target.Code) == "" {
-		return &NoSpeechError{Language: target}
+		return usage.Wrap(&NoSpeechError{Language: target}, "")
 	}
 	if strings.TrimSpace(voice) == "" {
 		return nil
@@ -121,7 +123,7 @@ func CheckSpeech(target Language, voice string) error {
 		return err
 	}
 	if !slices.Contains(v.Languages, target.Code) {
-		return &VoiceLanguageError{Voice: v, Language: target}
+		return usage.Wrap(&VoiceLanguageError{Voice: v, Language: target}, "")
 	}
 	return nil
 }

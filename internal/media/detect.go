@@ -16,6 +16,7 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 
 	"github.com/livetranslate/livetranslate/internal/ctxio"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // headerSize is how much of a file the content sniffing reads: mimetype's own default limit.
@@ -176,9 +177,9 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 func fileError(shown string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return &UsageError{Msg: fmt.Sprintf("%s does not exist: check the path", shown), Err: err}
+		return &usage.Error{Msg: fmt.Sprintf("%s does not exist: check the path", shown), Err: err}
 	case errors.Is(err, fs.ErrPermission):
-		return &UsageError{Msg: fmt.Sprintf("cannot read %s: permission denied (check the file's permissions)", shown), Err: err}
+		return &usage.Error{Msg: fmt.Sprintf("cannot read %s: permission denied (check the file's permissions)", shown), Err: err}
 	}
 	return fmt.Errorf("read %s: %w", shown, err)
 }

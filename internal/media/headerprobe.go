@@ -11,7 +11,7 @@ import (
 // ffprobe costs 30–55 ms of wall time and ~50 MB of memory per file: most of the time from start
 // to the first request byte, and most of a batch's CPU. resolveFile asks it three things:
 //
-//  1. can the file be read at all (else a UsageError, before anything is uploaded);
+//  1. can the file be read at all (else a usage error, before anything is uploaded);
 //  2. which streams it holds: audio or video, the codec, the sample rate (decide turns those into
 //     the format to send, or a conversion when the codec or the rate is one the service refuses);
 //  3. how long it is (planning turns that into token estimates and cut points).

@@ -1,7 +1,7 @@
 // Package media turns what the user named on the command line (a file, an http(s) URL, or "-" for
 // standard input) into an Input the request builder can send: it decides from the content, not
 // the file name, whether the input is audio or video and which format the service should be told,
-// refuses inputs that cannot be sent with a one-line UsageError that says what to do instead, and
+// refuses inputs that cannot be sent with a one-line usage error that says what to do instead, and
 // converts audio the service does not take (audio-only WebM/Matroska, AIFF, CAF …) into one it does
 // with ffmpeg. ffprobe, when present, confirms what magic numbers cannot tell (an MP4 or WebM with
 // no picture is audio) and rejects files too damaged to decode before they are uploaded; audio
@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/ctxio"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // Kind says which content part an input travels in: input_audio or video_url.
@@ -107,21 +108,10 @@ type Options struct {
 	FFmpeg  string // path to ffmpeg; "" = look it up on PATH; needed only to convert
 }
 
-// UsageError is an input the user must change: the message names the input, what is wrong
-// with it and what to do, in one line.
-type UsageError struct {
-	Msg string
-	Err error // underlying cause, if any
-}
-
-func (e *UsageError) Error() string { return e.Msg }
-func (e *UsageError) Unwrap() error { return e.Err }
-
-// UsageError marks the error as the user's to fix (the CLI exits with 2).
-func (e *UsageError) UsageError() bool { return true }
-
-func usagef(format string, args ...any) *UsageError {
-	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+// usagef is an input the user must change: the message names the input, what is wrong with it
+// and what to do, in one line.
+func usagef(format string, args ...any) *usage.Error {
+	return usage.Errorf("", format, args...)
 }
 
 // Resolve opens the input the user named and decides how it will be sent. The caller must Close

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 type resolveCase struct {
@@ -19,7 +21,7 @@ type resolveCase struct {
 	format        string
 	mime          string
 	convertedFrom string // substring of Input.ConvertedFrom; "" = must not be converted
-	usageErr      string // substring of the UsageError message; "" = must succeed
+	usageErr      string // substring of the usage error's message; "" = must succeed
 }
 
 func TestResolveLocalFiles(t *testing.T) {
@@ -127,15 +129,15 @@ func TestResolveWithoutFFprobe(t *testing.T) {
 func checkResolved(t *testing.T, in *Input, err error, path string, tc resolveCase) {
 	t.Helper()
 	if tc.usageErr != "" {
-		var usage *UsageError
-		if !errors.As(err, &usage) {
-			t.Fatalf("err = %v (%T), want a *UsageError", err, err)
+		var ue *usage.Error
+		if !errors.As(err, &ue) {
+			t.Fatalf("err = %v (%T), want a *usage.Error", err, err)
 		}
-		if !strings.Contains(usage.Msg, tc.usageErr) {
-			t.Fatalf("message %q does not say %q", usage.Msg, tc.usageErr)
+		if !strings.Contains(ue.Msg, tc.usageErr) {
+			t.Fatalf("message %q does not say %q", ue.Msg, tc.usageErr)
 		}
-		if strings.Contains(usage.Msg, "\n") {
-			t.Errorf("message is not one line: %q", usage.Msg)
+		if strings.Contains(ue.Msg, "\n") {
+			t.Errorf("message is not one line: %q", ue.Msg)
 		}
 		if in != nil {
 			t.Errorf("got an Input with an error")
@@ -181,8 +183,8 @@ func checkDecodes(t *testing.T, path, format string) {
 func TestResolveMissingFile(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "talk.mp3")
 	_, err := Resolve(context.Background(), name, Options{})
-	var usage *UsageError
-	if !errors.As(err, &usage) || usage.Msg != name+" does not exist: check the path" {
+	var ue *usage.Error
+	if !errors.As(err, &ue) || ue.Msg != name+" does not exist: check the path" {
 		t.Fatalf("err = %v", err)
 	}
 	if !errors.Is(err, os.ErrNotExist) {
@@ -199,8 +201,8 @@ func TestResolveUnreadableFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Resolve(context.Background(), name, Options{})
-	var usage *UsageError
-	if !errors.As(err, &usage) || !strings.Contains(usage.Msg, "permission denied") {
+	var ue *usage.Error
+	if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "permission denied") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -245,8 +247,8 @@ func TestResolveInputFormatOverride(t *testing.T) {
 func TestResolveStdin(t *testing.T) {
 	t.Run("without format", func(t *testing.T) {
 		_, err := Resolve(context.Background(), "-", Options{Stdin: strings.NewReader("x")})
-		var usage *UsageError
-		if !errors.As(err, &usage) || usage.Msg != "reading standard input needs --input-format (e.g. --input-format mp3)" {
+		var ue *usage.Error
+		if !errors.As(err, &ue) || ue.Msg != "reading standard input needs --input-format (e.g. --input-format mp3)" {
 			t.Fatalf("err = %v", err)
 		}
 	})
@@ -287,8 +289,8 @@ func TestResolveStdin(t *testing.T) {
 	t.Run("empty", func(t *testing.T) {
 		tempDir := t.TempDir()
 		_, err := Resolve(context.Background(), "-", Options{Format: "wav", Stdin: strings.NewReader(""), TempDir: tempDir})
-		var usage *UsageError
-		if !errors.As(err, &usage) || !strings.HasPrefix(usage.Msg, "standard input is empty") {
+		var ue *usage.Error
+		if !errors.As(err, &ue) || !strings.HasPrefix(ue.Msg, "standard input is empty") {
 			t.Fatalf("err = %v", err)
 		}
 		if left, _ := os.ReadDir(tempDir); len(left) != 0 {
@@ -437,6 +439,6 @@ func TestKindString(t *testing.T) {
 }
 
 func isUsage(err error) bool {
-	var usage *UsageError
-	return errors.As(err, &usage)
+	var ue *usage.Error
+	return errors.As(err, &ue)
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // installHint is the one fix for a missing ffprobe or ffmpeg: both come in the ffmpeg package.
@@ -94,7 +96,9 @@ func (p *ProbeInfo) HasVideo() bool {
 	return false
 }
 
-// ProbeError is ffprobe refusing a file: it could not recognise or read it.
+// ProbeError is ffprobe refusing a file: it could not recognise or read it. Probe returns it
+// inside a usage error when ffprobe found the file's content invalid: an input the user must
+// change (exit 2), not a failure of the run.
 type ProbeError struct {
 	Path   string
 	Detail string // ffprobe's own first line of complaint, without the file name
@@ -106,10 +110,6 @@ func (e *ProbeError) Error() string {
 }
 
 func (e *ProbeError) Unwrap() error { return e.Err }
-
-// UsageError reports whether ffprobe found the file's content invalid: an input the user must
-// change (exit 2), not a failure of the run.
-func (e *ProbeError) UsageError() bool { return strings.Contains(e.Detail, "Invalid data found") }
 
 // Probe runs ffprobe on a local file. It reads headers only, so it is quick on large files.
 func Probe(ctx context.Context, ffprobePath, path string) (*ProbeInfo, error) {
@@ -133,7 +133,11 @@ func Probe(ctx context.Context, ffprobePath, path string) (*ProbeInfo, error) {
 		}
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
-			return nil, &ProbeError{Path: path, Detail: firstLine(stderr.String(), "file:"+path+": "), Err: err}
+			perr := &ProbeError{Path: path, Detail: firstLine(stderr.String(), "file:"+path+": "), Err: err}
+			if strings.Contains(perr.Detail, "Invalid data found") {
+				return nil, usage.Wrap(perr, "")
+			}
+			return nil, perr
 		}
 		return nil, fmt.Errorf("run ffprobe: %w", err)
 	}

@@ -108,17 +108,6 @@ type Segment struct {
 	Text         string     `json:"text,omitempty"` // of each piece of timed output (subtitles, dubbing)
 }
 
-// UsageError is an input the run cannot take as asked: the user's to fix, as the hint says.
-type UsageError struct{ msg, hint string }
-
-func usagef(hint, format string, args ...any) error {
-	return &UsageError{msg: fmt.Sprintf(format, args...), hint: hint}
-}
-
-func (e *UsageError) Error() string    { return e.msg }
-func (e *UsageError) Hint() string     { return e.hint }
-func (e *UsageError) UsageError() bool { return true }
-
 // Sink receives one input's translation in source order.
 type Sink interface {
 	// Text is text as it arrives: an input sent whole or in segments streams (a newline between

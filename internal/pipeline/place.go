@@ -10,6 +10,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/dub"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // placement is where an input's speech goes as it arrives in source order: straight on to the
@@ -123,7 +124,7 @@ func checkDub(ctx context.Context, in *media.Input, f *atomicfile.File) error {
 		return nil
 	}
 	if in.Kind != media.Video {
-		return usagef("use --audio-out FILE.wav --align for aligned speech", "--dub needs a video; %s is %s", in.Name, in.Kind)
+		return usage.Errorf("use --audio-out FILE.wav --align for aligned speech", "--dub needs a video; %s is %s", in.Name, in.Kind)
 	}
 	c, _ := dub.ContainerFor(f.Path())
 	return dub.CheckContainer(ctx, in.Path, f.Path(), c, dub.Options{})

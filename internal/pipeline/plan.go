@@ -11,6 +11,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
 	"github.com/livetranslate/livetranslate/internal/translate"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // inputPlan is how one input is sent: the parts, produced as they are ready, and what a sink
@@ -95,7 +96,7 @@ func (p *Pipeline) splitPlan(ctx context.Context, in *media.Input, speech bool) 
 	if in.Kind == media.Video && in.Probe != nil && in.Probe.Audio() == nil {
 		// The model translates what is said; the pictures only help it understand.
 		if speech {
-			return nil, usagef("drop --audio-out/--speech to send its pictures for text alone", "%s has no sound (no audio track): there is no speech to translate into speech", in.Name)
+			return nil, usage.Errorf("drop --audio-out/--speech to send its pictures for text alone", "%s has no sound (no audio track): there is no speech to translate into speech", in.Name)
 		}
 		p.warn("%s has no sound (no audio track): only its pictures are sent", in.Name)
 	}
@@ -118,7 +119,7 @@ func (p *Pipeline) splitPlan(ctx context.Context, in *media.Input, speech bool) 
 // because Prepare cuts an input at every boundary in one pass; only the pieces are sent.
 func (p *Pipeline) timedPlan(ctx context.Context, in *media.Input, speech bool) (*inputPlan, error) {
 	if in.URL != "" {
-		return nil, usagef("download it, then name the file", "%s: subtitles and dubbing need the media itself, to find its pauses; a URL is passed through unread", in.Name)
+		return nil, usage.Errorf("download it, then name the file", "%s: subtitles and dubbing need the media itself, to find its pauses; a URL is passed through unread", in.Name)
 	}
 	if _, err := media.LookFFmpeg(""); err != nil {
 		return nil, fmt.Errorf("subtitles and dubbing: %w", err)
@@ -139,7 +140,7 @@ func (p *Pipeline) timedPlan(ctx context.Context, in *media.Input, speech bool) 
 	}
 	if info.Audio() == nil {
 		sp.Cleanup()
-		return nil, usagef("", "%s has no sound to translate", in.Name)
+		return nil, usage.Errorf("", "%s has no sound to translate", in.Name)
 	}
 	popts := p.Settings.Pauses
 	popts.Track = true // to cut speech that never pauses at its quietest moments

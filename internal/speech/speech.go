@@ -35,6 +35,7 @@ import (
 	"github.com/go-audio/wav"
 
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // The service's speech format (docs/service.md, Speech output).
@@ -59,18 +60,6 @@ const headerSize = 44
 // encodeBlock is the most samples handed to the encoder at once: a chunk larger than that is
 // converted a block at a time, so the int buffer stays small whatever the chunk size.
 const encodeBlock = 8192
-
-// UsageError is an output the user must change (a missing directory, an existing file).
-type UsageError struct {
-	Msg string
-	Err error
-}
-
-func (e *UsageError) Error() string { return e.Msg }
-func (e *UsageError) Unwrap() error { return e.Err }
-
-// UsageError marks the error as the user's to fix (the CLI exits with 2).
-func (e *UsageError) UsageError() bool { return true }
 
 // ErrFinished is returned by Write and Commit after Commit or Abort.
 var ErrFinished = errors.New("speech writer already committed or aborted")
@@ -115,16 +104,16 @@ func (s seekBuffered) Seek(offset int64, whence int) (int64, error) {
 // streamed WAV (sizes unknown), whether or not overwrite is set.
 func Create(ctx context.Context, path string, overwrite bool) (*Writer, error) {
 	if path == "" {
-		return nil, &UsageError{Msg: "no speech output file given"}
+		return nil, &usage.Error{Msg: "no speech output file given"}
 	}
 	dir := filepath.Dir(atomicfile.Resolve(path))
 	if fi, err := os.Stat(dir); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: directory %s does not exist (create it first)", path, dir), Err: err}
+			return nil, &usage.Error{Msg: fmt.Sprintf("cannot write speech to %s: directory %s does not exist (create it first)", path, dir), Err: err}
 		}
 		return nil, fmt.Errorf("speech output directory %s: %w", dir, err)
 	} else if !fi.IsDir() {
-		return nil, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: %s is not a directory", path, dir)}
+		return nil, &usage.Error{Msg: fmt.Sprintf("cannot write speech to %s: %s is not a directory", path, dir)}
 	}
 	dest, direct, err := checkDestination(path, overwrite)
 	if err != nil {
@@ -141,7 +130,7 @@ func Create(ctx context.Context, path string, overwrite bool) (*Writer, error) {
 	file, err := createTemp(filepath.Dir(dest))
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {
-			return nil, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: permission denied in %s", path, dir), Err: err}
+			return nil, &usage.Error{Msg: fmt.Sprintf("cannot write speech to %s: permission denied in %s", path, dir), Err: err}
 		}
 		return nil, fmt.Errorf("create speech temp file in %s: %w", dir, err)
 	}
@@ -196,11 +185,11 @@ func checkDestination(path string, overwrite bool) (dest string, direct bool, er
 	var kind *atomicfile.KindError
 	switch {
 	case errors.As(err, &exists):
-		return "", false, &UsageError{Msg: fmt.Sprintf("%s already exists: pass --overwrite to replace it", path)}
+		return "", false, &usage.Error{Msg: fmt.Sprintf("%s already exists: pass --overwrite to replace it", path)}
 	case errors.As(err, &kind) && kind.Kind == "a directory":
-		return "", false, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is a directory", path)}
+		return "", false, &usage.Error{Msg: fmt.Sprintf("cannot write speech to %s: it is a directory", path)}
 	case errors.As(err, &kind):
-		return "", false, &UsageError{Msg: fmt.Sprintf("cannot write speech to %s: it is not a regular file, a character device or a pipe", path)}
+		return "", false, &usage.Error{Msg: fmt.Sprintf("cannot write speech to %s: it is not a regular file, a character device or a pipe", path)}
 	case err != nil:
 		return "", false, fmt.Errorf("check speech output %s: %w", path, err)
 	case d.Direct:

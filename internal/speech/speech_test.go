@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/go-audio/wav"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // tone returns n samples of a 440 Hz sine as s16le: distinct values, so a byte lost or
@@ -235,9 +236,9 @@ func TestCommitRefusesLateArrival(t *testing.T) {
 	if err := os.WriteFile(out, []byte("theirs"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var usage *UsageError
-	if err := w.Commit(); !errors.As(err, &usage) {
-		t.Fatalf("Commit: err = %v, want a *UsageError", err)
+	var ue *usage.Error
+	if err := w.Commit(); !errors.As(err, &ue) {
+		t.Fatalf("Commit: err = %v, want a *usage.Error", err)
 	}
 	if data, _ := os.ReadFile(out); string(data) != "theirs" {
 		t.Errorf("Commit clobbered the file: %q", data)
@@ -431,12 +432,12 @@ func ffprobe(t *testing.T, path string) probed {
 
 func wantUsage(t *testing.T, err error, msg string) {
 	t.Helper()
-	var usage *UsageError
-	if !errors.As(err, &usage) {
-		t.Fatalf("err = %v (%T), want a *UsageError", err, err)
+	var ue *usage.Error
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v (%T), want a *usage.Error", err, err)
 	}
-	if usage.Msg != msg {
-		t.Errorf("message\n got %q\nwant %q", usage.Msg, msg)
+	if ue.Msg != msg {
+		t.Errorf("message\n got %q\nwant %q", ue.Msg, msg)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 func TestTokenEstimates(t *testing.T) {
@@ -74,7 +75,7 @@ func TestParseMode(t *testing.T) {
 		}
 	}
 	_, err := ParseMode("sometimes")
-	var uerr *media.UsageError
+	var uerr *usage.Error
 	if !errors.As(err, &uerr) || !strings.Contains(err.Error(), "auto, always or never") {
 		t.Errorf("ParseMode(sometimes) error = %v, want a usage error listing the modes", err)
 	}
@@ -105,9 +106,6 @@ func TestTooLargeErrorMessages(t *testing.T) {
 	for _, tc := range tests {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("message:\n got %s\nwant %s", got, tc.want)
-		}
-		if !tc.err.UsageError() {
-			t.Error("TooLargeError is not a usage error")
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pauses"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // The long recordings are made once per machine by scripts/make-long-media.sh (stamped with its
@@ -366,7 +367,7 @@ func TestPlanOptionsSegmentAndOutputLimit(t *testing.T) {
 	}
 	checkCaps(t, p, api.MaxDataURISize, 1000)
 
-	var uerr *media.UsageError
+	var uerr *usage.Error
 	if _, err := cutPlan(ctx, in, Options{Segment: 100 * time.Millisecond}); !errors.As(err, &uerr) {
 		t.Errorf("--segment 100ms: error %v, want a usage error", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pauses"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // Mode is --split: when an input is cut into segments.
@@ -43,7 +44,7 @@ func ParseMode(s string) (Mode, error) {
 	case "never":
 		return Never, nil
 	}
-	return Auto, &media.UsageError{Msg: fmt.Sprintf("unknown --split value %q: choose auto, always or never", s)}
+	return Auto, usage.Errorf("", "unknown --split value %q: choose auto, always or never", s)
 }
 
 // Options tune MakePlan.
@@ -125,7 +126,8 @@ type Plan struct {
 	outH     int
 }
 
-// TooLargeError refuses an input over a cap under --split never.
+// TooLargeError refuses an input over a cap under --split never; Plan returns it inside a usage
+// error.
 type TooLargeError struct {
 	Name     string        // the input as the user named it
 	Cap      Cap           // which cap
@@ -177,9 +179,6 @@ func (e *TooLargeError) Error() string {
 	}
 	return fmt.Sprintf("%s does not fit one request (%s): %s", e.Name, e.Cap, fix)
 }
-
-// UsageError marks the error as the user's to fix (the CLI exits with 2).
-func (e *TooLargeError) UsageError() bool { return true }
 
 // estimate is what sending something in one request costs.
 type estimate struct {
@@ -258,7 +257,7 @@ func MakePlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error)
 			p.notef("ffprobe cannot tell how long %s is: sent whole without checking it against the token caps", shown)
 			return p, nil
 		}
-		return nil, &media.UsageError{Msg: fmt.Sprintf("ffprobe cannot tell how long %s is, so it cannot be split to fit a request; convert it (e.g. to mp3) first", shown)}
+		return nil, usage.Errorf("", "ffprobe cannot tell how long %s is, so it cannot be split to fit a request; convert it (e.g. to mp3) first", shown)
 	}
 
 	whole.input, whole.output = source.inputTokens(p.Duration), OutputTokens(p.Duration, opts.Speech)
@@ -274,7 +273,7 @@ func MakePlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error)
 	}
 	if over != nil && opts.Mode == Never {
 		over.Name, over.Duration, over.Kind = shown, p.Duration, in.Kind
-		return nil, over
+		return nil, usage.Wrap(over, "")
 	}
 	if err := p.planSegments(ctx, shown, over); err != nil {
 		return nil, err
@@ -375,13 +374,13 @@ func (p *Plan) planSegments(ctx context.Context, shown string, over *TooLargeErr
 	}
 	longest, binding := p.maxSegment()
 	if longest < MinSegment {
-		return &media.UsageError{Msg: fmt.Sprintf("%s cannot be split into requests that fit: even %s of it breaks the %s cap (%s); raise --inline-limit or --max-tokens",
-			shown, MinSegment, binding.Cap, commas(binding.Limit))}
+		return usage.Errorf("", "%s cannot be split into requests that fit: even %s of it breaks the %s cap (%s); raise --inline-limit or --max-tokens",
+			shown, MinSegment, binding.Cap, commas(binding.Limit))
 	}
 	target := longest
 	if opts.Segment > 0 {
 		if opts.Segment < MinSegment {
-			return &media.UsageError{Msg: fmt.Sprintf("--segment %s is too short: at least %s", opts.Segment, MinSegment)}
+			return usage.Errorf("", "--segment %s is too short: at least %s", opts.Segment, MinSegment)
 		}
 		if opts.Segment > longest {
 			p.notef("segment length clamped to %s: one request holds no more (%s cap)", roundDuration(longest), binding.Cap)
