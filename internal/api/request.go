@@ -10,22 +10,25 @@ import (
 	"strings"
 )
 
-// Kind says how the media is sent: as input_audio or as video_url.
+// Kind says how the media is sent: as input_audio or as video_url. It is the one kind of media
+// the whole program uses: internal/media decides it for an input, and a request sends by it.
 type Kind int
 
-// The kinds of media the endpoint takes.
+// The kinds of media the endpoint takes; the zero Kind is unknown, and a request refuses it.
 const (
-	Audio Kind = iota
-	Video
+	Audio Kind = iota + 1 // sent as an input_audio part with a format
+	Video                 // sent as a video_url part; the model also sees the pictures
 )
 
-// String returns "audio" or "video".
+// String returns "audio" or "video" ("unknown" for the zero Kind).
 func (k Kind) String() string {
 	switch k {
 	case Audio:
 		return "audio"
 	case Video:
 		return "video"
+	case 0:
+		return "unknown"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }

@@ -282,8 +282,8 @@ func TestDataURISize(t *testing.T) {
 }
 
 func TestKindString(t *testing.T) {
-	got := []string{Audio.String(), Video.String(), Kind(5).String()}
-	if want := []string{"audio", "video", "Kind(5)"}; !reflect.DeepEqual(got, want) {
+	got := []string{Audio.String(), Video.String(), Kind(0).String(), Kind(5).String()}
+	if want := []string{"audio", "video", "unknown", "Kind(5)"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q", got)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
 )
 
 // makeAudio encodes 1.37 s of a tone (or, with input args, something else) with ffmpeg.
@@ -402,7 +404,7 @@ func TestResolveWithoutRunningFFprobe(t *testing.T) {
 				t.Errorf("resolved as %s %q, %v; ffprobe's reading gives %s %q, %v", in.Format, in.ConvertedFrom, in.Duration,
 					wantFormat, wantFrom, wantDuration)
 			}
-			if in.ConvertedFrom == "" && (in.Probe == nil || in.Probe.Duration != in.Duration || in.Probe.Audio() == nil && in.Kind == Audio) {
+			if in.ConvertedFrom == "" && (in.Probe == nil || in.Probe.Duration != in.Duration || in.Probe.Audio() == nil && in.Kind == api.Audio) {
 				t.Errorf("Input.Probe = %+v, want the facts planning needs", in.Probe)
 			}
 		})

@@ -21,37 +21,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
-// Kind says which content part an input travels in: input_audio or video_url.
-type Kind int
-
-const (
-	Audio Kind = iota + 1 // sent as an input_audio part with a format
-	Video                 // sent as a video_url part; the model also sees the pictures
-)
-
-func (k Kind) String() string {
-	switch k {
-	case Audio:
-		return "audio"
-	case Video:
-		return "video"
-	}
-	return "unknown"
-}
-
 // Input is one resolved input, ready to be sent.
 type Input struct {
-	Name   string // as the user gave it (path, URL, or "-")
-	Path   string // local file to read ("" for URL); for stdin a spooled temp file, after conversion the converted copy
-	URL    string // http(s) URL passed through
-	Kind   Kind
-	Format string // input_audio.format (wav mp3 flac aac ogg opus m4a amr wma); for video the container (mp4 mov mkv webm avi)
-	MIME   string // MIME type for the data URL
-	Size   int64  // bytes of Path, -1 for a URL
+	Name   string   // as the user gave it (path, URL, or "-")
+	Path   string   // local file to read ("" for URL); for stdin a spooled temp file, after conversion the converted copy
+	URL    string   // http(s) URL passed through
+	Kind   api.Kind // which content part it travels in: input_audio or video_url
+	Format string   // input_audio.format (wav mp3 flac aac ogg opus m4a amr wma); for video the container (mp4 mov mkv webm avi)
+	MIME   string   // MIME type for the data URL
+	Size   int64    // bytes of Path, -1 for a URL
 
 	// Assumed is set when the format is a guess: a URL whose name ends in no known extension is
 	// taken for mp3 audio unless --input-format says otherwise.
@@ -368,7 +351,7 @@ func removeTemps(paths []string) func() error {
 }
 
 type formatSpec struct {
-	kind Kind
+	kind api.Kind
 	mime string
 }
 
@@ -377,33 +360,33 @@ func formatInfo(format string) (formatSpec, bool) {
 	type info = formatSpec
 	switch format {
 	case "wav":
-		return info{Audio, "audio/wav"}, true
+		return info{api.Audio, "audio/wav"}, true
 	case "mp3":
-		return info{Audio, "audio/mpeg"}, true
+		return info{api.Audio, "audio/mpeg"}, true
 	case "flac":
-		return info{Audio, "audio/flac"}, true
+		return info{api.Audio, "audio/flac"}, true
 	case "aac":
-		return info{Audio, "audio/aac"}, true
+		return info{api.Audio, "audio/aac"}, true
 	case "ogg":
-		return info{Audio, "audio/ogg"}, true
+		return info{api.Audio, "audio/ogg"}, true
 	case "opus":
-		return info{Audio, "audio/opus"}, true
+		return info{api.Audio, "audio/opus"}, true
 	case "m4a":
-		return info{Audio, "audio/mp4"}, true
+		return info{api.Audio, "audio/mp4"}, true
 	case "amr":
-		return info{Audio, "audio/amr"}, true
+		return info{api.Audio, "audio/amr"}, true
 	case "wma":
-		return info{Audio, "audio/x-ms-wma"}, true
+		return info{api.Audio, "audio/x-ms-wma"}, true
 	case "mp4":
-		return info{Video, "video/mp4"}, true
+		return info{api.Video, "video/mp4"}, true
 	case "mov":
-		return info{Video, "video/quicktime"}, true
+		return info{api.Video, "video/quicktime"}, true
 	case "mkv":
-		return info{Video, "video/x-matroska"}, true
+		return info{api.Video, "video/x-matroska"}, true
 	case "webm":
-		return info{Video, "video/webm"}, true
+		return info{api.Video, "video/webm"}, true
 	case "avi":
-		return info{Video, "video/x-msvideo"}, true
+		return info{api.Video, "video/x-msvideo"}, true
 	}
 	return info{}, false
 }

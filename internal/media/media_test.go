@@ -12,12 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 type resolveCase struct {
 	fixture       string
-	kind          Kind
+	kind          api.Kind
 	format        string
 	mime          string
 	convertedFrom string // substring of Input.ConvertedFrom; "" = must not be converted
@@ -27,31 +28,31 @@ type resolveCase struct {
 func TestResolveLocalFiles(t *testing.T) {
 	fx := newFixtures(t)
 	cases := []resolveCase{
-		{fixture: "speech.wav", kind: Audio, format: "wav", mime: "audio/wav"},
-		{fixture: "speech.mp3", kind: Audio, format: "mp3", mime: "audio/mpeg"},
-		{fixture: "speech.m4a", kind: Audio, format: "m4a", mime: "audio/mp4"},
-		{fixture: "speech-audio.mp4", kind: Audio, format: "m4a", mime: "audio/mp4"},
-		{fixture: "speech.aac", kind: Audio, format: "aac", mime: "audio/aac"},
-		{fixture: "speech.flac", kind: Audio, format: "flac", mime: "audio/flac"},
-		{fixture: "speech.ogg", kind: Audio, format: "ogg", mime: "audio/ogg"},
-		{fixture: "speech.opus", kind: Audio, format: "opus", mime: "audio/opus"},
-		{fixture: "speech.amr", kind: Audio, format: "amr", mime: "audio/amr"},
-		{fixture: "speech-rf64.wav", kind: Audio, format: "wav", mime: "audio/wav"},
-		{fixture: "mislabeled.wav", kind: Audio, format: "mp3", mime: "audio/mpeg"},
+		{fixture: "speech.wav", kind: api.Audio, format: "wav", mime: "audio/wav"},
+		{fixture: "speech.mp3", kind: api.Audio, format: "mp3", mime: "audio/mpeg"},
+		{fixture: "speech.m4a", kind: api.Audio, format: "m4a", mime: "audio/mp4"},
+		{fixture: "speech-audio.mp4", kind: api.Audio, format: "m4a", mime: "audio/mp4"},
+		{fixture: "speech.aac", kind: api.Audio, format: "aac", mime: "audio/aac"},
+		{fixture: "speech.flac", kind: api.Audio, format: "flac", mime: "audio/flac"},
+		{fixture: "speech.ogg", kind: api.Audio, format: "ogg", mime: "audio/ogg"},
+		{fixture: "speech.opus", kind: api.Audio, format: "opus", mime: "audio/opus"},
+		{fixture: "speech.amr", kind: api.Audio, format: "amr", mime: "audio/amr"},
+		{fixture: "speech-rf64.wav", kind: api.Audio, format: "wav", mime: "audio/wav"},
+		{fixture: "mislabeled.wav", kind: api.Audio, format: "mp3", mime: "audio/mpeg"},
 
 		// Audio the service does not take: opus is copied into Ogg, the rest encoded to MP3.
-		{fixture: "speech-audio.webm", kind: Audio, format: "ogg", mime: "audio/ogg", convertedFrom: "webm (opus audio)"},
-		{fixture: "speech-audio.mkv", kind: Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "mkv (pcm_s16le audio)"},
-		{fixture: "speech-alac.m4a", kind: Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "m4a (alac audio)"},
-		{fixture: "speech.aiff", kind: Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "aiff"},
-		{fixture: "speech-96k.wav", kind: Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "wav (96000 Hz)"},
-		{fixture: "speech.ts", kind: Audio, format: "aac", mime: "audio/aac", convertedFrom: "mpegts (aac audio)"},
+		{fixture: "speech-audio.webm", kind: api.Audio, format: "ogg", mime: "audio/ogg", convertedFrom: "webm (opus audio)"},
+		{fixture: "speech-audio.mkv", kind: api.Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "mkv (pcm_s16le audio)"},
+		{fixture: "speech-alac.m4a", kind: api.Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "m4a (alac audio)"},
+		{fixture: "speech.aiff", kind: api.Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "aiff"},
+		{fixture: "speech-96k.wav", kind: api.Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "wav (96000 Hz)"},
+		{fixture: "speech.ts", kind: api.Audio, format: "aac", mime: "audio/aac", convertedFrom: "mpegts (aac audio)"},
 
-		{fixture: "clip.mp4", kind: Video, format: "mp4", mime: "video/mp4"},
-		{fixture: "clip.mov", kind: Video, format: "mov", mime: "video/quicktime"},
-		{fixture: "clip.mkv", kind: Video, format: "mkv", mime: "video/x-matroska"},
-		{fixture: "clip.webm", kind: Video, format: "webm", mime: "video/webm"},
-		{fixture: "clip.avi", kind: Video, format: "avi", mime: "video/x-msvideo"},
+		{fixture: "clip.mp4", kind: api.Video, format: "mp4", mime: "video/mp4"},
+		{fixture: "clip.mov", kind: api.Video, format: "mov", mime: "video/quicktime"},
+		{fixture: "clip.mkv", kind: api.Video, format: "mkv", mime: "video/x-matroska"},
+		{fixture: "clip.webm", kind: api.Video, format: "webm", mime: "video/webm"},
+		{fixture: "clip.avi", kind: api.Video, format: "avi", mime: "video/x-msvideo"},
 
 		{fixture: "clip.flv", usageErr: "holds video in flv, a container the service does not take"},
 		{fixture: "notes.txt", usageErr: "notes.txt is not an audio or video file (detected text/plain)"},
@@ -101,13 +102,13 @@ func TestResolveWithoutFFprobe(t *testing.T) {
 	fx := newFixtures(t)
 	noProbe := filepath.Join(t.TempDir(), "no-ffprobe")
 	cases := []resolveCase{
-		{fixture: "speech.mp3", kind: Audio, format: "mp3", mime: "audio/mpeg"},
-		{fixture: "speech.m4a", kind: Audio, format: "m4a", mime: "audio/mp4"}, // M4A brand
-		{fixture: "speech.opus", kind: Audio, format: "opus", mime: "audio/opus"},
-		{fixture: "mislabeled.wav", kind: Audio, format: "mp3", mime: "audio/mpeg"},
-		{fixture: "speech-audio.webm", kind: Video, format: "webm", mime: "video/webm"},
-		{fixture: "clip.mp4", kind: Video, format: "mp4", mime: "video/mp4"},
-		{fixture: "speech.aiff", kind: Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "aiff"},
+		{fixture: "speech.mp3", kind: api.Audio, format: "mp3", mime: "audio/mpeg"},
+		{fixture: "speech.m4a", kind: api.Audio, format: "m4a", mime: "audio/mp4"}, // M4A brand
+		{fixture: "speech.opus", kind: api.Audio, format: "opus", mime: "audio/opus"},
+		{fixture: "mislabeled.wav", kind: api.Audio, format: "mp3", mime: "audio/mpeg"},
+		{fixture: "speech-audio.webm", kind: api.Video, format: "webm", mime: "video/webm"},
+		{fixture: "clip.mp4", kind: api.Video, format: "mp4", mime: "video/mp4"},
+		{fixture: "speech.aiff", kind: api.Audio, format: "mp3", mime: "audio/mpeg", convertedFrom: "aiff"},
 		{fixture: "truncated.wav", usageErr: "is cut short"},
 		{fixture: "speech.ts", usageErr: "content not recognised"},
 	}
@@ -227,11 +228,11 @@ func TestResolveInputFormatOverride(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Resolve: %v", err)
 	}
-	if in.Kind != Audio || in.Format != "mp3" || in.MIME != "audio/mpeg" || in.Duration != 0 {
+	if in.Kind != api.Audio || in.Format != "mp3" || in.MIME != "audio/mpeg" || in.Duration != 0 {
 		t.Errorf("got %v %s %s %v", in.Kind, in.Format, in.MIME, in.Duration)
 	}
 	in, err = Resolve(context.Background(), fx.path("speech.wav"), Options{Format: "mkv"})
-	if err != nil || in.Kind != Video || in.MIME != "video/x-matroska" {
+	if err != nil || in.Kind != api.Video || in.MIME != "video/x-matroska" {
 		t.Errorf("override mkv: %v %+v", err, in)
 	}
 	// File errors still apply: there is nothing to send.
@@ -264,7 +265,7 @@ func TestResolveStdin(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Resolve: %v", err)
 		}
-		if in.Name != "-" || in.Kind != Audio || in.Format != "mp3" || in.Size != int64(len(data)) || filepath.Dir(in.Path) != tempDir {
+		if in.Name != "-" || in.Kind != api.Audio || in.Format != "mp3" || in.Size != int64(len(data)) || filepath.Dir(in.Path) != tempDir {
 			t.Errorf("got %+v", in)
 		}
 		rc, err := in.Open()
@@ -310,17 +311,17 @@ func TestResolveStdin(t *testing.T) {
 func TestResolveURL(t *testing.T) {
 	cases := []struct {
 		url, override string
-		kind          Kind
+		kind          api.Kind
 		format, mime  string
 	}{
-		{"https://example.com/talks/a.wav", "", Audio, "wav", "audio/wav"},
-		{"http://example.com/a.MP3?sig=abc#t=1", "", Audio, "mp3", "audio/mpeg"},
-		{"https://example.com/clip.mp4", "", Video, "mp4", "video/mp4"},
-		{"HTTPS://example.com/clip.webm", "", Video, "webm", "video/webm"},
-		{"https://example.com/clip.m4v", "", Video, "mp4", "video/mp4"},
-		{"https://example.com/download?id=7", "", Audio, "mp3", "audio/mpeg"},
-		{"https://example.com/download?id=7", "m4a", Audio, "m4a", "audio/mp4"},
-		{"https://example.com/a.wav", "mov", Video, "mov", "video/quicktime"},
+		{"https://example.com/talks/a.wav", "", api.Audio, "wav", "audio/wav"},
+		{"http://example.com/a.MP3?sig=abc#t=1", "", api.Audio, "mp3", "audio/mpeg"},
+		{"https://example.com/clip.mp4", "", api.Video, "mp4", "video/mp4"},
+		{"HTTPS://example.com/clip.webm", "", api.Video, "webm", "video/webm"},
+		{"https://example.com/clip.m4v", "", api.Video, "mp4", "video/mp4"},
+		{"https://example.com/download?id=7", "", api.Audio, "mp3", "audio/mpeg"},
+		{"https://example.com/download?id=7", "m4a", api.Audio, "m4a", "audio/mp4"},
+		{"https://example.com/a.wav", "mov", api.Video, "mov", "video/quicktime"},
 	}
 	for _, tc := range cases {
 		in, err := Resolve(context.Background(), tc.url, Options{Format: tc.override})
@@ -429,12 +430,6 @@ func TestMissingToolMessage(t *testing.T) {
 	_, err = LookFFmpeg("")
 	if err == nil || err.Error() != "ffmpeg not found: install ffmpeg (apt-get install ffmpeg / brew install ffmpeg)" {
 		t.Errorf("err = %v", err)
-	}
-}
-
-func TestKindString(t *testing.T) {
-	if Audio.String() != "audio" || Video.String() != "video" || Kind(0).String() != "unknown" {
-		t.Errorf("got %s %s %s", Audio, Video, Kind(0))
 	}
 }
 

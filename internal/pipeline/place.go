@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/dub"
 	"github.com/livetranslate/livetranslate/internal/media"
@@ -123,7 +124,7 @@ func checkDub(ctx context.Context, in *media.Input, f *atomicfile.File) error {
 	if f == nil {
 		return nil
 	}
-	if in.Kind != media.Video {
+	if in.Kind != api.Video {
 		return usage.Errorf("use --audio-out FILE.wav --align for aligned speech", "--dub needs a video; %s is %s", in.Name, in.Kind)
 	}
 	c, _ := dub.ContainerFor(f.Path())

@@ -93,7 +93,7 @@ func (p *Pipeline) plan(ctx context.Context, in *media.Input, speech bool) (*inp
 // splitPlan fits an input to the service's caps: whole, re-encoded, or split at its pauses.
 func (p *Pipeline) splitPlan(ctx context.Context, in *media.Input, speech bool) (*split.Plan, error) {
 	s := &p.Settings
-	if in.Kind == media.Video && in.Probe != nil && in.Probe.Audio() == nil {
+	if in.Kind == api.Video && in.Probe != nil && in.Probe.Audio() == nil {
 		// The model translates what is said; the pictures only help it understand.
 		if speech {
 			return nil, usage.Errorf("drop --audio-out/--speech to send its pictures for text alone", "%s has no sound (no audio track): there is no speech to translate into speech", in.Name)
@@ -245,18 +245,11 @@ func (p *Pipeline) DryPlan(ctx context.Context, in *media.Input, speech bool) (*
 // partOf is the request that sends one segment of a plan.
 func partOf(plan *split.Plan, seg split.Segment) translate.Part {
 	p := translate.Part{Index: seg.Index, Segment: plan.Split || len(plan.Segments) > 1, Start: seg.Start, End: seg.End,
-		Path: seg.Path, Format: seg.Format, MIME: seg.MIME, Size: seg.Size, Kind: kindOf(seg.Kind)}
+		Path: seg.Path, Format: seg.Format, MIME: seg.MIME, Size: seg.Size, Kind: seg.Kind}
 	if plan.Whole {
 		p.URL = plan.Input.URL
 	}
 	return p
-}
-
-func kindOf(k media.Kind) api.Kind {
-	if k == media.Video {
-		return api.Video
-	}
-	return api.Audio
 }
 
 // plural says "1 piece", "2 pieces".

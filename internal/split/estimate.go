@@ -4,7 +4,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/api"
 )
 
 // The service's per-request caps and token rates (docs/service.md, Input limits and Tokens).
@@ -124,14 +124,14 @@ func smartResize(height, width, factor int, minPixels, maxPixels float64) (int, 
 
 // shape is what a request carries, as far as its cost goes.
 type shape struct {
-	kind          media.Kind
+	kind          api.Kind
 	hasAudio      bool // video: has a soundtrack (audio inputs always do)
 	width, height int  // video: the picture as sent
 }
 
 // inputTokens estimates the input cost of d of this shape.
 func (s shape) inputTokens(d time.Duration) int {
-	if s.kind != media.Video {
+	if s.kind != api.Video {
 		return AudioTokens(d)
 	}
 	n := VideoTokens(d, s.width, s.height)

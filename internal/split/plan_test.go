@@ -269,7 +269,7 @@ func TestPlanLongSpeech(t *testing.T) {
 		if !bytes.HasPrefix(head, []byte("OggS")) || !bytes.Contains(head, []byte("OpusHead")) {
 			t.Errorf("segment %d is not Ogg-Opus: % x", i, head[:8])
 		}
-		if s.Format != "opus" || s.MIME != "audio/opus" || s.Kind != media.Audio {
+		if s.Format != "opus" || s.MIME != "audio/opus" || s.Kind != api.Audio {
 			t.Errorf("segment %d sent as %v %s %s", i, s.Kind, s.Format, s.MIME)
 		}
 	}
@@ -503,7 +503,7 @@ func TestPlanAroundTheDataURILimit(t *testing.T) {
 func TestPlanVideo(t *testing.T) {
 	path := longMediaFile(t, "long-video.mp4")
 	in := resolve(t, path)
-	if in.Kind != media.Video {
+	if in.Kind != api.Video {
 		t.Fatalf("%s resolved as %v", path, in.Kind)
 	}
 	tmp := t.TempDir()
@@ -526,7 +526,7 @@ func TestPlanVideo(t *testing.T) {
 	prepared := time.Since(start)
 	sizes := checkPrepared(t, p, api.MaxDataURISize)
 	for i, s := range p.Segments {
-		if s.Kind != media.Video || s.Format != "mp4" || s.MIME != "video/mp4" {
+		if s.Kind != api.Video || s.Format != "mp4" || s.MIME != "video/mp4" {
 			t.Errorf("segment %d sent as %v %s %s", i, s.Kind, s.Format, s.MIME)
 		}
 		if f := probeFile(t, s.Path); strings.Join(f.streams, ",") != "video,audio" {
@@ -655,7 +655,7 @@ func TestPlanWithoutFFprobe(t *testing.T) {
 }
 
 func TestPlanURL(t *testing.T) {
-	in := &media.Input{Name: "https://example.com/talk.mp3", URL: "https://example.com/talk.mp3", Kind: media.Audio, Format: "mp3", MIME: "audio/mpeg", Size: -1}
+	in := &media.Input{Name: "https://example.com/talk.mp3", URL: "https://example.com/talk.mp3", Kind: api.Audio, Format: "mp3", MIME: "audio/mpeg", Size: -1}
 	p, err := cutPlan(context.Background(), in, Options{Mode: Always, MaxDataURI: api.MaxDataURISize, FFprobe: "/nonexistent"})
 	if err != nil {
 		t.Fatal(err)

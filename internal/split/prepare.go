@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
 )
 
@@ -43,7 +44,7 @@ func (p *Plan) Prepare(ctx context.Context) (err error) {
 	for i := range p.Segments {
 		p.Segments[i].Path = filepath.Join(dir, fmt.Sprintf("segment-%03d.%s", i, format))
 	}
-	if p.Input.Kind == media.Video {
+	if p.Input.Kind == api.Video {
 		err = p.encodeVideo(ctx, ffmpeg)
 	} else {
 		err = p.encodeAudio(ctx, ffmpeg)

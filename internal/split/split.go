@@ -84,7 +84,7 @@ type Segment struct {
 	// Path is the file to send: the input's own path when the plan is Whole, else a file that
 	// Prepare writes ("" until then).
 	Path         string
-	Kind         media.Kind
+	Kind         api.Kind
 	Format, MIME string // as media.Input uses them
 	// Size is the file's size in bytes: estimated (from the compact bit rates) until Prepare
 	// writes the file, then exact. -1 for a URL.
@@ -134,7 +134,7 @@ type TooLargeError struct {
 	Need     int64         // the estimate: data URI bytes or tokens
 	Limit    int64         // the cap
 	Duration time.Duration // of the input, 0 when unknown
-	Kind     media.Kind
+	Kind     api.Kind
 	Speech   bool // output estimate includes speech
 }
 
@@ -285,7 +285,7 @@ func MakePlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error)
 func (p *Plan) readStreams(info *media.ProbeInfo) shape {
 	p.hasAudio = info.Audio() != nil
 	s := shape{kind: p.Input.Kind, hasAudio: p.hasAudio}
-	if p.Input.Kind != media.Video {
+	if p.Input.Kind != api.Video {
 		return s
 	}
 	p.videoIdx = -1
@@ -317,14 +317,14 @@ func (p *Plan) sent() shape {
 
 // encodedBytes estimates a prepared file of length d.
 func (p *Plan) encodedBytes(d time.Duration) int64 {
-	if p.Input.Kind == media.Video {
+	if p.Input.Kind == api.Video {
 		return segmentVideoBytes(d, p.hasAudio)
 	}
 	return compactAudioBytes(d)
 }
 
 func (p *Plan) segmentFormat() (string, string) {
-	if p.Input.Kind == media.Video {
+	if p.Input.Kind == api.Video {
 		return SegmentVideoFormat, SegmentVideoMIME
 	}
 	return CompactAudioFormat, CompactAudioMIME
@@ -425,7 +425,7 @@ func (p *Plan) EstimateSegment(start, end time.Duration) Segment {
 }
 
 func (p *Plan) encodingName() string {
-	if p.Input.Kind == media.Video {
+	if p.Input.Kind == api.Video {
 		size := fmt.Sprintf("at most %dpx", SegmentVideoMaxSide)
 		if p.outW > 0 {
 			size = fmt.Sprintf("%dx%d", p.outW, p.outH)

@@ -195,7 +195,7 @@ func (p *Plan) encodeSegment(ctx context.Context, ffmpeg string, s *Segment) err
 	format, _ := p.segmentFormat()
 	s.Path = filepath.Join(p.dir, fmt.Sprintf("segment-%03d.%s", s.Index, format))
 	var err error
-	if p.Input.Kind == media.Video {
+	if p.Input.Kind == api.Video {
 		err = p.encodeVideoSegment(ctx, ffmpeg, *s)
 	} else {
 		err = p.encodeAudioSegment(ctx, ffmpeg, *s)
