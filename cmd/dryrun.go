@@ -41,7 +41,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	default:
 		for _, r := range rows {
 			if r.err != nil {
-				fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: error: %v\n", r.err)))
+				fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: error: %s\n", message(r.err))))
 			}
 		}
 		err = printPlan(a.io.Out, rows)

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,8 @@ import (
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
@@ -108,13 +111,40 @@ func hintOf(err error, keySource string) string {
 func flagHint(err error) string {
 	var exists *atomicfile.ExistsError
 	var collision *batch.CollisionError
+	var notVideo *pipeline.NotVideoError
 	switch {
 	case errors.As(err, &exists):
 		return "pass --overwrite to replace it, or choose another name"
 	case errors.As(err, &collision):
 		return "translate them into separate --out-dir directories, or name the folder that holds both"
+	case errors.Is(err, pipeline.ErrNoSoundForSpeech):
+		return "drop --audio-out/--speech to send its pictures for text alone"
+	case errors.As(err, &notVideo):
+		return "use --audio-out FILE.wav --align for aligned speech"
 	}
 	return ""
+}
+
+// message is err's error line as the command line words it: an internal package's error says
+// what is wrong in its domain's words, and the flag that changes it is named here. Every error
+// line and JSON error message is err's message through this.
+func message(err error) string {
+	msg := err.Error()
+	var tooLarge *split.TooLargeError
+	var notVideo *pipeline.NotVideoError
+	switch {
+	case errors.As(err, &tooLarge):
+		return reword(msg, tooLarge, tooLarge.Error()+": use --split auto")
+	case errors.As(err, &notVideo):
+		return reword(msg, notVideo, fmt.Sprintf("--dub needs a video; %s is %s", notVideo.Name, notVideo.Kind))
+	}
+	return msg
+}
+
+// reword replaces, in msg, the message of inner (an error in its chain, wrapped with context
+// before it) by the command line's wording.
+func reword(msg string, inner error, worded string) string {
+	return strings.Replace(msg, inner.Error(), worded, 1)
 }
 
 // noArgs is cobra.NoArgs with a usage error, so a stray argument exits with 2.

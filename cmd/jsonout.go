@@ -185,7 +185,7 @@ func (a *app) failedJSON(input string, s *settings, err error) jsonResult {
 
 func errorJSON(err error) *jsonErrorInfo {
 	code := exitCode(err)
-	e := &jsonErrorInfo{Message: err.Error(), ExitCode: code}
+	e := &jsonErrorInfo{Message: message(err), ExitCode: code}
 	var ae *api.Error
 	switch {
 	case errors.As(err, &ae):

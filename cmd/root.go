@@ -137,7 +137,7 @@ func run(ctx context.Context, s streams, args []string) int {
 	}
 	code := exitCode(err)
 	if !errors.Is(err, errSilent) {
-		msg := err.Error()
+		msg := message(err)
 		if code == exitInterrupted {
 			msg = "interrupted"
 		}

@@ -280,7 +280,7 @@ func (a *app) summarize(parent, ctx context.Context, results []outcome, elapsed 
 			if firstErr == nil {
 				firstErr = o.err
 			}
-			failures = append(failures, o.err.Error()) // every error names its input
+			failures = append(failures, message(o.err)) // every error names its input
 		default:
 			notRun++
 		}

@@ -13,6 +13,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -107,6 +108,10 @@ type Segment struct {
 	Usage        *api.Usage `json:"usage"`
 	Text         string     `json:"text,omitempty"` // of each piece of timed output (subtitles, dubbing)
 }
+
+// ErrNoSoundForSpeech is the cause of the usage error for speech asked of a video with no audio
+// track: the command layer says which flags to drop.
+var ErrNoSoundForSpeech = errors.New("speech asked of an input with no sound")
 
 // Sink receives one input's translation in source order.
 type Sink interface {

@@ -119,13 +119,24 @@ func (pc *placement) finish(ctx context.Context, in *media.Input) error {
 	return dub.Mux(ctx, in.Path, track, pc.out.Dub.Name(), dub.MuxOptions{Container: c, Mix: mix})
 }
 
+// NotVideoError refuses a dub of an input that is not a video; checkDub returns it inside a usage
+// error, and the command layer words it.
+type NotVideoError struct {
+	Name string
+	Kind api.Kind
+}
+
+func (e *NotVideoError) Error() string {
+	return fmt.Sprintf("only a video can be dubbed; %s is %s", e.Name, e.Kind)
+}
+
 // checkDub refuses a dub the input or the container cannot take, before anything is sent.
 func checkDub(ctx context.Context, in *media.Input, f *atomicfile.File) error {
 	if f == nil {
 		return nil
 	}
 	if in.Kind != api.Video {
-		return usage.Errorf("use --audio-out FILE.wav --align for aligned speech", "--dub needs a video; %s is %s", in.Name, in.Kind)
+		return usage.Wrap(&NotVideoError{Name: in.Name, Kind: in.Kind}, "")
 	}
 	c, _ := dub.ContainerFor(f.Path())
 	return dub.CheckContainer(ctx, in.Path, f.Path(), c, dub.Options{})

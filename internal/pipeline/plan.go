@@ -96,7 +96,7 @@ func (p *Pipeline) splitPlan(ctx context.Context, in *media.Input, speech bool) 
 	if in.Kind == api.Video && in.Probe != nil && in.Probe.Audio() == nil {
 		// The model translates what is said; the pictures only help it understand.
 		if speech {
-			return nil, usage.Errorf("drop --audio-out/--speech to send its pictures for text alone", "%s has no sound (no audio track): there is no speech to translate into speech", in.Name)
+			return nil, &usage.Error{Msg: fmt.Sprintf("%s has no sound (no audio track): there is no speech to translate into speech", in.Name), Err: ErrNoSoundForSpeech}
 		}
 		p.warn("%s has no sound (no audio track): only its pictures are sent", in.Name)
 	}

@@ -88,19 +88,19 @@ func TestTooLargeErrorMessages(t *testing.T) {
 	}{
 		{
 			TooLargeError{Name: "talk.mp3", Cap: CapInputTokens, Need: 60751, Limit: MaxInputTokens, Duration: 81 * time.Minute, Kind: api.Audio},
-			"talk.mp3 needs about 60,751 input tokens (81 min of audio); one request takes at most 49,152: use --split auto",
+			"talk.mp3 needs about 60,751 input tokens (81 min of audio); one request takes at most 49,152",
 		},
 		{
 			TooLargeError{Name: "talk.wav", Cap: CapDataURI, Need: 14000022, Limit: 10485760, Duration: 7 * time.Minute, Kind: api.Audio},
-			"talk.wav is too large to send inline: its data URI would be 14,000,022 bytes; one request takes less than 10,485,760: use --split auto",
+			"talk.wav is too large to send inline: its data URI would be 14,000,022 bytes; one request takes less than 10,485,760",
 		},
 		{
 			TooLargeError{Name: "talk.mp3", Cap: CapOutputTokens, Need: 6000, Limit: 4096, Duration: 20 * time.Minute, Kind: api.Audio},
-			"talk.mp3 would need about 6,000 output tokens of text (20 min of audio); one request returns at most 4,096: use --split auto",
+			"talk.mp3 would need about 6,000 output tokens of text (20 min of audio); one request returns at most 4,096",
 		},
 		{
 			TooLargeError{Name: "clip.mp4", Cap: CapOutputTokens, Need: 4125, Limit: 4096, Duration: 45 * time.Second, Kind: api.Video, Speech: true},
-			"clip.mp4 would need about 4,125 output tokens of text and speech (45 s of video); one request returns at most 4,096: use --split auto",
+			"clip.mp4 would need about 4,125 output tokens of text and speech (45 s of video); one request returns at most 4,096",
 		},
 	}
 	for _, tc := range tests {

@@ -387,7 +387,7 @@ func TestPlanNeverRefusesLongMP3(t *testing.T) {
 	if tl.Cap != CapOutputTokens || tl.Need != 6001 || tl.Limit != MaxOutputTokens {
 		t.Errorf("TooLargeError %+v, want output tokens 6,001 of 4,096", tl)
 	}
-	want := "would need about 6,001 output tokens of text (20 min of audio); one request returns at most 4,096: use --split auto"
+	want := "would need about 6,001 output tokens of text (20 min of audio); one request returns at most 4,096"
 	if !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), in.Name) {
 		t.Errorf("message %q\nwant it to name the input and say %q", err, want)
 	}

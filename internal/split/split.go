@@ -159,25 +159,25 @@ func (c Cap) String() string {
 	return fmt.Sprintf("Cap(%d)", int(c))
 }
 
+// Error says which cap the input breaks; the command layer adds the flag that splits it.
 func (e *TooLargeError) Error() string {
-	const fix = "use --split auto"
 	what := fmt.Sprintf("%s of %s", approxDuration(e.Duration), e.Kind)
 	switch e.Cap {
 	case CapDataURI:
-		return fmt.Sprintf("%s is too large to send inline: its data URI would be %s bytes; one request takes less than %s: %s",
-			e.Name, commas(e.Need), commas(e.Limit), fix)
+		return fmt.Sprintf("%s is too large to send inline: its data URI would be %s bytes; one request takes less than %s",
+			e.Name, commas(e.Need), commas(e.Limit))
 	case CapInputTokens:
-		return fmt.Sprintf("%s needs about %s input tokens (%s); one request takes at most %s: %s",
-			e.Name, commas(e.Need), what, commas(e.Limit), fix)
+		return fmt.Sprintf("%s needs about %s input tokens (%s); one request takes at most %s",
+			e.Name, commas(e.Need), what, commas(e.Limit))
 	case CapOutputTokens:
 		out := "text"
 		if e.Speech {
 			out = "text and speech"
 		}
-		return fmt.Sprintf("%s would need about %s output tokens of %s (%s); one request returns at most %s: %s",
-			e.Name, commas(e.Need), out, what, commas(e.Limit), fix)
+		return fmt.Sprintf("%s would need about %s output tokens of %s (%s); one request returns at most %s",
+			e.Name, commas(e.Need), out, what, commas(e.Limit))
 	}
-	return fmt.Sprintf("%s does not fit one request (%s): %s", e.Name, e.Cap, fix)
+	return fmt.Sprintf("%s does not fit one request (%s)", e.Name, e.Cap)
 }
 
 // estimate is what sending something in one request costs.
