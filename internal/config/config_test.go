@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // cleanEnv empties every variable the package reads, so the tests see only what they set. Most
@@ -295,8 +297,8 @@ func TestLoadErrors(t *testing.T) {
 			if !strings.Contains(cerr.Error(), tc.want) || !strings.Contains(cerr.Error(), tc.file) {
 				t.Errorf("message %q does not say %q about %s", cerr.Error(), tc.want, tc.file)
 			}
-			if cerr.Hint == "" || cerr.UsageError() {
-				t.Errorf("hint %q, usage %v: want a hint and a set-up (not usage) error", cerr.Hint, cerr.UsageError())
+			if _, isUsage := usage.As(err); cerr.Hint == "" || isUsage {
+				t.Errorf("hint %q, usage %v: want a hint and a set-up (not usage) error", cerr.Hint, isUsage)
 			}
 		})
 	}
@@ -328,7 +330,7 @@ func TestAPIKey(t *testing.T) {
 	_, err := c.APIKey()
 	var cerr *Error
 	if !errors.As(err, &cerr) || !strings.Contains(cerr.Msg, "DASHSCOPE_API_KEY") ||
-		!strings.Contains(cerr.Hint, "$XDG_CONFIG_HOME/livetranslate/config.yaml") || cerr.UsageError() {
+		!strings.Contains(cerr.Hint, "$XDG_CONFIG_HOME/livetranslate/config.yaml") || isUsageError(err) {
 		t.Errorf("no key: err %v, hint %q", err, cerr.Hint)
 	}
 	file := writeFile(t, "config.yaml", "api_key: '   '\n", 0o600)
@@ -386,15 +388,17 @@ func TestBaseURL(t *testing.T) {
 				}
 				return
 			}
+			// A bad value from the command line is a usage error (exit 2), from the
+			// environment or the file a configuration error (exit 3).
 			var cerr *Error
-			if !errors.As(err, &cerr) {
+			if !tc.wantUsage && !errors.As(err, &cerr) {
 				t.Fatalf("BaseURL() = %q, %v; want a *config.Error", got, err)
 			}
-			if want := strings.ReplaceAll(tc.wantErr, "FILE", file); !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q, want it to contain %q", err, want)
+			if want := strings.ReplaceAll(tc.wantErr, "FILE", file); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("error %v, want it to contain %q", err, want)
 			}
-			if cerr.UsageError() != tc.wantUsage {
-				t.Errorf("UsageError() = %v, want %v", cerr.UsageError(), tc.wantUsage)
+			if isUsageError(err) != tc.wantUsage {
+				t.Errorf("usage error %v, want %v", isUsageError(err), tc.wantUsage)
 			}
 		})
 	}
@@ -432,19 +436,17 @@ func TestKeyFileWarning(t *testing.T) {
 func TestError(t *testing.T) {
 	inner := errors.New("permission denied")
 	for _, tc := range []struct {
-		err   *Error
-		want  string
-		usage bool
+		err  *Error
+		want string
 	}{
-		{&Error{Msg: "no API key"}, "no API key", false},
-		{&Error{Msg: "cannot read config file /x", Err: inner}, "cannot read config file /x: permission denied", false},
-		{&Error{Msg: "bad region", Usage: true}, "bad region", true},
+		{&Error{Msg: "no API key"}, "no API key"},
+		{&Error{Msg: "cannot read config file /x", Err: inner}, "cannot read config file /x: permission denied"},
 	} {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("Error() = %q, want %q", got, tc.want)
 		}
-		if tc.err.UsageError() != tc.usage {
-			t.Errorf("%q: UsageError() = %v", tc.want, tc.err.UsageError())
+		if isUsageError(tc.err) {
+			t.Errorf("%q is a usage error", tc.want)
 		}
 		if (tc.err.Err != nil) != errors.Is(tc.err, inner) {
 			t.Errorf("%q: errors.Is the wrapped error = %v", tc.want, errors.Is(tc.err, inner))
@@ -493,4 +495,9 @@ func TestInjectedEnvironment(t *testing.T) {
 	if got := c.String(KeyModel); got != DefaultModel {
 		t.Errorf("model = %q; the process's variable must not reach a run with an injected environment", got)
 	}
+}
+
+func isUsageError(err error) bool {
+	_, ok := usage.As(err)
+	return ok
 }
