@@ -3,15 +3,14 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"io"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/dub"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
 )
@@ -71,89 +70,14 @@ func checkTimedInputs(opts *translateOptions, s *settings, items []batch.Item) e
 	return nil
 }
 
-// resultSink is where one input's text goes, in the format asked for, and how it ends.
-type resultSink interface {
-	pipeline.Sink
-	finish(tr *pipeline.Result) error
-}
-
-// newResultSink writes an input's text to w: subtitles timed to each piece, each piece's text a
-// line of its own (timed output in the other formats), or the text as it arrives. tw is the text
-// writer of the formats that have one (nil for subtitles), which also words a failure.
-func newResultSink(w io.Writer, s *settings, format, input string) (resultSink, *textWriter) {
-	if s.subs != 0 {
-		return &subtitleText{w: subtitle.NewWriter(w, s.subs)}, nil
-	}
-	tw := newTextWriter(w, format, input, s.to.Code)
-	if s.timed {
-		return &pieceText{tw: tw, format: format}, tw
-	}
-	return tw, tw
-}
-
-// subtitleText lays each piece's text out as cues over the time its speech is heard.
-type subtitleText struct {
-	w    *subtitle.Writer
-	text strings.Builder
-}
-
-func (t *subtitleText) Text(s string) error { t.text.WriteString(s); return nil }
-
-func (t *subtitleText) End(p pipeline.Part) error {
-	text := strings.TrimSpace(t.text.String())
-	t.text.Reset()
-	if text == "" {
-		return nil // the service may hear nothing in a piece
-	}
-	for _, c := range subtitle.Layout(text, p.Piece.Speech) {
-		if err := t.w.Write(c); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (t *subtitleText) finish(*pipeline.Result) error { return t.w.Close() }
-
-// pieceText writes each piece's text as --format text (a line a piece), jsonl or json does.
-type pieceText struct {
-	tw     *textWriter
-	format string
-	text   strings.Builder
-}
-
-func (t *pieceText) Text(s string) error { t.text.WriteString(s); return nil }
-
-func (t *pieceText) End(pipeline.Part) error {
-	text := strings.TrimSpace(t.text.String())
-	t.text.Reset()
-	if text == "" {
-		return nil
-	}
-	if t.format == "text" {
-		text += "\n"
-	}
-	return t.tw.Text(text)
-}
-
-func (t *pieceText) finish(tr *pipeline.Result) error { return t.tw.finish(tr) }
-
-// resettable is a sink whose output can be taken back, with reset.
-type resettable struct {
-	resultSink
-	reset func() error
-}
-
-func (r resettable) Reset() error { return r.reset() }
-
 func writeJSONFile(ctx context.Context, path string, tr *pipeline.Result) error {
 	f, err := atomicfile.Create(ctx, path, true)
 	if err != nil {
 		return err
 	}
 	defer f.Abort()
-	r := resultJSON(tr)
-	r.SchemaVersion = schemaVersion
+	r := sink.ResultOf(tr)
+	r.SchemaVersion = sink.SchemaVersion
 	if err := writeJSON(f, r); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

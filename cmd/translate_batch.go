@@ -11,6 +11,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
@@ -86,7 +87,7 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 // writeBatchJSON prints the one JSON document of a batch to stdout: every input in the order
 // given, with its result or its error, and the summary.
 func (a *app) writeBatchJSON(ctx context.Context, s *settings, items []batch.Item, results []outcome, elapsed time.Duration) error {
-	doc := jsonBatch{SchemaVersion: schemaVersion, Results: make([]jsonResult, len(items))}
+	doc := sink.Batch{SchemaVersion: sink.SchemaVersion, Results: make([]sink.Result, len(items))}
 	sum := &doc.Summary
 	sum.Inputs, sum.ElapsedSeconds = len(items), roundMillis(elapsed.Seconds())
 	var cost float64
@@ -95,7 +96,7 @@ func (a *app) writeBatchJSON(ctx context.Context, s *settings, items []batch.Ite
 		name := items[i].Name
 		switch {
 		case o.status == "translated" && o.tr != nil:
-			doc.Results[i] = resultJSON(o.tr)
+			doc.Results[i] = sink.ResultOf(o.tr)
 			sum.Translated++
 			if o.tr.Usage != nil {
 				sum.TotalTokens += o.tr.Usage.TotalTokens
@@ -109,10 +110,10 @@ func (a *app) writeBatchJSON(ctx context.Context, s *settings, items []batch.Ite
 			doc.Results[i] = a.failedJSON(name, s, o.err)
 			sum.Failed++
 		case o.status == "skipped":
-			doc.Results[i] = jsonResult{Input: name, Status: statusSkipped, Model: s.model, TargetLanguage: s.to.Code}
+			doc.Results[i] = sink.Result{Input: name, Status: sink.StatusSkipped, Model: s.model, TargetLanguage: s.to.Code}
 			sum.Skipped++
 		default:
-			doc.Results[i] = jsonResult{Input: name, Status: statusNotRun, Model: s.model, TargetLanguage: s.to.Code}
+			doc.Results[i] = sink.Result{Input: name, Status: sink.StatusNotRun, Model: s.model, TargetLanguage: s.to.Code}
 			sum.NotRun++
 		}
 	}
@@ -141,18 +142,18 @@ func (a *app) toDir(ctx context.Context, s *settings, opts *translateOptions, p 
 		return outcome{status: "failed", err: err}
 	}
 	defer d.abort()
-	text, tw := newResultSink(d.bw, s, "text", it.Name)
-	out := pipeline.Output{Sink: resettable{text, func() error {
+	text, tw := sink.New(d.bw, s.subs, s.timed, sink.FormatText, it.Name, s.to.Code)
+	out := pipeline.Output{Sink: sink.WithReset(text, func() error {
 		if tw != nil {
-			tw.reset()
+			tw.Forget()
 		}
 		return d.reset()
-	}}, Files: d.outputs, KeepText: s.format == "json"}
+	}), Files: d.outputs, KeepText: s.format == "json"}
 	if d.wav != nil {
 		out.Audio = d.wav
 	}
 	tr, err := p.Run(ctx, it, out)
-	return a.finishDir(d, s, it, tr, err, text.finish)
+	return a.finishDir(d, s, it, tr, err, text.Finish)
 }
 
 // batchToStdout translates one input of several printed to stdout in input order, each preceded
@@ -162,7 +163,7 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *pipeline.Pipeli
 		ord.Finish(i)
 		return outcome{status: "failed", err: it.Err}
 	}
-	sink := ord.Sink(i)
+	part := ord.Sink(i)
 	// The header goes out with the input's first text (or when it is done with none): an input
 	// that fails first gets no empty section, only its line in the summary.
 	headed := false
@@ -175,39 +176,39 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *pipeline.Pipeli
 		if i == 0 {
 			sep = ""
 		}
-		return sink.Text(sep + "==> " + shownName(it.Name) + " <==\n")
+		return part.Text(sep + "==> " + shownName(it.Name) + " <==\n")
 	}
 	out := writerFunc(func(p []byte) (int, error) {
 		if err := header(); err != nil {
 			return 0, err
 		}
-		return len(p), sink.Text(string(p))
+		return len(p), part.Text(string(p))
 	})
 	format := s.format
 	if format == "json" {
-		format = "none" // the batch's one document is written at the end (writeBatchJSON)
+		format = sink.FormatNone // the batch's one document is written at the end (writeBatchJSON)
 	}
-	text, w := newResultSink(out, s, format, it.Name)
+	text, w := sink.New(out, s.subs, s.timed, format, it.Name, s.to.Code)
 	var rs pipeline.Sink = text
-	if sink.Reset != nil {
-		rs = resettable{text, func() error {
+	if part.Reset != nil {
+		rs = sink.WithReset(text, func() error {
 			// Possible only while the input's output is still held: drop it and start again.
-			if err := sink.Reset(); err != nil {
+			if err := part.Reset(); err != nil {
 				return err
 			}
 			if w != nil {
-				w.reset()
+				w.Forget()
 			}
 			headed = false
 			return nil
-		}}
+		})
 	}
 	tr, err := j.Run(ctx, it, pipeline.Output{Sink: rs, KeepText: keepsText(s.format)})
 	if err == nil {
 		err = header() // translated, even if nothing was said
 	}
 	if err == nil {
-		err = text.finish(tr)
+		err = text.Finish(tr)
 	}
 	if err == nil {
 		a.reportUsage(tr)
@@ -215,7 +216,7 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *pipeline.Pipeli
 	if err != nil {
 		if w != nil && (!(errors.Is(err, context.Canceled) && ctx.Err() != nil) || s.format == "jsonl") {
 			// (jsonl says that an input whose text events began was interrupted)
-			_ = w.fail(a.failedJSON(it.Name, s, timedOut(err, it.Name, s.timeout)))
+			_ = w.Fail(a.failedJSON(it.Name, s, timedOut(err, it.Name, s.timeout)))
 		}
 		ord.Finish(i)
 		return outcome{status: "failed", err: err}

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
@@ -175,18 +175,18 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 		return err
 	}
 	defer r.close()
-	text, tw := newResultSink(r.out, s, s.format, it.Name)
+	text, tw := sink.New(r.out, s.subs, s.timed, s.format, it.Name, s.to.Code)
 	out := pipeline.Output{Sink: text, Audio: r.audio, Files: r.outputs, KeepText: keepsText(s.format)}
 	if r.canReset(s.format) {
-		out.Sink = resettable{text, func() error {
+		out.Sink = sink.WithReset(text, func() error {
 			if tw != nil {
-				tw.reset()
+				tw.Forget()
 			}
 			return r.reset()
-		}}
+		})
 	}
 	if r.audio != nil && !s.timed {
-		out.Audio = tw.audioEvents(r.audio)
+		out.Audio = tw.Audio(r.audio)
 	}
 	if opts.Dub != "" {
 		if out.Dub, err = atomicfile.Create(ctx, opts.Dub, opts.Overwrite); err != nil {
@@ -198,7 +198,7 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 	if err != nil {
 		err = timedOut(err, it.Name, s.timeout) // the JSON's message is the error line's
 		if tw != nil && (opts.Output == "" || opts.Output == "-") {
-			_ = tw.fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
+			_ = tw.Fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
 		}
 		return err
 	}
@@ -211,7 +211,7 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 		}
 		tr.DubFile = &opts.Dub
 	}
-	if err := text.finish(tr); err != nil {
+	if err := text.Finish(tr); err != nil {
 		return err
 	}
 	a.reportUsage(tr)
@@ -238,113 +238,6 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 // keepsText reports whether a format prints the whole text at the end (json, and jsonl's done
 // event), so the input's text must be kept until then; text goes out as it arrives.
 func keepsText(format string) bool { return format == "json" || format == "jsonl" }
-
-// textWriter writes one input's output in the chosen format: text as it arrives (a newline at
-// the end), jsonl events as they happen, or one JSON object at the end.
-type textWriter struct {
-	out         io.Writer
-	format      string
-	input       string // named in jsonl events
-	target      string // the target language's code, in jsonl events
-	lastNewline bool
-	wrote       bool
-	enc         *json.Encoder
-}
-
-func newTextWriter(out io.Writer, format, input, target string) *textWriter {
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false) // text as it is, as in --format json
-	return &textWriter{out: out, format: format, input: input, target: target, lastNewline: true, enc: enc}
-}
-
-// Text writes text as it arrives: as it is, or as a jsonl text event.
-func (w *textWriter) Text(t string) error {
-	switch w.format {
-	case "text":
-		if _, err := io.WriteString(w.out, t); err != nil {
-			return fmt.Errorf("writing text: %w", err)
-		}
-		w.wrote, w.lastNewline = true, strings.HasSuffix(t, "\n")
-	case "jsonl":
-		ev := newEvent("text", w.input, w.target)
-		ev.Text = &t
-		if err := w.enc.Encode(ev); err != nil {
-			return fmt.Errorf("writing event: %w", err)
-		}
-	}
-	return nil
-}
-
-// End marks the end of a segment's text, which the joined text does not show.
-func (w *textWriter) End(pipeline.Part) error { return nil }
-
-// audioEvents is audio, with a jsonl audio event for each write.
-func (w *textWriter) audioEvents(audio io.Writer) io.Writer {
-	return writerFunc(func(b []byte) (int, error) {
-		if _, err := audio.Write(b); err != nil {
-			return 0, err
-		}
-		if w.format == "jsonl" {
-			ev := newEvent("audio", w.input, w.target)
-			ev.Bytes = len(b)
-			if err := w.enc.Encode(ev); err != nil {
-				return 0, fmt.Errorf("writing event: %w", err)
-			}
-		}
-		return len(b), nil
-	})
-}
-
-// reset forgets what was written, for a retry from the start.
-func (w *textWriter) reset() { w.wrote, w.lastNewline = false, true }
-
-// finish ends the output: the newline after text, the JSON object, or the done event.
-func (w *textWriter) finish(tr *pipeline.Result) error {
-	switch w.format {
-	case "text":
-		if w.wrote && !w.lastNewline {
-			if _, err := io.WriteString(w.out, "\n"); err != nil {
-				return fmt.Errorf("writing text: %w", err)
-			}
-		}
-	case "json":
-		r := resultJSON(tr)
-		r.SchemaVersion = schemaVersion
-		return writeJSON(w.out, r)
-	case "jsonl":
-		r := resultJSON(tr)
-		ev := newEvent("done", w.input, w.target)
-		ev.Result = &r
-		if err := w.enc.Encode(ev); err != nil {
-			return fmt.Errorf("writing event: %w", err)
-		}
-	}
-	return nil
-}
-
-// fail ends the output of an input that failed: the JSON document or event saying why, so that
-// a script reading stdout sees every input (text has nothing to add to the error on stderr).
-func (w *textWriter) fail(r jsonResult) error {
-	switch w.format {
-	case "text":
-		if w.wrote && !w.lastNewline {
-			w.lastNewline = true
-			if _, err := io.WriteString(w.out, "\n"); err != nil {
-				return fmt.Errorf("writing text: %w", err)
-			}
-		}
-	case "json":
-		r.SchemaVersion = schemaVersion
-		return writeJSON(w.out, r)
-	case "jsonl":
-		ev := newEvent("error", w.input, w.target)
-		ev.Error = r.Error
-		if err := w.enc.Encode(ev); err != nil {
-			return fmt.Errorf("writing event: %w", err)
-		}
-	}
-	return nil
-}
 
 // reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
 // the input's output is complete, so the line never lands in the middle of text on a terminal.
