@@ -31,34 +31,34 @@ const (
 // Result is one input's outcome: the whole document of a one-input run (with SchemaVersion),
 // an element of a batch's results, a done event's result, or a NAME.<code>.json file.
 type Result struct {
-	SchemaVersion  int            `json:"schema_version,omitempty"`
-	Input          string         `json:"input"`
-	Status         string         `json:"status"`
-	Kind           string         `json:"kind,omitempty"`
-	InputFormat    string         `json:"input_format,omitempty"`
-	Model          string         `json:"model"`
-	SourceLanguage string         `json:"source_language,omitempty"` // left out when detected
-	TargetLanguage string         `json:"target_language"`
-	Text           *string        `json:"text,omitempty"`      // always there when translated
-	NoSpeech       bool           `json:"no_speech,omitempty"` // nobody speaks in it: nothing was sent
-	FinishReason   string         `json:"finish_reason,omitempty"`
+	SchemaVersion  int        `json:"schema_version,omitempty"`
+	Input          string     `json:"input"`
+	Status         string     `json:"status"`
+	Kind           string     `json:"kind,omitempty"`
+	InputFormat    string     `json:"input_format,omitempty"`
+	Model          string     `json:"model"`
+	SourceLanguage string     `json:"source_language,omitempty"` // left out when detected
+	TargetLanguage string     `json:"target_language"`
+	Text           *string    `json:"text,omitempty"`      // always there when translated
+	NoSpeech       bool       `json:"no_speech,omitempty"` // nobody speaks in it: nothing was sent
+	FinishReason   string     `json:"finish_reason,omitempty"`
 	Usage          *Usage     `json:"usage,omitempty"` // left out when the service sent none
-	EstimatedCost  *float64       `json:"estimated_cost,omitempty"`
-	Currency       string         `json:"currency,omitempty"`
-	RequestID      string         `json:"request_id,omitempty"`
-	AudioFile      string         `json:"audio_file,omitempty"`
-	AudioSeconds   *float64       `json:"audio_seconds,omitempty"`
-	DubFile        string         `json:"dub_file,omitempty"`
+	EstimatedCost  *float64   `json:"estimated_cost,omitempty"`
+	Currency       string     `json:"currency,omitempty"`
+	RequestID      string     `json:"request_id,omitempty"`
+	AudioFile      string     `json:"audio_file,omitempty"`
+	AudioSeconds   *float64   `json:"audio_seconds,omitempty"`
+	DubFile        string     `json:"dub_file,omitempty"`
 	Segments       []Segment  `json:"segments,omitempty"`
-	ElapsedSeconds *float64       `json:"elapsed_seconds,omitempty"`
+	ElapsedSeconds *float64   `json:"elapsed_seconds,omitempty"`
 	Error          *ErrorInfo `json:"error,omitempty"`
 }
 
 // Usage is the service's token counts, every field a number.
 type Usage struct {
-	PromptTokens            int                   `json:"prompt_tokens"`
-	CompletionTokens        int                   `json:"completion_tokens"`
-	TotalTokens             int                   `json:"total_tokens"`
+	PromptTokens            int               `json:"prompt_tokens"`
+	CompletionTokens        int               `json:"completion_tokens"`
+	TotalTokens             int               `json:"total_tokens"`
 	PromptTokensDetails     PromptDetails     `json:"prompt_tokens_details"`
 	CompletionTokensDetails CompletionDetails `json:"completion_tokens_details"`
 }
@@ -76,13 +76,13 @@ type CompletionDetails struct {
 
 // Segment is one request of an input that was split (or one piece of timed output).
 type Segment struct {
-	Index        int        `json:"index"`
-	Start        float64    `json:"start_seconds"`
-	End          float64    `json:"end_seconds"`
-	RequestID    string     `json:"request_id,omitempty"`
-	FinishReason string     `json:"finish_reason,omitempty"`
-	Usage        *Usage `json:"usage,omitempty"`
-	Text         string     `json:"text,omitempty"`
+	Index        int     `json:"index"`
+	Start        float64 `json:"start_seconds"`
+	End          float64 `json:"end_seconds"`
+	RequestID    string  `json:"request_id,omitempty"`
+	FinishReason string  `json:"finish_reason,omitempty"`
+	Usage        *Usage  `json:"usage,omitempty"`
+	Text         string  `json:"text,omitempty"`
 }
 
 // ErrorInfo is why an input failed: code is the service's error code for a refused request,
@@ -98,7 +98,7 @@ type ErrorInfo struct {
 
 // Batch is the one document of a --format json run with several inputs to stdout.
 type Batch struct {
-	SchemaVersion int          `json:"schema_version"`
+	SchemaVersion int      `json:"schema_version"`
 	Results       []Result `json:"results"` // every input, in the order given
 	Summary       Summary  `json:"summary"`
 }
@@ -118,12 +118,12 @@ type Summary struct {
 // Event is one line of --format jsonl: text as it arrives, speech as it arrives (its size),
 // the input's result when it is done, or its error.
 type Event struct {
-	SchemaVersion  int            `json:"schema_version"`
-	Type           string         `json:"type"` // text, audio, done, error
-	Input          string         `json:"input"`
-	TargetLanguage string         `json:"target_language"`
-	Text           *string        `json:"text,omitempty"`
-	Bytes          int            `json:"bytes,omitempty"`
+	SchemaVersion  int        `json:"schema_version"`
+	Type           string     `json:"type"` // text, audio, done, error
+	Input          string     `json:"input"`
+	TargetLanguage string     `json:"target_language"`
+	Text           *string    `json:"text,omitempty"`
+	Bytes          int        `json:"bytes,omitempty"`
 	Result         *Result    `json:"result,omitempty"`
 	Error          *ErrorInfo `json:"error,omitempty"`
 }
@@ -180,26 +180,26 @@ func ResultOf(tr *pipeline.Result) Result {
 
 // Plan is --dry-run --format json: what would be sent, and nothing is.
 type Plan struct {
-	SchemaVersion int             `json:"schema_version"`
-	DryRun        bool            `json:"dry_run"`
+	SchemaVersion int         `json:"schema_version"`
+	DryRun        bool        `json:"dry_run"`
 	Inputs        []PlanInput `json:"inputs"`
 	Total         PlanTotal   `json:"total"`
 }
 
 type PlanInput struct {
-	Input           string            `json:"input"`
-	Status          string            `json:"status"` // planned, failed
-	Kind            string            `json:"kind,omitempty"`
-	InputFormat     string            `json:"input_format,omitempty"`
-	SizeBytes       *int64            `json:"size_bytes,omitempty"`       // left out for a URL
-	DurationSeconds *float64          `json:"duration_seconds,omitempty"` // left out when unknown
-	Requests        int               `json:"requests"`
-	NoSpeech        bool              `json:"no_speech,omitempty"`
-	SpeechShare     *float64          `json:"speech_share,omitempty"`
-	InputTokens     int               `json:"estimated_input_tokens"`
-	OutputTokens    int               `json:"estimated_output_tokens"`
-	EstimatedCost   *float64          `json:"estimated_cost,omitempty"`
-	Currency        string            `json:"currency,omitempty"`
+	Input           string        `json:"input"`
+	Status          string        `json:"status"` // planned, failed
+	Kind            string        `json:"kind,omitempty"`
+	InputFormat     string        `json:"input_format,omitempty"`
+	SizeBytes       *int64        `json:"size_bytes,omitempty"`       // left out for a URL
+	DurationSeconds *float64      `json:"duration_seconds,omitempty"` // left out when unknown
+	Requests        int           `json:"requests"`
+	NoSpeech        bool          `json:"no_speech,omitempty"`
+	SpeechShare     *float64      `json:"speech_share,omitempty"`
+	InputTokens     int           `json:"estimated_input_tokens"`
+	OutputTokens    int           `json:"estimated_output_tokens"`
+	EstimatedCost   *float64      `json:"estimated_cost,omitempty"`
+	Currency        string        `json:"currency,omitempty"`
 	Segments        []PlanSegment `json:"segments,omitempty"`
 	Error           *ErrorInfo    `json:"error,omitempty"`
 }
@@ -225,7 +225,6 @@ type PlanTotal struct {
 
 // RoundMillis is a number of seconds to the millisecond (or a share to 0.001), as JSON shows it.
 func RoundMillis(x float64) float64 { return math.Round(x*1000) / 1000 }
-
 
 // WriteJSON writes v as indented JSON, text as it is (no HTML escaping), and a newline.
 func WriteJSON(w io.Writer, v any) error {
