@@ -85,7 +85,7 @@ func (e *env) requestByID(t *testing.T, id string) fakeapi.Recorded {
 }
 
 type logs struct {
-	mu          sync.Mutex
+	mu           sync.Mutex
 	infos, warns []string
 }
 
