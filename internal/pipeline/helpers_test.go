@@ -211,15 +211,21 @@ func (w *countWriter) count() int {
 	return w.n
 }
 
-// span is a stretch of a generated recording: a tone, or digital silence.
+// span is a stretch of a generated recording: a tone, faint noise, or digital silence.
 type span struct {
-	tone bool
-	dur  time.Duration
+	tone, noise bool
+	dur         time.Duration
 }
 
-// toneAt is a span of a 440 Hz tone at -12 dBFS; quiet one of silence.
+// toneAt is a span of a 440 Hz tone whose level rises and falls four times a second, between
+// -26 and -12 dBFS, as a voice's does from syllable to syllable.
 func toneAt(d time.Duration) span { return span{tone: true, dur: d} }
-func quiet(d time.Duration) span  { return span{dur: d} }
+
+// quiet is a span of faint noise (about -60 dBFS), as between the phrases of a recording.
+func quiet(d time.Duration) span { return span{noise: true, dur: d} }
+
+// silence is a span of digital silence.
+func silence(d time.Duration) span { return span{dur: d} }
 
 // writeWAV writes a 16 kHz mono 16-bit WAV of spans into dir/name and returns its path.
 func writeWAV(t *testing.T, dir, name string, spans ...span) string {
@@ -227,12 +233,19 @@ func writeWAV(t *testing.T, dir, name string, spans ...span) string {
 	const rate = 16000
 	var pcm bytes.Buffer
 	n := 0
+	seed := uint32(1)
 	for _, s := range spans {
 		samples := int(s.dur.Seconds() * rate)
 		for range samples {
 			var v int16
-			if s.tone {
-				v = int16(0.25 * math.MaxInt16 * math.Sin(2*math.Pi*440*float64(n)/rate))
+			switch {
+			case s.tone:
+				t := float64(n) / rate
+				level := 0.15 + 0.1*math.Sin(2*math.Pi*4*t)
+				v = int16(level * math.MaxInt16 * math.Sin(2*math.Pi*440*t))
+			case s.noise:
+				seed = seed*1664525 + 1013904223
+				v = int16(seed>>16)%64 - 32
 			}
 			binary.Write(&pcm, binary.LittleEndian, v)
 			n++
