@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/livetranslate/livetranslate/internal/fakeapi"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/split"
 )
@@ -128,5 +129,54 @@ func TestSplitInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// endHook is a resetSink that calls onEnd before each End.
+type endHook struct {
+	resetSink
+	onEnd func(Part)
+}
+
+func (h *endHook) End(p Part) error {
+	h.onEnd(p)
+	return h.resetSink.End(p)
+}
+
+// TestSplitLaterSegmentBreaks breaks the stream of a segment that was already writing to the
+// sink (the one before it had ended): its words cannot be taken back on their own, so the input
+// fails naming the segment, even for a sink that can be reset, and the ledger has one row per
+// request sent: none for a retry that never happened.
+func TestSplitLaterSegmentBreaks(t *testing.T) {
+	needFFmpeg(t)
+	e := newEnv(t)
+	e.p.Settings.Split, e.p.Settings.Segment = split.Always, 3*time.Second
+	e.p.Settings.Request.Jobs = 1 // segment 2 is sent once segment 1 has ended
+	path := writeWAV(t, t.TempDir(), "long.wav", phrases(4, 1500*time.Millisecond, 600*time.Millisecond)...)
+	sink := &endHook{onEnd: func(p Part) {
+		if p.Index == 0 {
+			e.emu.SetFault(fakeapi.Fault{Kind: fakeapi.FaultBreak, After: 3, Times: 1})
+		}
+	}}
+	_, err := e.run(t, path, Output{Sink: sink})
+	if err == nil || !strings.HasPrefix(err.Error(), path+": segment 2 (") {
+		t.Fatalf("err = %v, want the input to fail naming segment 2", err)
+	}
+	reqs := e.emu.Requests()
+	if len(reqs) != 2 {
+		t.Errorf("%d requests, want 2 (segment 2 not retried)", len(reqs))
+	}
+	if sink.resets != 0 {
+		t.Errorf("the sink was reset %d times: segment 1's text is not the broken request's to take back", sink.resets)
+	}
+	if lines := strings.Split(sink.text(), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[0], greeting) || len(strings.Fields(lines[1])) != 3 {
+		t.Errorf("sink text %q, want segment 1's and segment 2's first 3 words", sink.text())
+	}
+	var rows []string
+	for _, r := range e.rec.all() {
+		rows = append(rows, fmt.Sprintf("%d:%s", r.Segment, r.Status))
+	}
+	if strings.Join(rows, ",") != "1:ok,2:failed" {
+		t.Errorf("ledger rows %v for %d requests, want 1:ok,2:failed", rows, len(reqs))
 	}
 }
