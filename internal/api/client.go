@@ -116,13 +116,16 @@ func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event
 			if deadline, ok := ctx.Deadline(); ok && until.After(deadline) {
 				return res, fmt.Errorf("%w; not retried: the next attempt, in %s, would pass the deadline", withAttempts(last.err, n-1), roundedDuration(d))
 			}
-			if policy.OnRetry != nil {
-				policy.OnRetry(RetryEvent{Attempt: n, Attempts: n + budget, Wait: d, Reason: last.reason, Err: last.err, Free: free})
-			}
+			// The partial output is discarded before the retry is reported: a reset that fails
+			// ends the request here, and OnRetry (a ledger row, a -v line) must not announce a
+			// retry that never happens.
 			if reset != nil && last.delivered {
 				if err := reset(); err != nil {
 					return res, fmt.Errorf("discarding partial output before a retry: %w", err)
 				}
+			}
+			if policy.OnRetry != nil {
+				policy.OnRetry(RetryEvent{Attempt: n, Attempts: n + budget, Wait: d, Reason: last.reason, Err: last.err, Free: free})
 			}
 		}
 		if d > 0 {
