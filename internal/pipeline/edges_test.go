@@ -15,6 +15,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/fakeapi"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/split"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // TestStreamEnds covers answers that end unusually but deliver a translation: cut short at the
@@ -114,7 +115,7 @@ func TestRefused(t *testing.T) {
 			},
 			usage: true, inErr: "a URL is passed through unread"},
 		{name: "dub of audio", out: func() Output { return Output{Sink: &logSink{}, Dub: mustDubFile(t)} },
-			usage: true, inErr: "--dub needs a video"},
+			usage: true, inErr: "only a video can be dubbed"},
 		{name: "over the limit, split never", set: func(s *Settings) { s.Split, s.InlineLimit = split.Never, 20000 },
 			usage: true, inErr: "too large to send inline"},
 	} {
@@ -139,8 +140,7 @@ func TestRefused(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.inErr) {
 				t.Errorf("err = %q, want it to say %q", err, tc.inErr)
 			}
-			var ue interface{ UsageError() bool }
-			if isUsage := errors.As(err, &ue) && ue.UsageError(); isUsage != tc.usage {
+			if _, isUsage := usage.As(err); isUsage != tc.usage {
 				t.Errorf("err %q is a usage error: %v, want %v", err, isUsage, tc.usage)
 			}
 			if n := len(e.emu.Requests()); n != 0 {
@@ -148,6 +148,10 @@ func TestRefused(t *testing.T) {
 			}
 			if rows := e.rec.all(); len(rows) != 0 {
 				t.Errorf("ledger rows %+v", rows)
+			}
+			var nv *NotVideoError
+			if errors.As(err, &nv) != (tc.name == "dub of audio") {
+				t.Errorf("err %q: a NotVideoError only for the dub of audio", err)
 			}
 		})
 	}
