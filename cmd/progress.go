@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -55,7 +56,7 @@ func (p *progress) start(name string) {
 	p.describe()
 }
 
-func (p *progress) done(name string, o outcome) {
+func (p *progress) done(name string, o sink.Outcome) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for i, c := range p.current {
@@ -71,7 +72,7 @@ func (p *progress) done(name string, o outcome) {
 		return
 	}
 	if p.plain {
-		fmt.Fprintf(p.w, "livetranslate: [%d/%d] %s %s\n", p.n, p.total, o.status, shownName(name))
+		fmt.Fprintf(p.w, "livetranslate: [%d/%d] %s %s\n", p.n, p.total, o.Status, shownName(name))
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/speech"
 )
 
@@ -237,7 +238,7 @@ func (r *singleResults) close() {
 
 // finishDir ends one input of a batch written under --out-dir, whatever produced it: the output's
 // last bytes (finish), every file put in place, the -v usage line, and the input's outcome.
-func (a *app) finishDir(d *dirResults, s *settings, it batch.Item, tr *pipeline.Result, err error, finish func(*pipeline.Result) error) outcome {
+func (a *app) finishDir(d *dirResults, s *settings, it batch.Item, tr *pipeline.Result, err error, finish func(*pipeline.Result) error) sink.Outcome {
 	if err == nil {
 		err = finish(tr)
 	}
@@ -245,19 +246,13 @@ func (a *app) finishDir(d *dirResults, s *settings, it batch.Item, tr *pipeline.
 		err = d.commit(s, tr)
 	}
 	if err != nil {
-		return outcome{status: "failed", err: err}
+		return sink.Failed(err)
 	}
 	a.reportUsage(tr)
 	if tr.FinishReason == "length" {
 		a.warnf("%s: the translation was cut short at the output limit (finish_reason: length)", it.Name)
 	}
-	return translated(tr)
-}
-
-// translated is the outcome of an input translated in full.
-func translated(tr *pipeline.Result) outcome {
-	return outcome{status: "translated", usage: tr.Usage, cost: tr.EstimatedCost, cur: tr.Currency,
-		truncated: tr.FinishReason == "length"}
+	return sink.Translated(tr)
 }
 
 // foreignFile reports whether path holds a file this tool would not have written there: a WAV
