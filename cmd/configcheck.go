@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -35,14 +32,13 @@ var settingKeys = map[string]bool{
 // from (exit 3), not a flag the user never passed; a key no command knows is a warning that names
 // the closest valid one.
 func (a *app) checkConfig(run *cobra.Command) error {
-	cfg := a.cfg
-	known := map[string]*pflag.Flag{}
+	keys := config.Keys{Flags: map[string]string{}, Settings: settingKeys}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
 			fs.VisitAll(func(f *pflag.Flag) {
 				if f.Name != "help" && f.Name != "config" {
-					known[strings.ReplaceAll(f.Name, "-", "_")] = f
+					keys.Flags[strings.ReplaceAll(f.Name, "-", "_")] = f.Name
 				}
 			})
 		}
@@ -52,61 +48,17 @@ func (a *app) checkConfig(run *cobra.Command) error {
 	}
 	walk(run.Root())
 	for _, k := range configOnlyKeys {
-		known[k] = nil
+		keys.Flags[k] = ""
 	}
-
-	var unknown []string
-	for _, key := range cfg.FileKeys() {
-		if _, ok := known[key]; !ok {
-			unknown = append(unknown, key)
-		}
+	for _, w := range a.cfg.Warnings(keys, os.Environ()) {
+		a.warnf("%s", w)
 	}
-	slices.Sort(unknown)
-	for _, key := range cfg.FileKeys() {
-		if f, ok := known[key]; ok && f != nil && !settingKeys[key] {
-			a.warnf("config file %s: %q is not read from the config file, only from the command line (--%s); it is ignored", cfg.File, key, f.Name)
-		}
-	}
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		key, ok := strings.CutPrefix(name, "LIVETRANSLATE_")
-		key = strings.ToLower(key)
-		if !ok || settingKeys[key] || name == "LIVETRANSLATE_NOW" {
-			continue
-		}
-		if f, isFlag := known[key]; isFlag && f != nil {
-			a.warnf("$%s is not read from the environment, only from the command line (--%s); it is ignored", name, f.Name)
-		} else if !isFlag {
-			msg := fmt.Sprintf("$%s is not a setting of livetranslate; it is ignored", name)
-			if near := closest(key, known); near != "" {
-				msg += fmt.Sprintf(" (did you mean $LIVETRANSLATE_%s?)", strings.ToUpper(near))
-			}
-			a.warnf("%s", msg)
-		}
-	}
-	for _, key := range unknown {
-		msg := fmt.Sprintf("config file %s: unknown key %q is ignored", cfg.File, key)
-		if near := closest(key, known); near != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", near)
-		}
-		a.warnf("%s", msg)
-	}
-
 	// The running command's own flags: a value from the file or the environment must parse as
 	// the flag would have parsed it.
 	var err error
 	run.Flags().VisitAll(func(f *pflag.Flag) {
-		key := strings.ReplaceAll(f.Name, "-", "_")
-		if err != nil || f.Changed || !cfg.IsSet(key) {
-			return
-		}
-		src := cfg.Source(key)
-		if src == "" {
-			return // the default
-		}
-		if perr := checkType(f.Value.Type(), cfg.Raw(key)); perr != nil {
-			err = &config.Error{Msg: fmt.Sprintf("%s: %v", src, perr),
-				Hint: fmt.Sprintf("fix it there, or override it with --%s", f.Name)}
+		if err == nil {
+			err = a.cfg.CheckValue(strings.ReplaceAll(f.Name, "-", "_"), f.Value.Type())
 		}
 	})
 	return err
@@ -135,69 +87,6 @@ func (a *app) applyConfig(run *cobra.Command) error {
 		}
 	})
 	return err
-}
-
-// checkType says what is wrong with a config value for a flag of type typ ("" when nothing).
-func checkType(typ string, v any) error {
-	s := strings.TrimSpace(fmt.Sprint(v))
-	switch typ {
-	case "int", "int64":
-		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
-			return fmt.Errorf("%q is not a whole number", s)
-		}
-	case "float64":
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
-			return fmt.Errorf("%q is not a number", s)
-		}
-	case "bool":
-		if _, err := strconv.ParseBool(s); err != nil {
-			return fmt.Errorf("%q is not true or false", s)
-		}
-	case "duration":
-		if _, err := time.ParseDuration(s); err != nil {
-			return fmt.Errorf("%q is not a duration: give a unit, e.g. 30s, 2m, 1h30m", s)
-		}
-	case "bytes":
-		if _, err := parseBytes(s); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// closest is the known key nearest to key by edit distance, if it is near enough to be a typo.
-func closest(key string, known map[string]*pflag.Flag) string {
-	best, bestD := "", max(2, len(key)/3)+1
-	for k := range known {
-		if d := editDistance(key, k); d < bestD || (d == bestD && k < best) {
-			best, bestD = k, d
-		}
-	}
-	if bestD > max(2, len(key)/3) {
-		return ""
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // flagInError finds the flag a settings error names first: "--jobs 0 is out of range",

@@ -3,7 +3,8 @@ package cmd
 import (
 	"fmt"
 	"strconv"
-	"strings"
+
+	"github.com/livetranslate/livetranslate/internal/config"
 )
 
 // byteSize is a flag value in bytes that accepts units: 10MiB, 7.5MB, 512k, 0.
@@ -25,37 +26,12 @@ func (b *byteSize) String() string {
 func (b *byteSize) Type() string { return "bytes" }
 
 func (b *byteSize) Set(s string) error {
-	v, err := parseBytes(s)
+	v, err := config.ParseBytes(s)
 	if err != nil {
 		return err
 	}
 	*b = byteSize(v)
 	return nil
-}
-
-var byteUnits = []struct {
-	suffix string
-	mult   float64
-}{
-	{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30},
-	{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9},
-	{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
-}
-
-func parseBytes(s string) (int64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	mult := 1.0
-	for _, u := range byteUnits {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 || f*mult > 1<<62 {
-		return 0, fmt.Errorf("invalid size %q: use bytes or a unit, e.g. 10MiB, 7.5MB, 0", s)
-	}
-	return int64(f * mult), nil
 }
 
 // onceString is a string flag that may be given once: pflag keeps the last of repeated values,

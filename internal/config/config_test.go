@@ -501,3 +501,44 @@ func isUsageError(err error) bool {
 	_, ok := usage.As(err)
 	return ok
 }
+
+func TestWarningsAndCheckValue(t *testing.T) {
+	cleanEnv(t)
+	file := writeFile(t, "config.yaml", "modle: x\njobs: many\nout_dir: /tmp/x\npricing: {}\n", 0o600)
+	c := load(t, file)
+	if err := c.BindFlags(flags(t)); err != nil {
+		t.Fatal(err)
+	}
+	keys := Keys{
+		Flags:    map[string]string{"model": "model", "jobs": "jobs", "out_dir": "out-dir", "pricing": ""},
+		Settings: map[string]bool{"model": true, "jobs": true, "pricing": true},
+	}
+	got := c.Warnings(keys, []string{"LIVETRANSLATE_MODLE=x", "LIVETRANSLATE_OUT_DIR=y", "LIVETRANSLATE_JOBS=2", "PATH=/bin"})
+	want := []string{
+		`config file ` + file + `: "out_dir" is not read from the config file, only from the command line (--out-dir); it is ignored`,
+		`$LIVETRANSLATE_MODLE is not a setting of livetranslate; it is ignored (did you mean $LIVETRANSLATE_MODEL?)`,
+		`$LIVETRANSLATE_OUT_DIR is not read from the environment, only from the command line (--out-dir); it is ignored`,
+		`config file ` + file + `: unknown key "modle" is ignored (did you mean "model"?)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	err := c.CheckValue("jobs", "int")
+	if err == nil || err.Error() != "jobs in "+file+`: "many" is not a whole number` || isUsageError(err) {
+		t.Errorf("CheckValue(jobs) = %v, want a configuration error naming the key and the file", err)
+	}
+	if err := c.CheckValue("model", "string"); err != nil {
+		t.Errorf("CheckValue(model) = %v", err)
+	}
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{{"10MiB", 10 << 20}, {"7.5MB", 7_500_000}, {"512k", 512 << 10}, {"0", 0}, {" 2 GiB ", 2 << 30}} {
+		if n, err := ParseBytes(tc.in); err != nil || n != tc.want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", tc.in, n, err, tc.want)
+		}
+	}
+	if _, err := ParseBytes("-1"); err == nil {
+		t.Error("a negative size was taken")
+	}
+}

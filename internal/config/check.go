@@ -1,0 +1,165 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Keys describes the keys the commands know: each key's flag name ("" for a key only the config
+// file has, such as pricing), and whether it is a setting, read from the config file and the
+// environment too (the others, where results go and how this run behaves, are the command
+// line's alone).
+type Keys struct {
+	Flags    map[string]string // key → flag name
+	Settings map[string]bool
+}
+
+// Warnings are what the config file and the environment (environ, as os.Environ gives it) hold
+// that no run reads: a key no command knows (with the known key nearest to it, if it is near
+// enough to be a typo), a key of a flag that is not a setting.
+func (c *Config) Warnings(k Keys, environ []string) []string {
+	var out []string
+	var unknown []string
+	for _, key := range c.FileKeys() {
+		flag, known := k.Flags[key]
+		switch {
+		case !known:
+			unknown = append(unknown, key)
+		case flag != "" && !k.Settings[key]:
+			out = append(out, fmt.Sprintf("config file %s: %q is not read from the config file, only from the command line (--%s); it is ignored", c.File, key, flag))
+		}
+	}
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		key, ok := strings.CutPrefix(name, "LIVETRANSLATE_")
+		key = strings.ToLower(key)
+		if !ok || k.Settings[key] || name == "LIVETRANSLATE_NOW" {
+			continue
+		}
+		if flag, known := k.Flags[key]; known && flag != "" {
+			out = append(out, fmt.Sprintf("$%s is not read from the environment, only from the command line (--%s); it is ignored", name, flag))
+		} else if !known {
+			msg := fmt.Sprintf("$%s is not a setting of livetranslate; it is ignored", name)
+			if near := k.closest(key); near != "" {
+				msg += fmt.Sprintf(" (did you mean $LIVETRANSLATE_%s?)", strings.ToUpper(near))
+			}
+			out = append(out, msg)
+		}
+	}
+	slices.Sort(unknown)
+	for _, key := range unknown {
+		msg := fmt.Sprintf("config file %s: unknown key %q is ignored", c.File, key)
+		if near := k.closest(key); near != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", near)
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+// CheckValue says what is wrong with key's value from the config file or the environment for a
+// flag of type typ (as pflag names its types: int, float64, duration, …), or nil. A value the
+// command line gave, or the default, is not checked: pflag parsed it.
+func (c *Config) CheckValue(key, typ string) error {
+	src := c.Source(key)
+	if src == "" || c.FromFlag(key) {
+		return nil
+	}
+	if err := checkType(typ, c.Raw(key)); err != nil {
+		return &Error{Msg: fmt.Sprintf("%s: %v", src, err), Hint: fmt.Sprintf("fix it there, or override it with --%s", strings.ReplaceAll(key, "_", "-"))}
+	}
+	return nil
+}
+
+// checkType says what is wrong with a value for a flag of type typ, or nil.
+func checkType(typ string, v any) error {
+	s := strings.TrimSpace(fmt.Sprint(v))
+	switch typ {
+	case "int", "int64":
+		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+			return fmt.Errorf("%q is not a whole number", s)
+		}
+	case "float64":
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return fmt.Errorf("%q is not a number", s)
+		}
+	case "bool":
+		if _, err := strconv.ParseBool(s); err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+	case "duration":
+		if _, err := time.ParseDuration(s); err != nil {
+			return fmt.Errorf("%q is not a duration: give a unit, e.g. 30s, 2m, 1h30m", s)
+		}
+	case "bytes":
+		if _, err := ParseBytes(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var byteUnits = []struct {
+	suffix string
+	mult   float64
+}{
+	{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30},
+	{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9},
+	{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
+}
+
+// ParseBytes reads a size in bytes with an optional unit: 10MiB, 7.5MB, 512k, 0.
+func ParseBytes(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mult := 1.0
+	for _, u := range byteUnits {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 || f*mult > 1<<62 {
+		return 0, fmt.Errorf("invalid size %q: use bytes or a unit, e.g. 10MiB, 7.5MB, 0", s)
+	}
+	return int64(f * mult), nil
+}
+
+// closest is the known key nearest to key by edit distance, if it is near enough to be a typo.
+func (k Keys) closest(key string) string {
+	limit := max(2, len(key)/3)
+	best, bestD := "", limit+1
+	for known := range k.Flags {
+		if d := editDistance(key, known); d < bestD || (d == bestD && known < best) {
+			best, bestD = known, d
+		}
+	}
+	if bestD > limit {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
