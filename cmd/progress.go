@@ -3,12 +3,9 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/schollz/progressbar/v3"
@@ -72,7 +69,7 @@ func (p *progress) done(name string, o sink.Outcome) {
 		return
 	}
 	if p.plain {
-		fmt.Fprintf(p.w, "livetranslate: [%d/%d] %s %s\n", p.n, p.total, o.Status, shownName(name))
+		fmt.Fprintf(p.w, "livetranslate: [%d/%d] %s %s\n", p.n, p.total, o.Status, sink.ShownName(name))
 	}
 }
 
@@ -83,7 +80,7 @@ func (p *progress) describe() {
 	}
 	names := make([]string, len(p.current))
 	for i, c := range p.current {
-		names[i] = shownName(c)
+		names[i] = sink.ShownName(c)
 	}
 	d := strings.Join(names, ", ")
 	if len(d) > 40 {
@@ -100,14 +97,4 @@ func (p *progress) close() {
 		p.bar.Exit()
 	}
 	p.closed = true
-}
-
-// shownName is an input's name as a line of output shows it: as it is, unless it holds a
-// newline, another control character or bytes that are not UTF-8, which would break the line
-// (or drive the terminal); then Go-quoted ("a\nb.wav"), in headers, progress and summaries alike.
-func shownName(name string) string {
-	if !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
-		return strconv.Quote(name)
-	}
-	return name
 }

@@ -128,7 +128,7 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *pipeline.Pipeli
 		if i == 0 {
 			sep = ""
 		}
-		return part.Text(sep + "==> " + shownName(it.Name) + " <==\n")
+		return part.Text(sep + "==> " + sink.ShownName(it.Name) + " <==\n")
 	}
 	out := writerFunc(func(p []byte) (int, error) {
 		if err := header(); err != nil {

@@ -408,17 +408,3 @@ func TestUsageMixedCurrencies(t *testing.T) {
 		}
 	}
 }
-
-func TestClockText(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0:                                       "0:00.0",
-		1499 * time.Millisecond:                 "0:01.5",
-		24*time.Minute + 59960*time.Millisecond: "25:00.0",
-		59*time.Minute + 59960*time.Millisecond: "1:00:00",
-		time.Hour + 61*time.Second:              "1:01:01",
-	} {
-		if got := clockText(d); got != want {
-			t.Errorf("clockText(%v) = %q, want %q", d, got, want)
-		}
-	}
-}
