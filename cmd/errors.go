@@ -14,6 +14,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/results"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
@@ -112,9 +113,18 @@ func flagHint(err error) string {
 	var exists *atomicfile.ExistsError
 	var collision *batch.CollisionError
 	var notVideo *pipeline.NotVideoError
+	var foreign *results.ForeignError
+	var isInput *results.InputError
+	var stdinExists *results.StdinExistsError
 	switch {
 	case errors.As(err, &exists):
 		return "pass --overwrite to replace it, or choose another name"
+	case errors.As(err, &foreign):
+		return "move it, or pass --overwrite to replace it"
+	case errors.As(err, &isInput):
+		return "choose an --out-dir outside the inputs, or rename the input"
+	case errors.As(err, &stdinExists):
+		return "pass --overwrite to replace it, or write to -o FILE"
 	case errors.As(err, &collision):
 		return "translate them into separate --out-dir directories, or name the folder that holds both"
 	case errors.Is(err, pipeline.ErrNoSoundForSpeech):

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
@@ -93,19 +92,19 @@ func (a *app) toDir(ctx context.Context, s *settings, opts *translateOptions, p 
 	case err != nil:
 		return sink.Failed(err)
 	}
-	defer d.abort()
-	text, tw := sink.New(d.bw, s.subs, s.timed, sink.FormatText, it.Name, s.to.Code)
+	defer d.Abort()
+	text, tw := sink.New(d.Text(), s.subs, s.timed, sink.FormatText, it.Name, s.to.Code)
 	out := pipeline.Output{Sink: sink.WithReset(text, func() error {
 		if tw != nil {
 			tw.Forget()
 		}
-		return d.reset()
-	}), Files: d.outputs, KeepText: s.format == "json"}
-	if d.wav != nil {
-		out.Audio = d.wav
+		return d.Reset()
+	}), Files: d.Outputs, KeepText: s.format == "json"}
+	if d.Speech() != nil {
+		out.Audio = d.Speech()
 	}
 	tr, err := p.Run(ctx, it, out)
-	return a.finishDir(d, s, it, tr, err, text.Finish)
+	return a.finishDir(d, it, tr, err, text.Finish)
 }
 
 // batchToStdout translates one input of several printed to stdout in input order, each preceded
@@ -182,15 +181,6 @@ func (a *app) batchToStdout(ctx context.Context, s *settings, j *pipeline.Pipeli
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
-
-func allExist(paths []string) bool {
-	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil {
-			return false
-		}
-	}
-	return true
-}
 
 // summarize prints the batch summary on stderr, with how rate limits slowed it down, and decides
 // the exit: 0 when every input was translated or skipped, 4 when some failed, the first

@@ -15,6 +15,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/results"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
@@ -170,23 +171,23 @@ func (a *app) requestSettings(s *settings, opts *translateOptions) translate.Set
 // translateSingle is the one-input run: text (or subtitles) to stdout or -o, speech to
 // --audio-out, the dubbed video to --dub. Every file appears only when all of them are complete.
 func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
-	r, err := a.openSingleResults(ctx, opts, opts.Dub)
+	r, err := results.OpenSingle(ctx, a.io.Out, opts.Output, opts.AudioOut, opts.Overwrite, opts.Dub)
 	if err != nil {
 		return err
 	}
-	defer r.close()
-	text, tw := sink.New(r.out, s.subs, s.timed, s.format, it.Name, s.to.Code)
-	out := pipeline.Output{Sink: text, Audio: r.audio, Files: r.outputs, KeepText: keepsText(s.format)}
-	if r.canReset(s.format) {
+	defer r.Close()
+	text, tw := sink.New(r.Out, s.subs, s.timed, s.format, it.Name, s.to.Code)
+	out := pipeline.Output{Sink: text, Audio: r.Audio, Files: r.Outputs, KeepText: keepsText(s.format)}
+	if r.CanReset(s.format == "json") {
 		out.Sink = sink.WithReset(text, func() error {
 			if tw != nil {
 				tw.Forget()
 			}
-			return r.reset()
+			return r.Reset()
 		})
 	}
-	if r.audio != nil && !s.timed {
-		out.Audio = tw.Audio(r.audio)
+	if r.Audio != nil && !s.timed {
+		out.Audio = tw.Audio(r.Audio)
 	}
 	if opts.Dub != "" {
 		if out.Dub, err = atomicfile.Create(ctx, opts.Dub, opts.Overwrite); err != nil {
@@ -202,7 +203,7 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 		}
 		return err
 	}
-	if err := r.commitSpeech(tr, opts.AudioOut); err != nil {
+	if err := r.CommitSpeech(tr); err != nil {
 		return err
 	}
 	if out.Dub != nil {
@@ -221,7 +222,7 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 	if tr.DubFile != nil {
 		a.infof("wrote %s", *tr.DubFile)
 	}
-	if err := r.commitText(); err != nil {
+	if err := r.CommitText(); err != nil {
 		return err
 	}
 	if tr.FinishReason == "length" {
