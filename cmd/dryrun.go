@@ -14,7 +14,7 @@ import (
 // dryRun shows, for each input, how it would be sent (whole, re-encoded, or which segments),
 // with sizes, estimated tokens and cost, and the totals, without sending anything.
 func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, items []batch.Item) error {
-	prices, err := loadPrices(a)
+	prices, err := a.cfg.Prices()
 	if err != nil {
 		return err
 	}

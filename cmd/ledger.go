@@ -18,7 +18,7 @@ type usageLedger struct {
 }
 
 func (a *app) openLedger(ctx context.Context, s *settings, path string, noLedger bool) (*usageLedger, error) {
-	prices, err := loadPrices(a)
+	prices, err := a.cfg.Prices()
 	if err != nil {
 		return nil, err
 	}

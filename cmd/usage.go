@@ -18,7 +18,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/api"
-	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 )
@@ -128,7 +127,7 @@ func runUsage(ctx context.Context, a *app, opts *usageOptions) error {
 	if err != nil {
 		return err
 	}
-	prices, err := loadPrices(a)
+	prices, err := a.cfg.Prices()
 	if err != nil {
 		return err
 	}
@@ -299,27 +298,6 @@ func parseAgo(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("duration %q is more than a century", s)
 	}
 	return time.Duration(total), nil
-}
-
-// loadPrices is the embedded price table with the config file's `pricing:` section laid over it.
-func loadPrices(a *app) (*pricing.Table, error) {
-	t, err := pricing.Default()
-	if err != nil {
-		return nil, err
-	}
-	if a.cfg == nil || a.cfg.File == "" {
-		return t, nil
-	}
-	data, err := os.ReadFile(a.cfg.File)
-	if err != nil {
-		return nil, &config.Error{Msg: "cannot read config file " + a.cfg.File, Err: err}
-	}
-	over, err := pricing.ParseConfig(data)
-	if err != nil {
-		return nil, &config.Error{Msg: a.cfg.File, Err: err,
-			Hint: "the pricing: section takes the shape of configs/pricing.yaml (models → model → intl|cn → prices per 1M tokens)"}
-	}
-	return pricing.Merge(t, over), nil
 }
 
 // priceOf prices a recorded request with today's table, in the region it was sent to (the table's

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/livetranslate/livetranslate/internal/ctxio"
+	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
@@ -70,7 +71,10 @@ func (e *Error) Unwrap() error { return e.Err }
 type Config struct {
 	v *viper.Viper
 	// File is the config file that was read, "" if none.
-	File   string
+	File string
+	// data is File's contents as Load read them: sections viper does not serve as they are
+	// written (pricing, whose model names are case-sensitive) are parsed from it, not read again.
+	data   []byte
 	getenv func(string) string
 	flags  *pflag.FlagSet // the running command's, once bound
 }
@@ -126,8 +130,25 @@ func Load(ctx context.Context, opts Options) (*Config, error) {
 		return nil, &Error{Msg: "cannot read config file " + file, Err: err,
 			Hint: "fix the file (see configs/config.example.yaml) or point --config at another one"}
 	}
-	c.File = file
+	c.File, c.data = file, data
 	return c, nil
+}
+
+// Prices is the price table embedded in the binary with the config file's pricing: section laid
+// over it, from the file as Load read it. A section that is not in the shape of the price table
+// (a misspelt kind of token, say) is an *Error naming the file and the key. A nil Config, or one
+// without a file, gives the embedded table.
+func (c *Config) Prices() (*pricing.Table, error) {
+	t, err := pricing.Default()
+	if err != nil || c == nil || c.File == "" {
+		return t, err
+	}
+	over, err := pricing.ParseConfig(c.data)
+	if err != nil {
+		return nil, &Error{Msg: c.File, Err: err,
+			Hint: "the pricing: section takes the shape of configs/pricing.yaml (models → model → intl|cn → prices per 1M tokens)"}
+	}
+	return pricing.Merge(t, over), nil
 }
 
 // MaxFileSize is the largest config file read: every key documented, with comments, is 6 KiB.
