@@ -1,15 +1,14 @@
 package cmd
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/lang"
+	"github.com/livetranslate/livetranslate/internal/prettyjson"
+	"github.com/livetranslate/livetranslate/internal/tables"
 )
 
 func newLanguagesCmd(a *app) *cobra.Command {
@@ -22,50 +21,24 @@ func newLanguagesCmd(a *app) *cobra.Command {
   livetranslate translate talk.mp3 --from de --to 日本語                    # a code, an English or a native name`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			return printLanguages(a.io.Out, asJSON)
+			if asJSON {
+				return tables.LanguagesJSON(a.io.Out, lang.All())
+			}
+			return tables.Languages(a.io.Out, lang.All())
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
-func printLanguages(w io.Writer, asJSON bool) error {
-	all := lang.All()
-	if asJSON {
-		type row struct {
-			Code    string `json:"code"`
-			English string `json:"english"`
-			Native  string `json:"native"`
-			Source  bool   `json:"source"`
-			Target  bool   `json:"target"`
-			Speech  bool   `json:"speech"`
-		}
-		rows := make([]row, 0, len(all))
-		for _, l := range all {
-			rows = append(rows, row{l.Code, l.English, l.Native, l.Source, l.Target, l.Speech})
-		}
-		return writeJSON(w, rows)
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CODE\tLANGUAGE\tNATIVE\tSOURCE\tTARGET\tSPEECH")
-	for _, l := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Code, l.English, l.Native, yesNo(l.Source), yesNo(l.Target), yesNo(l.Speech))
-	}
-	return tw.Flush()
+// voicesOptions is what the voices flags say.
+type voicesOptions struct {
+	JSON bool
+	Lang string
 }
 
 func newVoicesCmd(a *app) *cobra.Command {
-	var (
-		asJSON  bool
-		forLang string
-	)
+	opts := &voicesOptions{}
 	cmd := &cobra.Command{
 		Use:   "voices [--lang LANG]",
 		Short: "List the voices for speech output and the languages each can speak",
@@ -74,60 +47,35 @@ func newVoicesCmd(a *app) *cobra.Command {
   livetranslate translate talk.mp3 --to fr --audio-out talk.fr.wav --voice Ethan`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			voices := lang.Voices()
-			if forLang != "" {
-				l, err := lang.Parse(forLang)
-				if err != nil {
-					return fmt.Errorf("--lang: %w", err)
-				}
-				if !l.Speech {
-					return usagef("see livetranslate languages", "%s (%s) is a text-only target: no voice speaks it", l.English, l.Code)
-				}
-				voices = lang.VoicesFor(l.Code)
+			voices, err := opts.validate()
+			if err != nil {
+				return err
 			}
-			return printVoices(a.io.Out, voices, asJSON)
+			if opts.JSON {
+				return tables.VoicesJSON(a.io.Out, voices)
+			}
+			return tables.Voices(a.io.Out, voices)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.Flags().StringVar(&forLang, "lang", "", "only the voices that can speak LANG")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "only the voices that can speak LANG")
 	return cmd
 }
 
-func printVoices(w io.Writer, voices []lang.Voice, asJSON bool) error {
-	if asJSON {
-		type row struct {
-			Name        string   `json:"name"`
-			Display     string   `json:"display"`
-			Gender      string   `json:"gender"`
-			Description string   `json:"description"`
-			Languages   []string `json:"languages"`
-			Note        string   `json:"note,omitempty"`
-		}
-		rows := make([]row, 0, len(voices))
-		for _, v := range voices {
-			rows = append(rows, row{v.Name, v.Display, v.Gender, v.Description, v.Languages, v.Note})
-		}
-		return writeJSON(w, rows)
+// validate checks --lang and returns the voices to list: all of them, or those that speak it.
+func (o *voicesOptions) validate() ([]lang.Voice, error) {
+	if o.Lang == "" {
+		return lang.Voices(), nil
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VOICE\tGENDER\tLANGUAGES\tDESCRIPTION")
-	for _, v := range voices {
-		desc := v.Description
-		if v.Note != "" {
-			desc += " (" + v.Note + ")"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Name, v.Gender, strings.Join(v.Languages, " "), desc)
+	l, err := lang.Parse(o.Lang)
+	if err != nil {
+		return nil, fmt.Errorf("--lang: %w", err)
 	}
-	return tw.Flush()
+	if !l.Speech {
+		return nil, usagef("see livetranslate languages", "%s (%s) is a text-only target: no voice speaks it", l.English, l.Code)
+	}
+	return lang.VoicesFor(l.Code), nil
 }
 
 // writeJSON writes v as indented JSON and a newline, with <, > and & as they are.
-func writeJSON(w io.Writer, v any) error {
-	e := json.NewEncoder(w)
-	e.SetIndent("", "  ")
-	e.SetEscapeHTML(false)
-	if err := e.Encode(v); err != nil {
-		return fmt.Errorf("writing JSON: %w", err)
-	}
-	return nil
-}
+func writeJSON(w io.Writer, v any) error { return prettyjson.Write(w, v) }
