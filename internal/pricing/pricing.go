@@ -205,6 +205,10 @@ func (t *Table) Estimate(region, model string, u Tokens) (cost float64, currency
 	return p.Cost(u), p.Currency, true
 }
 
+// Round drops the float noise of sums (0.30000000000000004) from a cost, as costs are printed: it
+// keeps millionths of the currency.
+func Round(cost float64) float64 { return math.Round(cost*1e6) / 1e6 }
+
 // Prices returns the prices of model in region ("" for the default region).
 func (t *Table) Prices(region, model string) (Prices, bool) {
 	if t == nil {

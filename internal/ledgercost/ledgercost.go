@@ -1,0 +1,63 @@
+// Package ledgercost prices the requests of the usage ledger: the usage the service reported,
+// copied into a ledger row and priced as the request is recorded, and a recorded row priced again
+// with today's price table when usage is reported.
+package ledgercost
+
+import (
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/ledger"
+	"github.com/livetranslate/livetranslate/internal/pricing"
+)
+
+// Tokens is a row's usage by kind of token.
+func Tokens(r ledger.Row) pricing.Tokens {
+	return pricing.Tokens{
+		InputAudio:  int64(r.PromptAudioTokens),
+		InputVideo:  int64(r.PromptVideoTokens),
+		InputText:   int64(r.PromptTextTokens),
+		OutputText:  int64(r.CompletionTextTokens),
+		OutputAudio: int64(r.CompletionAudioTokens),
+	}
+}
+
+// SetUsage copies the usage the service reported into a ledger row, and prices it with t in the
+// row's region. A nil usage (the service sent none) leaves the row as it is.
+func SetUsage(r *ledger.Row, u *api.Usage, t *pricing.Table) {
+	if u == nil {
+		return
+	}
+	r.TotalTokens = u.TotalTokens
+	if d := u.PromptTokensDetails; d != nil {
+		r.PromptAudioTokens, r.PromptVideoTokens, r.PromptTextTokens = d.AudioTokens, d.VideoTokens, d.TextTokens
+	} else {
+		// No breakdown: the whole prompt counts as the input's kind.
+		if r.Kind == ledger.KindVideo {
+			r.PromptVideoTokens = u.PromptTokens
+		} else {
+			r.PromptAudioTokens = u.PromptTokens
+		}
+	}
+	if d := u.CompletionTokensDetails; d != nil {
+		r.CompletionTextTokens, r.CompletionAudioTokens = d.TextTokens, d.AudioTokens
+	} else {
+		r.CompletionTextTokens = u.CompletionTokens
+	}
+	if cost, cur, ok := t.Estimate(r.Region, r.Model, Tokens(*r)); ok {
+		r.Cost, r.Currency = cost, cur
+	}
+}
+
+// Repricer prices a recorded request with t, in the region it was sent to (the table's default
+// region when that is unknown); it is a ledger.Query's Price. A model the table does not know keeps
+// the cost recorded with it, if any; ok is false when there is none.
+func Repricer(t *pricing.Table) func(ledger.Row) (cost float64, currency string, ok bool) {
+	return func(r ledger.Row) (float64, string, bool) {
+		if cost, cur, ok := t.Estimate(r.Region, r.Model, Tokens(r)); ok {
+			return cost, cur, true
+		}
+		if r.Currency != "" {
+			return r.Cost, r.Currency, true
+		}
+		return 0, "", false
+	}
+}
