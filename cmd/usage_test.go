@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"flag"
 	"maps"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/ledger"
-	"github.com/livetranslate/livetranslate/internal/pricing"
+	"github.com/livetranslate/livetranslate/internal/usagereport"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -29,7 +27,7 @@ func usageEnv(t *testing.T) map[string]string {
 		"XDG_CONFIG_HOME":   filepath.Join(dir, "config"),
 		"XDG_STATE_HOME":    filepath.Join(dir, "state"),
 		"TZ":                "UTC",
-		envNow:              "2026-11-01T12:00:00Z",
+		usagereport.EnvNow:  "2026-11-01T12:00:00Z",
 		"DASHSCOPE_API_KEY": "sk-test-key-never-stored",
 	}
 }
@@ -299,69 +297,6 @@ func TestUsageFlagErrors(t *testing.T) {
 	}
 }
 
-func TestParseWhen(t *testing.T) {
-	loc := time.FixedZone("UTC+8", 8*3600)
-	now := time.Date(2026, 11, 1, 12, 0, 0, 0, loc)
-	tests := []struct {
-		in       string
-		endOfDay bool
-		want     time.Time
-	}{
-		{"now", false, now},
-		{"7d", false, now.Add(-7 * 24 * time.Hour)},
-		{"2w", false, now.Add(-14 * 24 * time.Hour)},
-		{"36h", false, now.Add(-36 * time.Hour)},
-		{"90m", false, now.Add(-90 * time.Minute)},
-		{"1d12h", false, now.Add(-36 * time.Hour)},
-		{"1.5h", false, now.Add(-90 * time.Minute)},
-		{"0d", false, now},
-		{"2026-10-01", false, time.Date(2026, 10, 1, 0, 0, 0, 0, loc)},
-		{"2026-10-31", true, time.Date(2026, 11, 1, 0, 0, 0, 0, loc)},
-		{"2026-10-01T10:00:00Z", false, time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)},
-		{"2026-10-01T10:00:00+08:00", true, time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC)},
-	}
-	for _, tt := range tests {
-		got, err := parseWhen(tt.in, now, loc, tt.endOfDay)
-		if err != nil || !got.Equal(tt.want) {
-			t.Errorf("parseWhen(%q, endOfDay %v) = %v, %v; want %v", tt.in, tt.endOfDay, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{"", "d", "7", "7dd", "seven days", "2026-10", "10/01/2026", "-3d", "1y", "1e3d", "100000w"} {
-		if _, err := parseWhen(bad, now, loc, false); err == nil {
-			t.Errorf("parseWhen(%q) succeeded, want an error", bad)
-		}
-	}
-}
-
-func TestSetRowUsage(t *testing.T) {
-	prices, err := pricing.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The reference's example usage.
-	u := &api.Usage{PromptTokens: 415, CompletionTokens: 242, TotalTokens: 657,
-		PromptTokensDetails:     &api.PromptTokensDetails{AudioTokens: 415},
-		CompletionTokensDetails: &api.CompletionTokensDetails{AudioTokens: 191, TextTokens: 51}}
-	r := ledger.Row{Model: "qwen3-livetranslate-flash", Region: "cn", Kind: "audio"}
-	setRowUsage(&r, u, prices)
-	if r.PromptAudioTokens != 415 || r.CompletionTextTokens != 51 || r.CompletionAudioTokens != 191 || r.TotalTokens != 657 {
-		t.Errorf("tokens: %+v", r)
-	}
-	if want := (415*64 + 51*64 + 191*240) / 1e6; math.Abs(r.Cost-want) > 1e-12 || r.Currency != "CNY" {
-		t.Errorf("cost %v %s, want %v CNY", r.Cost, r.Currency, want)
-	}
-	// Without details the prompt counts as the input's kind.
-	v := ledger.Row{Model: "unknown", Kind: "video"}
-	setRowUsage(&v, &api.Usage{PromptTokens: 900, CompletionTokens: 20, TotalTokens: 920}, prices)
-	if v.PromptVideoTokens != 900 || v.CompletionTextTokens != 20 || v.Cost != 0 || v.Currency != "" {
-		t.Errorf("video without details: %+v", v)
-	}
-	setRowUsage(&v, nil, prices) // the service sent no usage: nothing changes
-	if v.PromptVideoTokens != 900 {
-		t.Errorf("a nil usage changed the row: %+v", v)
-	}
-}
-
 func TestUsageDaysFollowTZ(t *testing.T) {
 	if _, err := time.LoadLocation("Pacific/Kiritimati"); err != nil {
 		t.Skip("no time zone database:", err)
@@ -406,5 +341,46 @@ func TestUsageMixedCurrencies(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestUsageValidate: the usage options are checked, in order, without reading anything but the
+// environment's "now" and zone; each refusal is a usage error worded with the flags.
+func TestUsageValidate(t *testing.T) {
+	env := map[string]string{usagereport.EnvNow: "2026-11-01T12:00:00Z", "TZ": "UTC"}
+	getenv := func(k string) string { return env[k] }
+	def := usageOptions{Since: "30d", Until: "now", Limit: 50}
+	with := func(f func(*usageOptions)) usageOptions { o := def; f(&o); return o }
+	for _, tt := range []struct {
+		name string
+		opts usageOptions
+		err  string // a substring of the error; "" for none
+		code int
+	}{
+		{"defaults", def, "", 0},
+		{"json and csv", with(func(o *usageOptions) { o.JSON, o.CSV = true, true }), "--json and --csv cannot be used together", exitUsage},
+		{"by with list", with(func(o *usageOptions) { o.List, o.By, o.byGiven = true, "day", true }), "--by and --list cannot be used together", exitUsage},
+		{"limit without list", with(func(o *usageOptions) { o.limitGiven = true }), "--limit applies to --list", exitUsage},
+		{"negative limit", with(func(o *usageOptions) { o.List, o.Limit, o.limitGiven = true, -1, true }), "--limit must be 0 (all) or more, got -1", exitUsage},
+		{"unknown grouping", with(func(o *usageOptions) { o.By = "week" }), `cannot group --by "week"`, exitUsage},
+		{"grouping", with(func(o *usageOptions) { o.By = "model" }), "", 0},
+		{"bad since", with(func(o *usageOptions) { o.Since, o.sinceGiven = "yesterday", true }), `invalid --since "yesterday"`, exitUsage},
+		{"bad until", with(func(o *usageOptions) { o.Until = "2026-13-01" }), `invalid --until "2026-13-01"`, exitUsage},
+		{"empty window", with(func(o *usageOptions) { o.Since, o.Until, o.sinceGiven = "2026-10-10", "2026-10-01", true }),
+			"--since (2026-10-10 00:00 UTC) must be before --until (2026-10-02 00:00 UTC)", exitUsage},
+	} {
+		win, err := tt.opts.validate(getenv)
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.err == "" && (!win.Until.Equal(time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)) || !win.Since.Equal(win.Until.AddDate(0, 0, -30))):
+			t.Errorf("%s: window %v to %v; want the 30 days before now", tt.name, win.Since, win.Until)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err) || exitCode(err) != tt.code):
+			t.Errorf("%s: %v (exit %d); want %q, exit %d", tt.name, err, exitCode(err), tt.err, tt.code)
+		}
+	}
+	env[usagereport.EnvNow] = "noon"
+	if _, err := def.validate(getenv); err == nil || exitCode(err) != exitFailure {
+		t.Errorf("a bad %s: %v; want an error, exit 1", usagereport.EnvNow, err)
 	}
 }
