@@ -5,9 +5,6 @@
 package sink
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
 	"math"
 
 	"github.com/livetranslate/livetranslate/internal/api"
@@ -225,14 +222,3 @@ type PlanTotal struct {
 
 // RoundMillis is a number of seconds to the millisecond (or a share to 0.001), as JSON shows it.
 func RoundMillis(x float64) float64 { return math.Round(x*1000) / 1000 }
-
-// WriteJSON writes v as indented JSON, text as it is (no HTML escaping), and a newline.
-func WriteJSON(w io.Writer, v any) error {
-	e := json.NewEncoder(w)
-	e.SetIndent("", "  ")
-	e.SetEscapeHTML(false)
-	if err := e.Encode(v); err != nil {
-		return fmt.Errorf("writing JSON: %w", err)
-	}
-	return nil
-}

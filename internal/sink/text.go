@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/prettyjson"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
 )
 
@@ -112,7 +113,7 @@ func (w *Text) Finish(tr *pipeline.Result) error {
 	case FormatJSON:
 		r := ResultOf(tr)
 		r.SchemaVersion = SchemaVersion
-		return WriteJSON(w.out, r)
+		return prettyjson.Write(w.out, r)
 	case FormatJSONL:
 		r := ResultOf(tr)
 		ev := NewEvent("done", w.input, w.target)
@@ -132,7 +133,7 @@ func (w *Text) Fail(r Result) error {
 		return w.endLine()
 	case FormatJSON:
 		r.SchemaVersion = SchemaVersion
-		return WriteJSON(w.out, r)
+		return prettyjson.Write(w.out, r)
 	case FormatJSONL:
 		ev := NewEvent("error", w.input, w.target)
 		ev.Error = r.Error
