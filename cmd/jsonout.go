@@ -38,6 +38,3 @@ func errorJSON(err error) *sink.ErrorInfo {
 	}
 	return e
 }
-
-// roundMillis is a number of seconds to the millisecond, as JSON shows it.
-func roundMillis(x float64) float64 { return sink.RoundMillis(x) }

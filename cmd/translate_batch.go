@@ -10,6 +10,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/progress"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
@@ -30,13 +31,14 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 		}}, "", "")
 		defer ord.Close()
 	}
-	prog := newProgress(a, opts.Progress, len(items))
-	defer prog.close()
+	bar := opts.Progress == "always" || (opts.Progress == "auto" && a.io.StderrTTY)
+	prog := progress.New(a.io.Err, bar, len(items))
+	defer prog.Close()
 
 	results := make([]sink.Outcome, len(items))
 	batch.Each(ctx, len(items), s.jobs, func(i int) {
 		it := items[i]
-		prog.start(it.Name)
+		prog.Start(it.Name)
 		ctx := ctx
 		if s.timeout > 0 {
 			var cancel context.CancelFunc
@@ -59,9 +61,9 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 		if o.Status == sink.StatusFailed && errors.Is(o.Err, context.Canceled) && ctx.Err() != nil {
 			shown.Status = "not done" // as the summary counts it: stopped, not failed
 		}
-		prog.done(it.Name, shown)
+		prog.Done(it.Name, shown.Status)
 	})
-	prog.close()
+	prog.Close()
 	elapsed := time.Since(start)
 	stopped := func(err error) bool { return errors.Is(err, context.Canceled) && ctx.Err() != nil }
 	if ord != nil && s.format == "json" {

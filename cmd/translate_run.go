@@ -243,26 +243,7 @@ func keepsText(format string) bool { return format == "json" || format == "jsonl
 // reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
 // the input's output is complete, so the line never lands in the middle of text on a terminal.
 func (a *app) reportUsage(tr *pipeline.Result) {
-	if tr.RequestID == "" && tr.Usage == nil {
-		return // nothing was sent (no speech heard)
+	if line := sink.UsageLine(tr); line != "" {
+		a.infof("%s", line)
 	}
-	if tr.Usage == nil {
-		a.infof("%s: request id %s: the service sent no usage", tr.Input, tr.RequestID)
-		return
-	}
-	a.infof("%s: %s", tr.Input, usageLine(tr.Usage, tr.RequestID))
-}
-
-func usageLine(u *api.Usage, requestID string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "usage: prompt %d", u.PromptTokens)
-	if d := u.PromptTokensDetails; d != nil {
-		fmt.Fprintf(&b, " (audio %d, video %d, text %d)", d.AudioTokens, d.VideoTokens, d.TextTokens)
-	}
-	fmt.Fprintf(&b, ", completion %d", u.CompletionTokens)
-	if d := u.CompletionTokensDetails; d != nil {
-		fmt.Fprintf(&b, " (text %d, audio %d)", d.TextTokens, d.AudioTokens)
-	}
-	fmt.Fprintf(&b, ", total %d tokens; request id %s", u.TotalTokens, requestID)
-	return b.String()
 }

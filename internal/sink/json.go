@@ -5,7 +5,9 @@
 package sink
 
 import (
+	"fmt"
 	"math"
+	"strings"
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
@@ -222,3 +224,27 @@ type PlanTotal struct {
 
 // RoundMillis is a number of seconds to the millisecond (or a share to 0.001), as JSON shows it.
 func RoundMillis(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// UsageLine is what -v says of a translated input's tokens and request: "NAME: usage: prompt 107
+// (audio 107, video 0, text 0), completion 20 (text 20, audio 0), total 127 tokens; request id
+// ID"; "" when nothing was sent (nobody speaks in it).
+func UsageLine(tr *pipeline.Result) string {
+	switch {
+	case tr.RequestID == "" && tr.Usage == nil:
+		return ""
+	case tr.Usage == nil:
+		return fmt.Sprintf("%s: request id %s: the service sent no usage", tr.Input, tr.RequestID)
+	}
+	u := tr.Usage
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: usage: prompt %d", tr.Input, u.PromptTokens)
+	if d := u.PromptTokensDetails; d != nil {
+		fmt.Fprintf(&b, " (audio %d, video %d, text %d)", d.AudioTokens, d.VideoTokens, d.TextTokens)
+	}
+	fmt.Fprintf(&b, ", completion %d", u.CompletionTokens)
+	if d := u.CompletionTokensDetails; d != nil {
+		fmt.Fprintf(&b, " (text %d, audio %d)", d.TextTokens, d.AudioTokens)
+	}
+	fmt.Fprintf(&b, ", total %d tokens; request id %s", u.TotalTokens, tr.RequestID)
+	return b.String()
+}
