@@ -97,11 +97,11 @@ var flagInError = regexp.MustCompile(`^(unknown |invalid )?--([a-z][a-z-]*)\b[ :
 // that was not the command line: "jobs in FILE: 0 is out of range" (exit 3, configuration), not
 // "--jobs 0 is out of range" (exit 2) for a flag the user never passed.
 func (a *app) fromSource(err error) error {
-	m := flagInError.FindStringSubmatchIndex(err.Error())
+	m := flagInError.FindStringSubmatchIndex(message(err))
 	if m == nil || a.cfg == nil {
 		return err
 	}
-	msg := err.Error()
+	msg := message(err)
 	flag := msg[m[4]:m[5]]
 	src := a.cfg.Source(strings.ReplaceAll(flag, "-", "_"))
 	if src == "" || strings.HasPrefix(src, "--") {

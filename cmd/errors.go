@@ -148,7 +148,50 @@ func message(err error) string {
 	case errors.As(err, &notVideo):
 		return reword(msg, notVideo, fmt.Sprintf("--dub needs a video; %s is %s", notVideo.Name, notVideo.Kind))
 	}
+	if worded, inner := mediaMessage(err); inner != nil {
+		return reword(msg, inner, worded)
+	}
 	return msg
+}
+
+
+// mediaMessage words internal/media's refusals that --input-format, --split and --inline-limit
+// change; inner is the error in err's chain that worded replaces (nil for none).
+func mediaMessage(err error) (worded string, inner error) {
+	var (
+		unrecognised *media.UnrecognisedError
+		undecodable  *media.UndecodableError
+		cutShort     *media.CutShortError
+		tooLong      *media.StreamTooLongError
+		text         *media.TextError
+		unknown      *media.UnknownFormatError
+	)
+	switch {
+	case errors.Is(err, media.ErrStdinFormat):
+		return "reading standard input needs --input-format (e.g. --input-format mp3)", media.ErrStdinFormat
+	case errors.As(err, &unrecognised):
+		switch {
+		case unrecognised.Prefix:
+			return unrecognised.Error() + " (--input-format says what it is, if it is sound)", unrecognised
+		case unrecognised.NoFFprobe:
+			return unrecognised.Name + " is not an audio or video file (content not recognised); if it is one, pass --input-format, or install ffmpeg so ffprobe can identify it", unrecognised
+		}
+		return unrecognised.Error() + "; if it is one, pass --input-format", unrecognised
+	case errors.As(err, &undecodable):
+		return undecodable.Error() + "; pass --input-format to send it as is", undecodable
+	case errors.As(err, &cutShort):
+		if cutShort.WAV {
+			return cutShort.Error() + ", or pass --input-format wav to send it as is", cutShort
+		}
+		return cutShort.Error() + ", or pass --input-format to send it as is", cutShort
+	case errors.As(err, &tooLong):
+		return tooLong.Error() + " (--split never, --inline-limit): allow splitting, or raise --inline-limit", tooLong
+	case errors.As(err, &text):
+		return fmt.Sprintf("%s is text, not sound (--input-format %s cannot make it sound)", text.Name, text.Format), text
+	case errors.As(err, &unknown):
+		return fmt.Sprintf("unknown --input-format %q: choose auto or one of %s", unknown.Value, unknown.Choices), unknown
+	}
+	return "", nil
 }
 
 // reword replaces, in msg, the message of inner (an error in its chain, wrapped with context

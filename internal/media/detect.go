@@ -128,9 +128,9 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 			return nil, err
 		}
 		if s.class == classUnknownBinary {
-			return nil, usagef("%s is not an audio or video file (content not recognised); if it is one, pass --input-format", shown)
+			return nil, usage.Wrap(&UnrecognisedError{Name: shown}, "")
 		}
-		return nil, usagef("%s (detected %s) cannot be decoded (ffprobe: %s): it may be truncated or damaged; pass --input-format to send it as is", shown, s.container, perr.Detail)
+		return nil, usage.Wrap(&UndecodableError{Name: shown, Container: s.container, Detail: perr.Detail}, "")
 	}
 	if probe != nil {
 		if in.Warning != "" && !sf.wav {
@@ -144,7 +144,7 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 			}
 		}
 	} else if s.class == classUnknownBinary {
-		return nil, usagef("%s is not an audio or video file (content not recognised); if it is one, pass --input-format, or install ffmpeg so ffprobe can identify it", shown)
+		return nil, usage.Wrap(&UnrecognisedError{Name: shown, NoFFprobe: true}, "")
 	}
 
 	d, err := decide(shown, s, probe, filepath.Ext(name))

@@ -170,7 +170,7 @@ func resolveURL(name string, override string) (*Input, error) {
 // for the data-URI limit check, and a pipe can be read only once.
 func resolveStdin(ctx context.Context, opts Options, override string) (*Input, error) {
 	if override == "" {
-		return nil, usagef("reading standard input needs --input-format (e.g. --input-format mp3)")
+		return nil, usage.Wrap(ErrStdinFormat, "")
 	}
 	if opts.Stdin == nil {
 		return nil, errors.New("resolve -: no standard input reader given")
@@ -255,7 +255,7 @@ func spoolStream(ctx context.Context, r io.Reader, shown string, opts Options, o
 	case total > limit:
 		os.Remove(f.Name())
 		if opts.MaxSize > 0 {
-			return "", usagef("%s goes on past %s, more than one request can carry (--split never, --inline-limit): allow splitting, or raise --inline-limit", shown, sizeText(limit))
+			return "", usage.Wrap(&StreamTooLongError{Name: shown, Limit: limit}, "")
 		}
 		return "", usagef("%s goes on past %s, the most read from a pipe or device: is it the right source? Save a longer recording to a file first", shown, sizeText(limit))
 	}
@@ -284,7 +284,7 @@ func soundInPrefix(ctx context.Context, ffprobe, path, shown string) error {
 			}
 		}
 	}
-	return usagef("%s is not an audio or video file: neither its first bytes nor ffprobe recognise sound in it (--input-format says what it is, if it is sound)", shown)
+	return usage.Wrap(&UnrecognisedError{Name: shown, Prefix: true}, "")
 }
 
 // readError is an error reading an input, cancellation kept as it is (the run exits 130).
@@ -304,7 +304,7 @@ func refuseHead(shown string, head []byte, s sniffed, override string) error {
 	}
 	if override != "" && s.class == classNotMedia && strings.HasPrefix(s.mime, "text/") {
 		// No sound is text, whatever --input-format says (yes | livetranslate translate - …).
-		return usagef("%s is text, not sound (--input-format %s cannot make it sound)", shown, override)
+		return usage.Wrap(&TextError{Name: shown, Format: override}, "")
 	}
 	if override != "" {
 		return nil
@@ -405,7 +405,7 @@ func parseFormatOverride(value string) (string, error) {
 		return "", nil
 	}
 	if _, ok := formatInfo(f); !ok {
-		return "", usagef("unknown --input-format %q: choose auto or one of %s", value, formatList)
+		return "", usage.Wrap(&UnknownFormatError{Value: value, Choices: formatList}, "")
 	}
 	return f, nil
 }

@@ -134,11 +134,11 @@ func checkResolved(t *testing.T, in *Input, err error, path string, tc resolveCa
 		if !errors.As(err, &ue) {
 			t.Fatalf("err = %v (%T), want a *usage.Error", err, err)
 		}
-		if !strings.Contains(ue.Msg, tc.usageErr) {
-			t.Fatalf("message %q does not say %q", ue.Msg, tc.usageErr)
+		if !strings.Contains(ue.Error(), tc.usageErr) {
+			t.Fatalf("message %q does not say %q", ue.Error(), tc.usageErr)
 		}
-		if strings.Contains(ue.Msg, "\n") {
-			t.Errorf("message is not one line: %q", ue.Msg)
+		if strings.Contains(ue.Error(), "\n") {
+			t.Errorf("message is not one line: %q", ue.Error())
 		}
 		if in != nil {
 			t.Errorf("got an Input with an error")
@@ -248,9 +248,8 @@ func TestResolveInputFormatOverride(t *testing.T) {
 func TestResolveStdin(t *testing.T) {
 	t.Run("without format", func(t *testing.T) {
 		_, err := Resolve(context.Background(), "-", Options{Stdin: strings.NewReader("x")})
-		var ue *usage.Error
-		if !errors.As(err, &ue) || ue.Msg != "reading standard input needs --input-format (e.g. --input-format mp3)" {
-			t.Fatalf("err = %v", err)
+		if !isUsage(err) || !errors.Is(err, ErrStdinFormat) {
+			t.Fatalf("err = %v, want a usage error for ErrStdinFormat", err)
 		}
 	})
 	t.Run("auto is not a format", func(t *testing.T) {

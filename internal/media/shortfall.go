@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // A file cut short (a download that stopped, a recorder that crashed) still carries the header
@@ -33,8 +35,8 @@ func (sf shortfall) check(shown, container string) (warning string, err error) {
 	}
 	if sf.wav {
 		if sf.held < sf.blockAlign || float64(sf.held) < minHeldShare*float64(sf.promised) {
-			return "", usagef("%s (wav) is cut short: its header promises %s of audio, the file holds %s (%d of %d bytes); export or download it again, or pass --input-format wav to send it as is",
-				shown, secondsText(sf.promisedDur), secondsText(sf.heldDur), sf.held, sf.promised)
+			return "", usage.Wrap(&CutShortError{Name: shown, Container: container, WAV: true, Held: sf.held, Promised: sf.promised,
+				HeldDur: sf.heldDur, PromisedDur: sf.promisedDur}, "")
 		}
 		return fmt.Sprintf("%s (wav) is cut short: its header promises %s of audio, the file holds %s; sending what there is",
 			shown, secondsText(sf.promisedDur), secondsText(sf.heldDur)), nil
@@ -44,8 +46,7 @@ func (sf shortfall) check(shown, container string) (warning string, err error) {
 			shown, container, sf.promised)
 	}
 	if float64(sf.held) < minHeldShare*float64(sf.promised) {
-		return "", usagef("%s (detected %s) is cut short: it holds %d of the %d audio frames its index lists; export or download it again, or pass --input-format to send it as is",
-			shown, container, sf.held, sf.promised)
+		return "", usage.Wrap(&CutShortError{Name: shown, Container: container, Held: sf.held, Promised: sf.promised}, "")
 	}
 	return fmt.Sprintf("%s (detected %s) is cut short: it holds %d of the %d audio frames its index lists (%.0f%%); sending what there is",
 		shown, container, sf.held, sf.promised, 100*float64(sf.held)/float64(sf.promised)), nil
