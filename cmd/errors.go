@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -151,9 +152,63 @@ func message(err error) string {
 	if worded, inner := mediaMessage(err); inner != nil {
 		return reword(msg, inner, worded)
 	}
+	if worded, inner := splitMessage(err); inner != nil {
+		return reword(msg, inner, worded)
+	}
 	return msg
 }
 
+// splitMessage words internal/split's errors about --split, --segment, --inline-limit and
+// --max-tokens; inner is the error in err's chain that worded replaces (nil for none).
+func splitMessage(err error) (worded string, inner error) {
+	var (
+		mode       *split.UnknownModeError
+		unsplit    *split.UnsplittableError
+		short      *split.SegmentTooShortError
+		needsProbe *split.AlwaysNeedsFFprobeError
+	)
+	switch {
+	case errors.As(err, &mode):
+		return fmt.Sprintf("unknown --split value %q: choose auto, always or never", mode.Value), mode
+	case errors.As(err, &unsplit):
+		return unsplit.Error() + "; raise --inline-limit or --max-tokens", unsplit
+	case errors.As(err, &short):
+		return fmt.Sprintf("--segment %s is too short: at least %s", short.Segment, short.Min), short
+	case errors.As(err, &needsProbe):
+		return "--split always needs ffprobe: " + needsProbe.Err.Error(), needsProbe
+	}
+	return "", nil
+}
+
+// worded is a printf-style report (Pipeline.Info or Warn) whose typed arguments, an internal
+// package's notes and warnings in its own words, are worded by the command line, naming the
+// flag they are about.
+func worded(report func(format string, args ...any)) func(format string, args ...any) {
+	return func(format string, args ...any) {
+		args = append([]any(nil), args...)
+		for i, arg := range args {
+			if w, ok := wordArg(arg); ok {
+				args[i] = w
+			}
+		}
+		report(format, args...)
+	}
+}
+
+// wordArg is the command line's wording of a typed note or warning.
+func wordArg(arg any) (string, bool) {
+	switch n := arg.(type) {
+	case *split.AssumedFormatNote:
+		return n.String() + "; --input-format (e.g. mp4) says otherwise", true
+	case *split.URLUnsplitNote:
+		return "--split always cannot split a URL: download the file to split it", true
+	case *split.SegmentsNote:
+		if n.Cap == 0 {
+			return fmt.Sprintf("to be cut at pauses into segments of at most %s (--segment), re-encoded to %s", n.Target.Round(time.Second), n.Encoding), true
+		}
+	}
+	return "", false
+}
 
 // mediaMessage words internal/media's refusals that --input-format, --split and --inline-limit
 // change; inner is the error in err's chain that worded replaces (nil for none).

@@ -145,8 +145,8 @@ func (a *app) newPipeline(s *settings, opts *translateOptions) *pipeline.Pipelin
 		Runner:   a.newRunner(s),
 		Recorder: s.ledger.recorder(),
 		Estimate: s.ledger.estimate,
-		Info:     a.infof,
-		Warn:     a.warnf,
+		Info:     worded(a.infof),
+		Warn:     worded(a.warnf),
 	}
 }
 

@@ -183,8 +183,8 @@ func (p *Pipeline) timedPlan(ctx context.Context, in *media.Input, speech bool) 
 		add(pos, sp.Duration)
 	}
 	sp.Segments = segs
-	sp.Notes = []string{fmt.Sprintf("speech: %s", rep),
-		fmt.Sprintf("cut at pauses into %s of speech of at most %s, re-encoded compactly", plural(len(pl.pieces), "piece"), cueMax)}
+	sp.Notes = []split.Note{split.TextNote(fmt.Sprintf("speech: %s", rep)),
+		split.TextNote(fmt.Sprintf("cut at pauses into %s of speech of at most %s, re-encoded compactly", plural(len(pl.pieces), "piece"), cueMax))}
 	for _, n := range sp.Notes {
 		p.info("%s: %s", in.Name, n)
 	}

@@ -2,7 +2,6 @@ package split
 
 import (
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -76,8 +75,10 @@ func TestParseMode(t *testing.T) {
 	}
 	_, err := ParseMode("sometimes")
 	var uerr *usage.Error
-	if !errors.As(err, &uerr) || !strings.Contains(err.Error(), "auto, always or never") {
-		t.Errorf("ParseMode(sometimes) error = %v, want a usage error listing the modes", err)
+	var mode *UnknownModeError
+	if !errors.As(err, &uerr) || !errors.As(err, &mode) || mode.Value != "sometimes" ||
+		err.Error() != `unknown split mode "sometimes": choose auto, always or never` {
+		t.Errorf("ParseMode(sometimes) error = %v, want a usage error with an UnknownModeError listing the modes", err)
 	}
 }
 

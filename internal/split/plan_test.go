@@ -248,7 +248,7 @@ func TestPlanLongSpeech(t *testing.T) {
 			t.Errorf("cut at %v is not inside a detected silence", s.Start)
 		}
 	}
-	if !strings.Contains(strings.Join(p.Notes, "\n"), "cut at "+plural(len(p.Segments)-1, "pause")) {
+	if !strings.Contains(notesText(p), "cut at "+plural(len(p.Segments)-1, "pause")) {
 		t.Errorf("notes do not say every cut is at a silence: %q", p.Notes)
 	}
 
@@ -345,7 +345,7 @@ func TestPlanOptionsSegmentAndOutputLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	longest, _ := p.maxSegment()
-	if !strings.Contains(strings.Join(p.Notes, "\n"), "clamped to "+roundDuration(longest)) {
+	if !strings.Contains(notesText(p), "clamped to "+roundDuration(longest)) {
 		t.Errorf("a 1h --segment is not reported clamped to %v: %q", longest, p.Notes)
 	}
 	checkCoverage(t, p, longest)
@@ -368,11 +368,15 @@ func TestPlanOptionsSegmentAndOutputLimit(t *testing.T) {
 	checkCaps(t, p, api.MaxDataURISize, 1000)
 
 	var uerr *usage.Error
-	if _, err := cutPlan(ctx, in, Options{Segment: 100 * time.Millisecond}); !errors.As(err, &uerr) {
-		t.Errorf("--segment 100ms: error %v, want a usage error", err)
+	var short *SegmentTooShortError
+	if _, err := cutPlan(ctx, in, Options{Segment: 100 * time.Millisecond}); !errors.As(err, &uerr) || !errors.As(err, &short) ||
+		short.Segment != 100*time.Millisecond || short.Min != MinSegment {
+		t.Errorf("--segment 100ms: error %v, want a usage error with a SegmentTooShortError", err)
 	}
-	if _, err := cutPlan(ctx, in, Options{MaxDataURI: 1000}); !errors.As(err, &uerr) || !strings.Contains(err.Error(), "--inline-limit") {
-		t.Errorf("a 1000-byte inline limit: error %v, want a usage error naming --inline-limit", err)
+	var unsplit *UnsplittableError
+	if _, err := cutPlan(ctx, in, Options{MaxDataURI: 1000}); !errors.As(err, &uerr) || !errors.As(err, &unsplit) ||
+		unsplit.Cap != CapDataURI || unsplit.Limit != 1000 || strings.Contains(err.Error(), "--") {
+		t.Errorf("a 1000-byte inline limit: error %v, want a usage error with an UnsplittableError for the data URI cap, naming no flag", err)
 	}
 }
 
@@ -612,7 +616,7 @@ func TestPlanHardCutsWithoutPauses(t *testing.T) {
 	if len(p.Segments) != 3 {
 		t.Errorf("30 s without a pause at 10 s segments: %v", segmentLengths(p))
 	}
-	if notes := strings.Join(p.Notes, "\n"); !strings.Contains(notes, "0 pauses and 2 cuts at the quietest moment") {
+	if notes := notesText(p); !strings.Contains(notes, "0 pauses and 2 cuts at the quietest moment") {
 		t.Errorf("notes do not report hard cuts: %q", p.Notes)
 	}
 	if err := prepareAll(ctx, p); err != nil {
@@ -640,7 +644,7 @@ func TestPlanWithoutFFprobe(t *testing.T) {
 	ctx := context.Background()
 
 	p, err := cutPlan(ctx, in, Options{MaxDataURI: api.MaxDataURISize, FFprobe: missing})
-	if err != nil || !p.Whole || !strings.Contains(strings.Join(p.Notes, "\n"), "ffprobe not found") {
+	if err != nil || !p.Whole || !strings.Contains(notesText(p), "ffprobe not found") {
 		t.Errorf("small input without ffprobe: %v, %+v; want whole with a note", err, p)
 	}
 	_, err = cutPlan(ctx, in, Options{MaxDataURI: 1000, FFprobe: missing})
@@ -663,7 +667,36 @@ func TestPlanURL(t *testing.T) {
 	if !p.Whole || len(p.Segments) != 1 || p.Segments[0].Size != -1 || len(p.Notes) != 2 {
 		t.Errorf("URL plan: %+v", p)
 	}
+	if _, ok := p.Notes[len(p.Notes)-1].(*URLUnsplitNote); !ok {
+		t.Errorf("URL plan under Always: notes %q, want a URLUnsplitNote last", p.Notes)
+	}
+	// A URL whose name says nothing of its format is sent as mp3, a note says, naming no flag.
+	in = &media.Input{Name: "https://example.com/get", URL: "https://example.com/get", Kind: api.Audio, Format: "mp3", MIME: "audio/mpeg", Size: -1, Assumed: true}
+	if p, err = cutPlan(context.Background(), in, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := p.Notes[len(p.Notes)-1].(*AssumedFormatNote); !ok || n.Format != "mp3" ||
+		n.String() != "its name ends in no known extension, so it is sent as mp3 audio" {
+		t.Errorf("URL plan of an unknown extension: notes %q, want an AssumedFormatNote for mp3", p.Notes)
+	}
+	// Under Always without ffprobe, the plan fails for ffprobe, naming no flag.
+	local := &media.Input{Name: "a.mp3", Path: "a.mp3", Kind: api.Audio, Format: "mp3", MIME: "audio/mpeg", Size: 1000}
+	_, err = cutPlan(context.Background(), local, Options{Mode: Always, FFprobe: "/nonexistent"})
+	var always *AlwaysNeedsFFprobeError
+	var mt *media.MissingToolError
+	if !errors.As(err, &always) || !errors.As(err, &mt) || strings.Contains(err.Error(), "--") {
+		t.Errorf("Always without ffprobe: %v, want an AlwaysNeedsFFprobeError wrapping a MissingToolError", err)
+	}
 	if err := p.Prepare(context.Background()); err != nil {
 		t.Errorf("Prepare on a URL plan: %v", err)
 	}
+}
+
+// notesText is a plan's notes, a line each.
+func notesText(p *Plan) string {
+	var lines []string
+	for _, n := range p.Notes {
+		lines = append(lines, n.String())
+	}
+	return strings.Join(lines, "\n")
 }

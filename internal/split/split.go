@@ -44,7 +44,7 @@ func ParseMode(s string) (Mode, error) {
 	case "never":
 		return Never, nil
 	}
-	return Auto, usage.Errorf("", "unknown --split value %q: choose auto, always or never", s)
+	return Auto, usage.Wrap(&UnknownModeError{Value: s}, "")
 }
 
 // Options tune MakePlan.
@@ -106,8 +106,8 @@ type Plan struct {
 	// audio; a small picture for video) because that alone makes it fit.
 	Reencoded bool
 	Segments  []Segment // always at least one
-	// Notes say, for -v and --dry-run, what was decided and why.
-	Notes []string
+	// Notes say, for the caller to show, what was decided and why.
+	Notes []Note
 	// Split: the input is cut at its pauses into segments of at most Target; Segments holds
 	// none until Cut or Produce has found them.
 	Split  bool
@@ -218,10 +218,10 @@ func MakePlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error)
 		p.keepWhole(estimate{})
 		p.notef("%s is a URL: sent whole, unprobed; its length is the service's to check", shown)
 		if in.Assumed {
-			p.notef("its name ends in no known extension, so it is sent as %s audio; --input-format (e.g. mp4) says otherwise", in.Format)
+			p.Notes = append(p.Notes, &AssumedFormatNote{Format: in.Format})
 		}
 		if opts.Mode == Always {
-			p.notef("--split always cannot split a URL: download the file to split it")
+			p.Notes = append(p.Notes, &URLUnsplitNote{})
 		}
 		return p, nil
 	}
@@ -235,7 +235,7 @@ func MakePlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error)
 			return p, nil
 		}
 		if opts.Mode == Always {
-			return nil, fmt.Errorf("--split always needs ffprobe: %w", err)
+			return nil, &AlwaysNeedsFFprobeError{Err: err}
 		}
 		return nil, fmt.Errorf("%s is too large for one request (a %s-byte data URI) and splitting it needs ffprobe: %w",
 			shown, commas(whole.dataURI), err)
@@ -374,13 +374,12 @@ func (p *Plan) planSegments(ctx context.Context, shown string, over *TooLargeErr
 	}
 	longest, binding := p.maxSegment()
 	if longest < MinSegment {
-		return usage.Errorf("", "%s cannot be split into requests that fit: even %s of it breaks the %s cap (%s); raise --inline-limit or --max-tokens",
-			shown, MinSegment, binding.Cap, commas(binding.Limit))
+		return usage.Wrap(&UnsplittableError{Name: shown, Min: MinSegment, Cap: binding.Cap, Limit: binding.Limit}, "")
 	}
 	target := longest
 	if opts.Segment > 0 {
 		if opts.Segment < MinSegment {
-			return usage.Errorf("", "--segment %s is too short: at least %s", opts.Segment, MinSegment)
+			return usage.Wrap(&SegmentTooShortError{Segment: opts.Segment, Min: MinSegment}, "")
 		}
 		if opts.Segment > longest {
 			p.notef("segment length clamped to %s: one request holds no more (%s cap)", roundDuration(longest), binding.Cap)
@@ -399,11 +398,11 @@ func (p *Plan) planSegments(ctx context.Context, shown string, over *TooLargeErr
 
 	p.Split, p.Target = true, target
 	p.Segments = nil
-	why := fmt.Sprintf("the %s cap", binding.Cap)
+	note := &SegmentsNote{Target: target, Cap: binding.Cap, Encoding: p.encodingName()}
 	if target < longest {
-		why = "--segment"
+		note.Cap = 0 // the segment length asked
 	}
-	p.notef("to be cut at pauses into segments of at most %s (%s), re-encoded to %s", roundDuration(target), why, p.encodingName())
+	p.Notes = append(p.Notes, note)
 	return nil
 }
 
@@ -436,7 +435,7 @@ func (p *Plan) encodingName() string {
 }
 
 func (p *Plan) notef(format string, args ...any) {
-	p.Notes = append(p.Notes, fmt.Sprintf(format, args...))
+	p.Notes = append(p.Notes, TextNote(fmt.Sprintf(format, args...)))
 }
 
 func displayName(name string) string {
