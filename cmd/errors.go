@@ -198,6 +198,12 @@ func worded(report func(format string, args ...any)) func(format string, args ..
 // wordArg is the command line's wording of a typed note or warning.
 func wordArg(arg any) (string, bool) {
 	switch n := arg.(type) {
+	case *pipeline.NoSpeechWarning:
+		if n.Report != nil {
+			return n.String() + "; if it does have speech, set --pause-threshold below its level", true
+		}
+	case *pipeline.MixIgnoredWarning:
+		return n.Name + " has no sound to keep under the dub: --dub-mix ignored", true
 	case *split.AssumedFormatNote:
 		return n.String() + "; --input-format (e.g. mp4) says otherwise", true
 	case *split.URLUnsplitNote:

@@ -58,6 +58,9 @@ type Pipeline struct {
 	// Estimate prices an input's usage, as the ledger prices its rows; nil or !ok: no estimate.
 	Estimate func(model, kind string, usage *api.Usage) (cost float64, currency string, ok bool)
 	// Info reports a decision or a fact (printed with -v); Warn a warning. Either may be nil.
+	// They say things in the pipeline's words; an argument may be a typed note or warning
+	// (split.Note, *NoSpeechWarning, *MixIgnoredWarning) that a caller can word its own way, its
+	// String being the pipeline's words.
 	Info, Warn func(format string, args ...any)
 }
 
@@ -219,7 +222,7 @@ func (p *Pipeline) Run(ctx context.Context, it batch.Item, out Output) (*Result,
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(res.Parts) == 0 {
-		p.warn("%s", noSpeech(name, pl.Speech))
+		p.warn("%s", &NoSpeechWarning{Name: name, Report: pl.Speech})
 	} else if !kept.any {
 		p.warn("%s: the service returned no text", name)
 	}
@@ -295,13 +298,20 @@ func (k *keeper) all(pieces bool) string {
 	return strings.Join(lines, "\n")
 }
 
-// noSpeech says that an input was not sent because nobody speaks in it, and what was measured.
-func noSpeech(name string, rep *pauses.Report) string {
-	if rep == nil {
-		return fmt.Sprintf("%s: no speech heard: nothing was sent", name)
+// NoSpeechWarning warns that an input was not sent because nobody speaks in it: Report is what
+// the pause finder measured (nil if it did not run). Its String is the pipeline's words; with a
+// Report, the caller may add how to set the threshold lower.
+type NoSpeechWarning struct {
+	Name   string
+	Report *pauses.Report
+}
+
+func (w *NoSpeechWarning) String() string {
+	if w.Report == nil {
+		return fmt.Sprintf("%s: no speech heard: nothing was sent", w.Name)
 	}
-	return fmt.Sprintf("%s: no speech heard (noise floor %.0f dB, threshold %.0f dB): nothing was sent; if it does have speech, set --pause-threshold below its level",
-		name, rep.NoiseFloor, rep.Threshold)
+	return fmt.Sprintf("%s: no speech heard (noise floor %.0f dB, threshold %.0f dB): nothing was sent",
+		w.Name, w.Report.NoiseFloor, w.Report.Threshold)
 }
 
 // Resolve opens an input and decides how it is sent; an input the walk could not read fails here.

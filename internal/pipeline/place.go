@@ -113,10 +113,20 @@ func (pc *placement) finish(ctx context.Context, in *media.Input) error {
 	c, _ := dub.ContainerFor(pc.out.Dub.Path())
 	mix := pc.mix
 	if mix > 0 && !pc.pl.hasAudio {
-		pc.warn("%s has no sound to keep under the dub: --dub-mix ignored", in.Name)
+		pc.warn("%s", &MixIgnoredWarning{Name: in.Name})
 		mix = 0
 	}
 	return dub.Mux(ctx, in.Path, track, pc.out.Dub.Name(), dub.MuxOptions{Container: c, Mix: mix})
+}
+
+// MixIgnoredWarning warns that the source's sound, asked to be mixed under the dub
+// (Settings.DubMix), is not, for the input has none.
+type MixIgnoredWarning struct {
+	Name string
+}
+
+func (w *MixIgnoredWarning) String() string {
+	return fmt.Sprintf("%s has no sound to keep under the dub: the mix asked is ignored", w.Name)
 }
 
 // NotVideoError refuses a dub of an input that is not a video; checkDub returns it inside a usage
