@@ -13,9 +13,11 @@ import (
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/results"
+	"github.com/livetranslate/livetranslate/internal/speech"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
@@ -155,7 +157,30 @@ func message(err error) string {
 	if worded, inner := splitMessage(err); inner != nil {
 		return reword(msg, inner, worded)
 	}
+	var speechExists *speech.ExistsError
+	var notLedger *ledger.NotLedgerError
+	switch {
+	case errors.As(err, &speechExists):
+		return reword(msg, speechExists, speechExists.Path+" already exists: pass --overwrite to replace it")
+	case errors.Is(err, ledger.ErrNoPath):
+		return reword(msg, ledger.ErrNoPath, "usage ledger: no path (set XDG_STATE_HOME or HOME, or give --ledger)")
+	case errors.As(err, &notLedger):
+		return reword(msg, notLedger, fmt.Sprintf("%s is not a usage ledger (damaged, or another kind of file): move it aside, or give --ledger another path: %v", notLedger.Path, notLedger.Err))
+	}
 	return msg
+}
+
+// skipReason is why a walk left a file out, naming the flag that did.
+func skipReason(why batch.Reason) string {
+	switch why {
+	case batch.SkipOutDir:
+		return "it is the --out-dir"
+	case batch.SkipExcluded:
+		return "filtered out by --exclude"
+	case batch.SkipNotIncluded:
+		return "not matched by --include"
+	}
+	return string(why)
 }
 
 // splitMessage words internal/split's errors about --split, --segment, --inline-limit and

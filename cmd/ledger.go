@@ -34,7 +34,7 @@ func (a *app) openLedger(ctx context.Context, s *settings, path string, noLedger
 		return u, nil
 	}
 	u.rec = ledger.OpenRecorder(ctx, path, func(err error) {
-		a.warnf("%v; this run's requests are not recorded", err) // the error names the ledger
+		a.warnf("%s; this run's requests are not recorded", message(err)) // the error names the ledger
 	})
 	return u, nil
 }

@@ -96,7 +96,7 @@ func (a *app) expandInputs(ctx context.Context, opts *translateOptions) ([]batch
 		return nil, err
 	}
 	for _, sk := range skipped {
-		a.infof("skipping %s: %s", sk.Path, sk.Why)
+		a.infof("skipping %s: %s", sk.Path, skipReason(sk.Why))
 	}
 	if len(items) == 0 {
 		return nil, usagef("name the files, or check --include/--exclude", "no audio or video files found in %s", strings.Join(append(opts.Inputs, list...), ", "))

@@ -66,8 +66,20 @@ type Options struct {
 // Skipped is a file a walk or a list left out, and why, for -v.
 type Skipped struct {
 	Path string
-	Why  string
+	Why  Reason
 }
+
+// Reason is why a file was left out, in this package's words; the command layer may word the
+// ones about its options (OutDir, Include, Exclude) naming the flag.
+type Reason string
+
+const (
+	SkipOutDir      Reason = "it is the output directory"
+	SkipExcluded    Reason = "filtered out by an exclude pattern"
+	SkipNotIncluded Reason = "not matched by an include pattern"
+	SkipResult      Reason = "a result of livetranslate"
+	SkipNotMedia    Reason = "not an audio or video file"
+)
 
 // Expand turns arguments, then the entries of a --files-from list, into items, in the order
 // given; directories are walked recursively in lexical order, skipping hidden files and
@@ -111,7 +123,7 @@ func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, 
 		st, err := os.Stat(a)
 		if err != nil || !st.IsDir() {
 			if i >= len(args) && IsResult(a) {
-				skipped = append(skipped, Skipped{a, "a result of livetranslate"})
+				skipped = append(skipped, Skipped{a, SkipResult})
 				continue
 			}
 			// Files (and missing paths) are kept: translating them reports the precise error.
@@ -139,7 +151,7 @@ func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, 
 			}
 			if rel != "." && d.IsDir() && outDir != nil {
 				if fi, err := d.Info(); err == nil && os.SameFile(fi, outDir) {
-					skipped = append(skipped, Skipped{p, "it is the --out-dir"})
+					skipped = append(skipped, Skipped{p, SkipOutDir})
 					return filepath.SkipDir
 				}
 			}
@@ -147,24 +159,24 @@ func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, 
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
-				skipped = append(skipped, Skipped{p, "filtered out by --exclude"})
+				skipped = append(skipped, Skipped{p, SkipExcluded})
 				return nil
 			}
 			if d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
 			if len(o.Include) > 0 && !matchAny(o.Include, rel, d.Name()) {
-				skipped = append(skipped, Skipped{p, "not matched by --include"})
+				skipped = append(skipped, Skipped{p, SkipNotIncluded})
 				return nil
 			}
 			if IsResult(p) {
-				skipped = append(skipped, Skipped{p, "a result of livetranslate"})
+				skipped = append(skipped, Skipped{p, SkipResult})
 				return nil
 			}
 			if o.IsMedia != nil {
 				// A file that cannot be read is kept: translating it reports why, as its failure.
 				if ok, err := o.IsMedia(p); err == nil && !ok {
-					skipped = append(skipped, Skipped{p, "not an audio or video file"})
+					skipped = append(skipped, Skipped{p, SkipNotMedia})
 					return nil
 				}
 			}

@@ -115,11 +115,11 @@ func TestExpandSkipsResults(t *testing.T) {
 	if strings.Join(names, " ") != "in/a.wav in/lecture.de.wav" {
 		t.Errorf("items %v", names)
 	}
-	why := map[string]string{}
+	why := map[string]Reason{}
 	for _, s := range skipped {
 		why[filepath.ToSlash(s.Path)] = s.Why
 	}
-	if why["in/out"] != "it is the --out-dir" || why["in/old/b.fr.wav"] != "a result of livetranslate" {
+	if why["in/out"] != SkipOutDir || why["in/old/b.fr.wav"] != SkipResult {
 		t.Errorf("skipped %v", why)
 	}
 }

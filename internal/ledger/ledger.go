@@ -123,7 +123,7 @@ func Open(ctx context.Context, path string) (*Ledger, error) {
 
 func open(ctx context.Context, path string, busy time.Duration) (*Ledger, error) {
 	if path == "" {
-		return nil, errors.New("usage ledger: no path (set XDG_STATE_HOME or HOME, or give --ledger)")
+		return nil, ErrNoPath
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -158,7 +158,7 @@ func open(ctx context.Context, path string, busy time.Duration) (*Ledger, error)
 	if err := l.migrateWaiting(ctx, busy); err != nil {
 		db.Close()
 		if strings.Contains(err.Error(), "file is not a database") {
-			return nil, fmt.Errorf("%s is not a usage ledger (damaged, or another kind of file): move it aside, or give --ledger another path: %w", abs, err)
+			return nil, &NotLedgerError{Path: abs, Err: err}
 		}
 		return nil, fmt.Errorf("usage ledger %s: %w", abs, err)
 	}

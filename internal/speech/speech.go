@@ -175,6 +175,14 @@ func (w *Writer) patchSizes(dataBytes uint32) error {
 	return err
 }
 
+// ExistsError refuses to write speech over an existing file when not asked to overwrite; the
+// command layer says how to ask.
+type ExistsError struct{ Path string }
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("%s already exists, and is replaced only when asked", e.Path)
+}
+
 // checkDestination says where the WAV goes: the file to rename over (path, or the regular file a
 // symbolic link at path names), or direct for a character device, a named pipe or one of the
 // process's descriptors; atomicfile.Inspect decides, as it does for the text. It refuses an
@@ -185,7 +193,7 @@ func checkDestination(path string, overwrite bool) (dest string, direct bool, er
 	var kind *atomicfile.KindError
 	switch {
 	case errors.As(err, &exists):
-		return "", false, &usage.Error{Msg: fmt.Sprintf("%s already exists: pass --overwrite to replace it", path)}
+		return "", false, usage.Wrap(&ExistsError{Path: path}, "")
 	case errors.As(err, &kind) && kind.Kind == "a directory":
 		return "", false, &usage.Error{Msg: fmt.Sprintf("cannot write speech to %s: it is a directory", path)}
 	case errors.As(err, &kind):

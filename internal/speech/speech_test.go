@@ -183,7 +183,10 @@ func TestCreateRefusals(t *testing.T) {
 	}
 
 	_, err := Create(t.Context(), existing, false)
-	wantUsage(t, err, existing+" already exists: pass --overwrite to replace it")
+	wantUsage(t, err, existing+" already exists, and is replaced only when asked")
+	if exists := new(ExistsError); !errors.As(err, &exists) || exists.Path != existing {
+		t.Errorf("err = %v, want an *ExistsError for %s", err, existing)
+	}
 	if data, _ := os.ReadFile(existing); string(data) != "keep me" {
 		t.Errorf("refused Create changed the existing file: %q", data)
 	}
@@ -436,8 +439,8 @@ func wantUsage(t *testing.T, err error, msg string) {
 	if !errors.As(err, &ue) {
 		t.Fatalf("err = %v (%T), want a *usage.Error", err, err)
 	}
-	if ue.Msg != msg {
-		t.Errorf("message\n got %q\nwant %q", ue.Msg, msg)
+	if ue.Error() != msg {
+		t.Errorf("message\n got %q\nwant %q", ue.Error(), msg)
 	}
 }
 
