@@ -18,7 +18,7 @@ STATICCHECK_VERSION := v0.8.2
 # (3.5 minutes as they are) run the command as child processes and some measure its peak memory,
 # both of which -race multiplies. A listed directory that no longer exists is skipped, so a
 # package's removal or rename does not break the target.
-RACE_DIRS := cmd internal/api internal/batch internal/ctxio internal/fakeapi internal/fakeapi/cmd/fakeapi internal/progress \
+RACE_DIRS := cmd internal/api internal/batch internal/ctxio internal/fakeapi internal/fakeapi/cmd/fakeapi internal/progress internal/run \
 	internal/pipeline internal/ledger internal/split internal/translate internal/atomicfile
 RACE_PKGS := $(addprefix ./,$(wildcard $(RACE_DIRS)))
 

@@ -105,11 +105,11 @@ func Main() int {
 		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv:    os.Getenv,
 	}
-	return run(ctx, s, os.Args[1:])
+	return execute(ctx, s, os.Args[1:])
 }
 
-// run executes args and reports the error, if any, as one line (plus a hint) on stderr.
-func run(ctx context.Context, s streams, args []string) int {
+// execute runs args and reports the error, if any, as one line (plus a hint) on stderr.
+func execute(ctx context.Context, s streams, args []string) int {
 	root, a := newRootCmd(s)
 	root.SetArgs(args)
 	var err error

@@ -1,16 +1,11 @@
 package cmd
 
 import (
-	"context"
-	"fmt"
 	"math"
 	"time"
 
-	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/dub"
-	"github.com/livetranslate/livetranslate/internal/pipeline"
-	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
 )
@@ -68,18 +63,4 @@ func checkTimedInputs(opts *translateOptions, s *settings, items []batch.Item) e
 		return usagef("add --out-dir DIR to write NAME.<code>"+s.subs.Ext()+" for each input", "--format %s with several inputs needs --out-dir", s.format)
 	}
 	return nil
-}
-
-func writeJSONFile(ctx context.Context, path string, tr *pipeline.Result) error {
-	f, err := atomicfile.Create(ctx, path, true)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	r := sink.ResultOf(tr)
-	r.SchemaVersion = sink.SchemaVersion
-	if err := writeJSON(f, r); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Commit()
 }

@@ -2,20 +2,17 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
-	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
-	"github.com/livetranslate/livetranslate/internal/results"
+	"github.com/livetranslate/livetranslate/internal/run"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
@@ -54,15 +51,6 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		return a.translateSingle(ctx, s, opts, items[0])
 	}
 	return a.translateBatch(ctx, s, opts, items)
-}
-
-// timedOut says which input ran out of --timeout, and that it was the timeout, where the error
-// would otherwise read "context deadline exceeded".
-func timedOut(err error, name string, timeout time.Duration) error {
-	if err == nil || timeout <= 0 || !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return fmt.Errorf("%s: not done within --timeout %s: %w", name, timeout, err)
 }
 
 // expandInputs turns the arguments and --files-from into the run's inputs.
@@ -168,61 +156,45 @@ func (a *app) requestSettings(s *settings, opts *translateOptions) translate.Set
 	return ts
 }
 
+// newRun makes the run of the inputs: the pipeline, and where and how it prints.
+func (a *app) newRun(s *settings, opts *translateOptions) *run.Run {
+	return &run.Run{
+		Pipeline: a.newPipeline(s, opts),
+		Stdout:   a.io.Out,
+		Stderr:   a.io.Err,
+		Format:   run.Format{Name: s.format, Subs: s.subs, Timed: s.timed, Target: s.to.Code},
+		Timeout:  s.timeout,
+		Report:   reporter{a, s},
+	}
+}
+
+// reporter words what a run says: its lines on stderr, and its errors in the JSON output.
+type reporter struct {
+	a *app
+	s *settings
+}
+
+func (r reporter) Info(format string, args ...any) { r.a.infof(format, args...) }
+func (r reporter) Warn(format string, args ...any) { r.a.warnf(format, args...) }
+func (r reporter) Failed(name string, err error) sink.Result {
+	return r.a.failedJSON(name, r.s, err)
+}
+
+// Limit says which input ran out of --timeout, and that it was the timeout, where the error
+// would otherwise read "context deadline exceeded".
+func (r reporter) Limit(err error, name string) error {
+	return fmt.Errorf("%s: not done within --timeout %s: %w", name, r.s.timeout, err)
+}
+
+func (r reporter) Skipped(name, path string) {
+	r.a.infof("skipping %s: %s exists (--overwrite redoes it)", name, path)
+}
+
 // translateSingle is the one-input run: text (or subtitles) to stdout or -o, speech to
 // --audio-out, the dubbed video to --dub. Every file appears only when all of them are complete.
 func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
-	r, err := results.OpenSingle(ctx, a.io.Out, opts.Output, opts.AudioOut, opts.Overwrite, opts.Dub)
+	tr, err := a.newRun(s, opts).Single(ctx, it, run.Single{Output: opts.Output, AudioOut: opts.AudioOut, Dub: opts.Dub, Overwrite: opts.Overwrite})
 	if err != nil {
-		return err
-	}
-	defer r.Close()
-	text, tw := sink.New(r.Out, s.subs, s.timed, s.format, it.Name, s.to.Code)
-	out := pipeline.Output{Sink: text, Audio: r.Audio, Files: r.Outputs, KeepText: keepsText(s.format)}
-	if r.CanReset(s.format == "json") {
-		out.Sink = sink.WithReset(text, func() error {
-			if tw != nil {
-				tw.Forget()
-			}
-			return r.Reset()
-		})
-	}
-	if r.Audio != nil && !s.timed {
-		out.Audio = tw.Audio(r.Audio)
-	}
-	if opts.Dub != "" {
-		if out.Dub, err = atomicfile.Create(ctx, opts.Dub, opts.Overwrite); err != nil {
-			return err
-		}
-		defer out.Dub.Abort()
-	}
-	tr, err := a.newPipeline(s, opts).Run(ctx, it, out)
-	if err != nil {
-		err = timedOut(err, it.Name, s.timeout) // the JSON's message is the error line's
-		if tw != nil && (opts.Output == "" || opts.Output == "-") {
-			_ = tw.Fail(a.failedJSON(it.Name, s, err)) // the error itself goes to stderr
-		}
-		return err
-	}
-	if err := r.CommitSpeech(tr); err != nil {
-		return err
-	}
-	if out.Dub != nil {
-		if err := out.Dub.Commit(); err != nil {
-			return err
-		}
-		tr.DubFile = &opts.Dub
-	}
-	if err := text.Finish(tr); err != nil {
-		return err
-	}
-	a.reportUsage(tr)
-	if tr.AudioFile != nil {
-		a.infof("wrote %s (%.3f s of speech)", *tr.AudioFile, *tr.AudioSeconds)
-	}
-	if tr.DubFile != nil {
-		a.infof("wrote %s", *tr.DubFile)
-	}
-	if err := r.CommitText(); err != nil {
 		return err
 	}
 	if tr.FinishReason == "length" {
@@ -234,16 +206,4 @@ func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateO
 		return &silentExit{code: exitTruncated}
 	}
 	return nil
-}
-
-// keepsText reports whether a format prints the whole text at the end (json, and jsonl's done
-// event), so the input's text must be kept until then; text goes out as it arrives.
-func keepsText(format string) bool { return format == "json" || format == "jsonl" }
-
-// reportUsage prints, with -v, the tokens and request id of a finished input. It is called once
-// the input's output is complete, so the line never lands in the middle of text on a terminal.
-func (a *app) reportUsage(tr *pipeline.Result) {
-	if line := sink.UsageLine(tr); line != "" {
-		a.infof("%s", line)
-	}
 }

@@ -1,0 +1,170 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/fakeapi"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/results"
+	"github.com/livetranslate/livetranslate/internal/sink"
+	"github.com/livetranslate/livetranslate/internal/translate"
+)
+
+const testKey = "sk-run-test"
+
+// silentWAV writes n seconds of 16 kHz mono WAV (low noise, not digital silence) to dir/name.
+func silentWAV(t *testing.T, dir, name string, n int) string {
+	t.Helper()
+	samples := 16000 * n
+	var b bytes.Buffer
+	b.WriteString("RIFF")
+	binary.Write(&b, binary.LittleEndian, uint32(36+2*samples))
+	b.WriteString("WAVEfmt ")
+	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
+		binary.Write(&b, binary.LittleEndian, v)
+	}
+	b.WriteString("data")
+	binary.Write(&b, binary.LittleEndian, uint32(2*samples))
+	for i := range samples {
+		binary.Write(&b, binary.LittleEndian, int16(i%7-3))
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// memReport keeps what a run says; a batch says it from several goroutines.
+type memReport struct {
+	mu                  sync.Mutex
+	info, warn, skipped []string
+}
+
+func (m *memReport) Info(f string, a ...any) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.info = append(m.info, fmt.Sprintf(f, a...))
+}
+
+func (m *memReport) Warn(f string, a ...any) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.warn = append(m.warn, fmt.Sprintf(f, a...))
+}
+func (m *memReport) Failed(name string, err error) sink.Result {
+	return sink.Result{Input: name, Status: sink.StatusFailed, Error: &sink.ErrorInfo{Code: "failure", Message: err.Error(), ExitCode: 1}}
+}
+func (m *memReport) Limit(err error, name string) error {
+	return fmt.Errorf("%s: over the limit: %w", name, err)
+}
+func (m *memReport) Skipped(name, path string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.skipped = append(m.skipped, name)
+}
+
+func newRun(t *testing.T, format string) (*Run, *bytes.Buffer, *memReport) {
+	t.Helper()
+	emu := fakeapi.New(fakeapi.Options{APIKey: testKey, NoProbe: true, TempDir: t.TempDir()})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	client := &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: testKey}
+	p := &pipeline.Pipeline{
+		Settings: pipeline.Settings{Request: translate.Settings{Model: "qwen3-livetranslate-flash", TargetLang: "fr", Stream: true, Jobs: 2}},
+		Runner:   &translate.Runner{Client: client},
+	}
+	var out bytes.Buffer
+	rep := &memReport{}
+	return &Run{Pipeline: p, Stdout: &out, Stderr: &bytes.Buffer{}, Format: Format{Name: format, Target: "fr"}, Report: rep}, &out, rep
+}
+
+// TestBatchToStdout: several inputs to stdout come out in input order, each under its header,
+// whatever order they finish in; one that cannot be read fails on its own.
+func TestBatchToStdout(t *testing.T) {
+	dir := t.TempDir()
+	items := []batch.Item{
+		{Name: silentWAV(t, dir, "long.wav", 3)},
+		{Name: filepath.Join(dir, "gone.wav"), Err: errors.New("gone.wav: no such file")},
+		{Name: silentWAV(t, dir, "short.wav", 1)},
+	}
+	r, out, _ := newRun(t, sink.FormatText)
+	got, err := r.Batch(context.Background(), items, Batch{Jobs: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	first, second := strings.Index(text, "==> "+items[0].Name+" <=="), strings.Index(text, "==> "+items[2].Name+" <==")
+	if first != 0 || second <= first || strings.Contains(text, "gone.wav") {
+		t.Errorf("stdout:\n%s", text)
+	}
+	statuses := []string{got.List[0].Status, got.List[1].Status, got.List[2].Status}
+	if strings.Join(statuses, " ") != "translated failed translated" {
+		t.Errorf("outcomes %v", statuses)
+	}
+}
+
+// TestBatchToDirResumes: results go under the directory; a rerun skips the inputs whose results
+// exist.
+func TestBatchToDirResumes(t *testing.T) {
+	dir, outDir := t.TempDir(), t.TempDir()
+	silentWAV(t, dir, "a.wav", 1)
+	silentWAV(t, dir, "b.wav", 1)
+	items, _, err := batch.Expand([]string{dir}, nil, batch.Options{OutDir: outDir, IsMedia: func(string) (bool, error) { return true, nil }})
+	if err != nil || len(items) != 2 {
+		t.Fatalf("inputs %v, %v", items, err)
+	}
+	layout := results.Layout{Dir: outDir, Code: "fr", TextExt: ".txt"}
+	for round, want := range []string{sink.StatusTranslated, sink.StatusSkipped} {
+		r, _, rep := newRun(t, sink.FormatText)
+		got, err := r.Batch(context.Background(), items, Batch{Jobs: 2, Dir: &layout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range got.List {
+			if o.Status != want {
+				t.Errorf("round %d: %s %s (%v), want %s", round, items[i].Name, o.Status, o.Err, want)
+			}
+		}
+		if round == 1 && len(rep.skipped) != 2 {
+			t.Errorf("skipped %v", rep.skipped)
+		}
+	}
+	texts, _ := filepath.Glob(filepath.Join(outDir, "*.fr.txt"))
+	if len(texts) != 2 {
+		t.Errorf("results %v", texts)
+	}
+}
+
+// TestSingleTimeLimit: an input that runs out of the run's time limit fails worded by the
+// Reporter, and leaves no result file.
+func TestSingleTimeLimit(t *testing.T) {
+	dir := t.TempDir()
+	r, _, _ := newRun(t, sink.FormatText)
+	r.Timeout = time.Nanosecond
+	ctx, cancel := context.WithTimeout(context.Background(), time.Nanosecond)
+	defer cancel()
+	time.Sleep(time.Millisecond)
+	in := silentWAV(t, dir, "a.wav", 1)
+	out := filepath.Join(dir, "a.fr.txt")
+	_, err := r.Single(ctx, batch.Item{Name: in, Path: in}, Single{Output: out})
+	if err == nil || !strings.Contains(err.Error(), "over the limit") {
+		t.Errorf("error %v, want the Reporter's wording of the limit", err)
+	}
+	if _, serr := os.Stat(out); serr == nil {
+		t.Error("a result file was left")
+	}
+}
