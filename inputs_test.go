@@ -631,6 +631,42 @@ func TestReaderGoneLeavesNothing(t *testing.T) {
 	}
 }
 
+// TestReaderGoneStopsBatch: several inputs to stdout whose reader goes away (| head -1) end the
+// run as one input's does, quietly with 141, and the inputs not yet sent are not sent (paid for).
+func TestReaderGoneStopsBatch(t *testing.T) {
+	media := mediaDir(t)
+	emu := fakeapi.New(fakeapi.Options{APIKey: testKey, ChunkDelay: 50 * time.Millisecond})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	dir := t.TempDir()
+	var inputs []string
+	for _, ext := range []string{"wav", "mp3", "flac", "ogg", "m4a", "opus"} {
+		inputs = append(inputs, filepath.Join(media, "speech."+ext))
+	}
+	c := command(t, srv.URL, dir, append(append([]string{"translate"}, inputs...), "--to", "en", "-j", "1", "--progress", "never")...)
+	out, err := c.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(out, make([]byte, 5)); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	err = c.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 141 || strings.Contains(stderr.String(), "error") || strings.Contains(stderr.String(), "failed:") {
+		t.Errorf("exit %v, stderr %q; want 141 and no error", err, stderr.String())
+	}
+	if n := len(emu.Requests()); n >= len(inputs) {
+		t.Errorf("%d requests for %d inputs: the inputs after the reader left were still sent", n, len(inputs))
+	}
+}
+
 // TestInterruptedBatchSaysNotDone: inputs a Ctrl-C stopped are "not done" in the progress lines
 // as in the summary, not "failed" in one and "not done" in the other.
 func TestInterruptedBatchSaysNotDone(t *testing.T) {

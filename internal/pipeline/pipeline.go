@@ -174,6 +174,9 @@ func (p *Pipeline) Run(ctx context.Context, it batch.Item, out Output) (*Result,
 	}
 	defer in.Close()
 	name := it.Name
+	if !p.Settings.Timed {
+		p.noteInput(in) // timed output is sent as pieces, each re-encoded
+	}
 	if err := checkDub(ctx, in, out.Dub); err != nil {
 		return nil, err
 	}
@@ -326,13 +329,17 @@ func (p *Pipeline) Resolve(ctx context.Context, it batch.Item) (*media.Input, er
 	if in.Warning != "" {
 		p.warn("%s", in.Warning)
 	}
+	return in, nil
+}
+
+// noteInput says, with -v, what an input sent as it is (not cut into pieces) is and how it goes.
+func (p *Pipeline) noteInput(in *media.Input) {
 	if in.ConvertedFrom != "" {
-		p.info("%s: converted %s to %s (the service does not take %s)", it.Name, in.ConvertedFrom, in.Format, in.ConvertedFrom)
+		p.info("%s: converted %s to %s (the service does not take %s)", in.Name, in.ConvertedFrom, in.Format, in.ConvertedFrom)
 	}
 	if in.URL == "" {
-		p.info("%s: %s %s, %s; data URI %d bytes", it.Name, in.Kind, in.Format, humanBytes(in.Size), api.DataURISize(in.MIME, in.Size))
+		p.info("%s: %s %s, %s; data URI %d bytes", in.Name, in.Kind, in.Format, humanBytes(in.Size), api.DataURISize(in.MIME, in.Size))
 	}
-	return in, nil
 }
 
 // MediaOptions are how the run's inputs are resolved. Under --split never, one request must carry

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"syscall"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/batch"
@@ -67,7 +68,11 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 		} else {
 			o = r.toDir(ctx, it, b.Dir)
 		}
-		if o.Status == sink.StatusFailed && ctx.Err() == nil && b.FailFast {
+		switch {
+		case o.Status != sink.StatusFailed || ctx.Err() != nil:
+		case errors.Is(o.Err, syscall.EPIPE):
+			cancel() // the reader of stdout left: nothing more can be written, or paid for
+		case b.FailFast:
 			cancel()
 		}
 		o.Err = r.limit(o.Err, it.Name)
@@ -81,6 +86,11 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 	prog.Close()
 	out := Outcomes{List: list, Elapsed: time.Since(start),
 		Stopped: func(err error) bool { return errors.Is(err, context.Canceled) && ctx.Err() != nil }}
+	for _, o := range list {
+		if errors.Is(o.Err, syscall.EPIPE) {
+			return out, o.Err // as a single input's run ends: quietly, as if killed by SIGPIPE
+		}
+	}
 	if ord != nil && r.Format.Name == sink.FormatJSON {
 		names := make([]string, len(items))
 		for i, it := range items {
