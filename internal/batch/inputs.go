@@ -91,104 +91,150 @@ func Expand(args, listed []string, o Options) (items []Item, skipped []Skipped, 
 			return nil, nil, &usage.Error{Msg: fmt.Sprintf("bad pattern %q: %v", p, err)}
 		}
 	}
-	var outDir fs.FileInfo
+	e := &expansion{o: o, seen: map[string]bool{}}
 	if o.OutDir != "" {
-		outDir, _ = os.Stat(o.OutDir) // nil until the first run creates it
-	}
-	seen := map[string]bool{}
-	var places []place
-	add := func(it Item, pl place) {
-		key := it.Path
-		if key == "" {
-			key = it.Name
-		}
-		if abs, err := filepath.Abs(key); err == nil && it.Path != "" {
-			key = abs
-		}
-		if !seen[key] {
-			seen[key] = true
-			items = append(items, it)
-			places = append(places, pl)
-		}
+		e.outDir, _ = os.Stat(o.OutDir) // nil until the first run creates it
 	}
 	for i, a := range append(append([]string(nil), args...), listed...) {
-		switch {
-		case a == "-":
-			add(Item{Name: "-", Rel: "stdin"}, place{})
-			continue
-		case isURL(a):
-			add(Item{Name: a, URL: a, Rel: urlStem(a)}, place{})
-			continue
-		}
-		st, err := os.Stat(a)
-		if err != nil || !st.IsDir() {
-			if i >= len(args) && IsResult(a) {
-				skipped = append(skipped, Skipped{a, SkipResult})
-				continue
-			}
-			// Files (and missing paths) are kept: translating them reports the precise error.
-			add(Item{Name: a, Path: a, Legacy: stem(filepath.Base(a))}, named(a))
-			continue
-		}
-		// Walk the directory itself when a symbolic link names it (WalkDir does not follow links).
-		root, err := filepath.EvalSymlinks(a)
-		if err != nil {
-			return nil, nil, fmt.Errorf("walking %s: %w", a, err)
-		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			rel, _ := filepath.Rel(root, p)
-			p = filepath.Join(a, rel)
-			if err != nil {
-				// A folder that cannot be read fails as an input of its own; the walk goes on.
-				add(Item{Name: p, Err: unreadableDir(p, err)}, place{})
-				return nil
-			}
-			if rel != "." && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if rel != "." && d.IsDir() && outDir != nil {
-				if fi, err := d.Info(); err == nil && os.SameFile(fi, outDir) {
-					skipped = append(skipped, Skipped{p, SkipOutDir})
-					return filepath.SkipDir
-				}
-			}
-			if rel != "." && matchAny(o.Exclude, rel, d.Name()) {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				skipped = append(skipped, Skipped{p, SkipExcluded})
-				return nil
-			}
-			if d.IsDir() || !d.Type().IsRegular() {
-				return nil
-			}
-			if len(o.Include) > 0 && !matchAny(o.Include, rel, d.Name()) {
-				skipped = append(skipped, Skipped{p, SkipNotIncluded})
-				return nil
-			}
-			if IsResult(p) {
-				skipped = append(skipped, Skipped{p, SkipResult})
-				return nil
-			}
-			if o.IsMedia != nil {
-				// A file that cannot be read is kept: translating it reports why, as its failure.
-				if ok, err := o.IsMedia(p); err == nil && !ok {
-					skipped = append(skipped, Skipped{p, SkipNotMedia})
-					return nil
-				}
-			}
-			add(Item{Name: p, Path: p, Legacy: filepath.Join(filepath.Dir(rel), stem(d.Name()))}, place{rel: rel})
-			return nil
-		})
-		if err != nil {
-			return nil, nil, fmt.Errorf("walking %s: %w", a, err)
+		if err := e.arg(a, i >= len(args)); err != nil {
+			return nil, nil, err
 		}
 	}
-	name(items, places, o.IsMedia)
-	return items, skipped, nil
+	name(e.items, e.places, o.IsMedia)
+	return e.items, e.skipped, nil
+}
+
+// expansion is the inputs found so far, each once.
+type expansion struct {
+	o       Options
+	outDir  fs.FileInfo // the results' directory, never walked; nil when it does not exist yet
+	seen    map[string]bool
+	items   []Item
+	places  []place
+	skipped []Skipped
+}
+
+// add keeps it, unless an input of the same file or URL was kept already.
+func (e *expansion) add(it Item, pl place) {
+	key := it.Path
+	if key == "" {
+		key = it.Name
+	}
+	if abs, err := filepath.Abs(key); err == nil && it.Path != "" {
+		key = abs
+	}
+	if !e.seen[key] {
+		e.seen[key] = true
+		e.items = append(e.items, it)
+		e.places = append(e.places, pl)
+	}
+}
+
+func (e *expansion) skip(p string, why Reason) { e.skipped = append(e.skipped, Skipped{p, why}) }
+
+// arg expands one argument (listed: it came from a list of inputs, not the command line).
+func (e *expansion) arg(a string, listed bool) error {
+	switch {
+	case a == "-":
+		e.add(Item{Name: "-", Rel: "stdin"}, place{})
+		return nil
+	case isURL(a):
+		e.add(Item{Name: a, URL: a, Rel: urlStem(a)}, place{})
+		return nil
+	}
+	st, err := os.Stat(a)
+	if err != nil || !st.IsDir() {
+		if listed && IsResult(a) {
+			e.skip(a, SkipResult)
+			return nil
+		}
+		// Files (and missing paths) are kept: translating them reports the precise error.
+		e.add(Item{Name: a, Path: a, Legacy: stem(filepath.Base(a))}, named(a))
+		return nil
+	}
+	// Walk the directory itself when a symbolic link names it (WalkDir does not follow links).
+	root, err := filepath.EvalSymlinks(a)
+	if err != nil {
+		return fmt.Errorf("walking %s: %w", a, err)
+	}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(root, p)
+		return e.visit(filepath.Join(a, rel), rel, d, err)
+	})
+	if err != nil {
+		return fmt.Errorf("walking %s: %w", a, err)
+	}
+	return nil
+}
+
+// visit takes one entry of a walked directory: p as the user named it, rel within the directory.
+func (e *expansion) visit(p, rel string, d fs.DirEntry, err error) error {
+	if err != nil {
+		// A folder that cannot be read fails as an input of its own; the walk goes on.
+		e.add(Item{Name: p, Err: unreadableDir(p, err)}, place{})
+		return nil
+	}
+	if rel != "." {
+		if skip, err := e.pruned(p, rel, d); skip {
+			return err
+		}
+	}
+	if d.IsDir() || !d.Type().IsRegular() {
+		return nil
+	}
+	if why, skip := e.refused(p, rel, d); skip {
+		e.skip(p, why)
+		return nil
+	}
+	e.add(Item{Name: p, Path: p, Legacy: filepath.Join(filepath.Dir(rel), stem(d.Name()))}, place{rel: rel})
+	return nil
+}
+
+// pruned reports whether the walk leaves out an entry below the directory it walks (hidden
+// files and folders, the results' directory, what --exclude names), and what to tell WalkDir.
+func (e *expansion) pruned(p, rel string, d fs.DirEntry) (bool, error) {
+	if strings.HasPrefix(d.Name(), ".") {
+		return true, skipDir(d)
+	}
+	if d.IsDir() && e.outDir != nil {
+		if fi, err := d.Info(); err == nil && os.SameFile(fi, e.outDir) {
+			e.skip(p, SkipOutDir)
+			return true, filepath.SkipDir
+		}
+	}
+	if matchAny(e.o.Exclude, rel, d.Name()) {
+		if !d.IsDir() {
+			e.skip(p, SkipExcluded)
+		}
+		return true, skipDir(d)
+	}
+	return false, nil
+}
+
+// skipDir is what WalkDir is told of a pruned entry: skip it, and all of it if it is a folder.
+func skipDir(d fs.DirEntry) error {
+	if d.IsDir() {
+		return filepath.SkipDir
+	}
+	return nil
+}
+
+// refused says why a file of a walked directory is not an input: not what --include names, a
+// result of this tool, not audio or video.
+func (e *expansion) refused(p, rel string, d fs.DirEntry) (Reason, bool) {
+	if len(e.o.Include) > 0 && !matchAny(e.o.Include, rel, d.Name()) {
+		return SkipNotIncluded, true
+	}
+	if IsResult(p) {
+		return SkipResult, true
+	}
+	if e.o.IsMedia != nil {
+		// A file that cannot be read is kept: translating it reports why, as its failure.
+		if ok, err := e.o.IsMedia(p); err == nil && !ok {
+			return SkipNotMedia, true
+		}
+	}
+	return "", false
 }
 
 // unreadableDir is the failure of a directory the walk could not read.

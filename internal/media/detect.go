@@ -65,88 +65,20 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 		}
 	}()
 	shown := displayName(name)
-	fi, err := os.Stat(path)
+	path, size, err := regularFile(ctx, path, shown, opts, override, &temps)
 	if err != nil {
-		return nil, fileError(shown, err)
+		return nil, err
 	}
-	if fi.IsDir() {
-		return nil, usagef("%s is a directory, not an audio or video file", shown)
-	}
-	if !fi.Mode().IsRegular() {
-		// A named pipe or device (e.g. bash's <(…)) can be read only once, but sniffing and
-		// sending each read it: keep a copy, as for standard input.
-		spool, err := spoolFile(ctx, path, shown, opts, override)
-		if err != nil {
-			return nil, err
-		}
-		temps = append(temps, spool)
-		path = spool
-		if fi, err = os.Stat(path); err != nil {
-			return nil, fmt.Errorf("stat spool of %s: %w", shown, err)
-		}
-	}
-	if fi.Size() == 0 {
-		return nil, usagef("%s is empty (0 bytes): nothing to translate", shown)
-	}
-
-	in := &Input{Name: name, Path: path, Size: fi.Size()}
+	in := &Input{Name: name, Path: path, Size: size}
 	if override != "" {
 		in.setFormat(override)
 		in.cleanup = removeTemps(temps)
 		return in, nil
 	}
-
-	f, err := os.Open(path)
+	s, probe, err := examine(ctx, in, shown, opts)
 	if err != nil {
-		return nil, fileError(shown, err)
-	}
-	defer f.Close()
-	header := make([]byte, headerSize)
-	n, err := io.ReadFull(f, header)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fileError(shown, err)
-	}
-	s := sniff(header[:n])
-
-	if err := refuseSniffed(shown, s); err != nil {
 		return nil, err
 	}
-	if s.audioFormat == "wav" && !wavHasData(f, fi.Size()) {
-		return nil, usagef("%s (detected wav) is cut short: %d bytes and no audio data; export or download it again", shown, fi.Size())
-	}
-	sf, promises := soundShortfall(f, fi.Size(), s)
-	if promises {
-		if in.Warning, err = sf.check(shown, s.container); err != nil {
-			return nil, err
-		}
-	}
-
-	probe, err := probeIfAvailable(ctx, opts.FFprobe, path, f, fi.Size(), s)
-	if err != nil {
-		var perr *ProbeError
-		if !errors.As(err, &perr) {
-			return nil, err
-		}
-		if s.class == classUnknownBinary {
-			return nil, usage.Wrap(&UnrecognisedError{Name: shown}, "")
-		}
-		return nil, usage.Wrap(&UndecodableError{Name: shown, Container: s.container, Detail: perr.Detail}, "")
-	}
-	if probe != nil {
-		if in.Warning != "" && !sf.wav {
-			// The index's length is what the file promised; what it holds is about its share.
-			probe.Duration = time.Duration(float64(probe.Duration) * float64(sf.held) / float64(sf.promised))
-		}
-		in.Duration = probe.Duration
-		if s.class == classUnknownBinary {
-			if s, err = sniffedFromProbe(shown, probe); err != nil {
-				return nil, err
-			}
-		}
-	} else if s.class == classUnknownBinary {
-		return nil, usage.Wrap(&UnrecognisedError{Name: shown, NoFFprobe: true}, "")
-	}
-
 	d, err := decide(shown, s, probe, filepath.Ext(name))
 	if err != nil {
 		return nil, err
@@ -157,7 +89,6 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 		in.cleanup = removeTemps(temps)
 		return in, nil
 	}
-
 	converted, format, err := convertAudio(ctx, opts, path, *d.convert)
 	if err != nil {
 		return nil, fmt.Errorf("converting %s (%s) to a format the service takes: %w", shown, d.convert.from, err)
@@ -171,6 +102,91 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 	in.setFormat(format)
 	in.cleanup = removeTemps(temps)
 	return in, nil
+}
+
+// regularFile is the file at path as one that can be read more than once, and its size: a named
+// pipe or device (e.g. bash's <(…)) can be read only once, but sniffing and sending each read
+// it, so it is copied, as standard input is (the copy is added to temps). A directory or an empty
+// file is refused.
+func regularFile(ctx context.Context, path, shown string, opts Options, override string, temps *[]string) (string, int64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", 0, fileError(shown, err)
+	}
+	if fi.IsDir() {
+		return "", 0, usagef("%s is a directory, not an audio or video file", shown)
+	}
+	if !fi.Mode().IsRegular() {
+		spool, err := spoolFile(ctx, path, shown, opts, override)
+		if err != nil {
+			return "", 0, err
+		}
+		*temps = append(*temps, spool)
+		path = spool
+		if fi, err = os.Stat(path); err != nil {
+			return "", 0, fmt.Errorf("stat spool of %s: %w", shown, err)
+		}
+	}
+	if fi.Size() == 0 {
+		return "", 0, usagef("%s is empty (0 bytes): nothing to translate", shown)
+	}
+	return path, fi.Size(), nil
+}
+
+// examine reads what the file is: its first bytes sniffed (what is plainly not media refused),
+// a recording cut short found (in.Warning), and ffprobe's reading where it is needed (in.Duration).
+func examine(ctx context.Context, in *Input, shown string, opts Options) (sniffed, *ProbeInfo, error) {
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return sniffed{}, nil, fileError(shown, err)
+	}
+	defer f.Close()
+	header := make([]byte, headerSize)
+	n, err := io.ReadFull(f, header)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return sniffed{}, nil, fileError(shown, err)
+	}
+	s := sniff(header[:n])
+	if err := refuseSniffed(shown, s); err != nil {
+		return s, nil, err
+	}
+	if s.audioFormat == "wav" && !wavHasData(f, in.Size) {
+		return s, nil, usagef("%s (detected wav) is cut short: %d bytes and no audio data; export or download it again", shown, in.Size)
+	}
+	sf, promises := soundShortfall(f, in.Size, s)
+	if promises {
+		if in.Warning, err = sf.check(shown, s.container); err != nil {
+			return s, nil, err
+		}
+	}
+	probe, err := probeIfAvailable(ctx, opts.FFprobe, in.Path, f, in.Size, s)
+	if err != nil {
+		var perr *ProbeError
+		if !errors.As(err, &perr) {
+			return s, nil, err
+		}
+		if s.class == classUnknownBinary {
+			return s, nil, usage.Wrap(&UnrecognisedError{Name: shown}, "")
+		}
+		return s, nil, usage.Wrap(&UndecodableError{Name: shown, Container: s.container, Detail: perr.Detail}, "")
+	}
+	if probe == nil {
+		if s.class == classUnknownBinary {
+			return s, nil, usage.Wrap(&UnrecognisedError{Name: shown, NoFFprobe: true}, "")
+		}
+		return s, nil, nil
+	}
+	if in.Warning != "" && !sf.wav {
+		// The index's length is what the file promised; what it holds is about its share.
+		probe.Duration = time.Duration(float64(probe.Duration) * float64(sf.held) / float64(sf.promised))
+	}
+	in.Duration = probe.Duration
+	if s.class == classUnknownBinary {
+		if s, err = sniffedFromProbe(shown, probe); err != nil {
+			return s, nil, err
+		}
+	}
+	return s, probe, nil
 }
 
 // fileError turns an error opening or reading a file into a message that says what to do.
