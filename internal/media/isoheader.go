@@ -191,39 +191,54 @@ func aacFromESDS(b []byte) (rate, channels int, ok bool) {
 	if len(b) < 4 {
 		return 0, 0, false
 	}
-	d := b[4:]
-	tag, body, ok := mp4Descriptor(d)
-	if !ok || tag != 0x03 || len(body) < 3 { // ES_Descriptor
-		return 0, 0, false
-	}
-	flags := body[2]
-	body = body[3:]
-	if flags&0x80 != 0 { // dependsOn_ES_ID
-		if len(body) < 2 {
-			return 0, 0, false
-		}
-		body = body[2:]
-	}
-	if flags&0x40 != 0 { // URL
-		if len(body) < 1 || len(body) < 1+int(body[0]) {
-			return 0, 0, false
-		}
-		body = body[1+int(body[0]):]
-	}
-	if flags&0x20 != 0 { // OCR_ES_ID
-		if len(body) < 2 {
-			return 0, 0, false
-		}
-		body = body[2:]
-	}
-	tag, config, ok := mp4Descriptor(body)
-	if !ok || tag != 0x04 || len(config) < 13 || config[0] != 0x40 { // DecoderConfig, MPEG-4 audio
+	config, ok := decoderConfig(b[4:])
+	if !ok || len(config) < 13 || config[0] != 0x40 { // MPEG-4 audio
 		return 0, 0, false
 	}
 	tag, asc, ok := mp4Descriptor(config[13:])
 	if !ok || tag != 0x05 || len(asc) < 2 { // DecoderSpecificInfo: the AudioSpecificConfig
 		return 0, 0, false
 	}
+	return aacConfig(asc)
+}
+
+// decoderConfig is the DecoderConfig descriptor's body inside an ES_Descriptor, past its
+// optional fields.
+func decoderConfig(d []byte) ([]byte, bool) {
+	tag, body, ok := mp4Descriptor(d)
+	if !ok || tag != 0x03 || len(body) < 3 { // ES_Descriptor
+		return nil, false
+	}
+	flags := body[2]
+	body = body[3:]
+	if flags&0x80 != 0 { // dependsOn_ES_ID
+		if len(body) < 2 {
+			return nil, false
+		}
+		body = body[2:]
+	}
+	if flags&0x40 != 0 { // URL
+		if len(body) < 1 || len(body) < 1+int(body[0]) {
+			return nil, false
+		}
+		body = body[1+int(body[0]):]
+	}
+	if flags&0x20 != 0 { // OCR_ES_ID
+		if len(body) < 2 {
+			return nil, false
+		}
+		body = body[2:]
+	}
+	tag, config, ok := mp4Descriptor(body)
+	if !ok || tag != 0x04 { // DecoderConfig
+		return nil, false
+	}
+	return config, true
+}
+
+// aacConfig reads the rate and channels of an AudioSpecificConfig that ffprobe would report as
+// they are (plain AAC, no SBR).
+func aacConfig(asc []byte) (rate, channels int, ok bool) {
 	objectType := int(asc[0] >> 3)
 	rateIndex := int(asc[0]&7)<<1 | int(asc[1]>>7)
 	channelConfig := int(asc[1] >> 3 & 15)

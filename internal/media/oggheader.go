@@ -118,23 +118,9 @@ func oggProbe(r io.ReaderAt, size int64) (*ProbeInfo, bool) {
 	}
 	channels := int(head[9])
 
-	// The comment header (OpusTags, perhaps with cover art over several pages) starts the second
-	// page; audio starts the first page after it that does not continue a packet.
-	off := int64(first.size())
-	for pages := 0; ; pages++ {
-		p, ok := readOggHeader(r, off)
-		if !ok || p.serial != first.serial || p.headerType&oggFirst != 0 || pages > 4096 {
-			return nil, false // another stream's page, or something not Ogg
-		}
-		if pages == 0 {
-			tags, ok := readAt(r, off+int64(p.headerLen), 8)
-			if !ok || p.headerType&oggContinued != 0 || string(tags) != "OpusTags" {
-				return nil, false
-			}
-		} else if p.headerType&oggContinued == 0 {
-			break
-		}
-		off += int64(p.size())
+	off, ok := opusAudioStart(r, first.serial, int64(first.size()))
+	if !ok {
+		return nil, false
 	}
 	audio, page, ok := readOggPage(r, off)
 	if !ok || audio.headerType&oggLast != 0 || audio.granule < 0 {
@@ -149,6 +135,27 @@ func oggProbe(r io.ReaderAt, size int64) (*ProbeInfo, bool) {
 		return nil, false
 	}
 	return audioInfo("ogg", "opus", 48000, channels, samplesToMicros(last.granule, 48000), size)
+}
+
+// opusAudioStart is where an Ogg Opus stream's audio starts: the comment header (OpusTags,
+// perhaps with cover art over several pages) starts the page at off; audio starts the first page
+// after it that does not continue a packet.
+func opusAudioStart(r io.ReaderAt, serial uint32, off int64) (int64, bool) {
+	for pages := 0; ; pages++ {
+		p, ok := readOggHeader(r, off)
+		if !ok || p.serial != serial || p.headerType&oggFirst != 0 || pages > 4096 {
+			return 0, false // another stream's page, or something not Ogg
+		}
+		if pages == 0 {
+			tags, ok := readAt(r, off+int64(p.headerLen), 8)
+			if !ok || p.headerType&oggContinued != 0 || string(tags) != "OpusTags" {
+				return 0, false
+			}
+		} else if p.headerType&oggContinued == 0 {
+			return off, true
+		}
+		off += int64(p.size())
+	}
 }
 
 // opusPageSamples adds up the length, at 48 kHz, of the packets that end on a page whose first
