@@ -80,17 +80,10 @@ func (c *Client) TranslateRestartable(ctx context.Context, req *Request, onEvent
 }
 
 func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event) error, reset func() error) (*Result, error) {
-	if req == nil {
-		return nil, errors.New("invalid request: nil")
-	}
-	frame, err := req.frame()
+	frame, endpoint, err := c.prepare(req)
 	if err != nil {
-		return nil, fmt.Errorf("invalid request: %w", err)
+		return nil, err
 	}
-	if strings.ContainsFunc(c.APIKey, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return nil, errors.New("the API key contains control characters (a stray newline?)")
-	}
-	endpoint := strings.TrimRight(c.BaseURL, "/") + "/chat/completions"
 
 	policy := c.Retry
 	var (
@@ -104,50 +97,20 @@ func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event
 		progress = c.Throttle.progressed() // the Throttle's progress at the last 429 (or the start)
 	)
 	for n := 1; ; n++ {
-		now := time.Now()
-		until := now.Add(wait)
-		if c.Throttle != nil {
-			if t := c.Throttle.NotBefore(); t.After(until) {
-				until = t
-			}
-		}
-		d := until.Sub(now)
+		until, d := c.sendTime(wait)
 		if n > 1 {
-			if deadline, ok := ctx.Deadline(); ok && until.After(deadline) {
-				return res, fmt.Errorf("%w; not retried: the next attempt, in %s, would pass the deadline", withAttempts(last.err, n-1), roundedDuration(d))
-			}
-			// The partial output is discarded before the retry is reported: a reset that fails
-			// ends the request here, and OnRetry (a ledger row, a -v line) must not announce a
-			// retry that never happens.
-			if reset != nil && last.delivered {
-				if err := reset(); err != nil {
-					return res, fmt.Errorf("discarding partial output before a retry: %w", err)
-				}
-			}
-			if policy.OnRetry != nil {
-				policy.OnRetry(RetryEvent{Attempt: n, Attempts: n + budget, Wait: d, Reason: last.reason, Err: last.err, Free: free})
+			ev := RetryEvent{Attempt: n, Attempts: n + budget, Wait: d, Reason: last.reason, Err: last.err, Free: free}
+			if err := beforeRetry(ctx, policy, ev, until, last, reset); err != nil {
+				return res, err
 			}
 		}
-		if d > 0 {
-			if err := policy.sleep(ctx, d); err != nil {
-				if ctx.Err() != nil {
-					err = ctxError(ctx, "waiting to send the request")
-				}
-				return res, withAttempts(err, n-1)
-			}
+		if err := pause(ctx, policy, d, n); err != nil {
+			return res, err
 		}
-		// While the Throttle limits requests at once, wait for a free slot rather than be
-		// refused.
-		sl, err := c.Throttle.acquire(ctx)
+		a, err := c.send(ctx, req, frame, endpoint, n, onEvent)
 		if err != nil {
-			return res, withAttempts(ctxError(ctx, "waiting for a free slot among the requests at once"), n-1)
+			return res, err
 		}
-		a := c.attempt(ctx, req, frame, endpoint, n, onEvent)
-		rateLimited := ""
-		if a.rateLimited {
-			rateLimited = a.reason
-		}
-		sl.release(a.err == nil, rateLimited)
 		if a.res != nil {
 			res = a.res
 		}
@@ -196,6 +159,88 @@ func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event
 		}
 		last = a
 	}
+}
+
+// prepare checks req and the key, and returns what every attempt sends: the body's framing and
+// the endpoint.
+func (c *Client) prepare(req *Request) (bodyFrame, string, error) {
+	if req == nil {
+		return bodyFrame{}, "", errors.New("invalid request: nil")
+	}
+	frame, err := req.frame()
+	if err != nil {
+		return bodyFrame{}, "", fmt.Errorf("invalid request: %w", err)
+	}
+	if strings.ContainsFunc(c.APIKey, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return bodyFrame{}, "", errors.New("the API key contains control characters (a stray newline?)")
+	}
+	return frame, strings.TrimRight(c.BaseURL, "/") + "/chat/completions", nil
+}
+
+// sendTime is when the next attempt may be sent, and how long until then: after wait, or once
+// the shared Throttle is released if that is later.
+func (c *Client) sendTime(wait time.Duration) (until time.Time, d time.Duration) {
+	now := time.Now()
+	until = now.Add(wait)
+	if c.Throttle != nil {
+		if t := c.Throttle.NotBefore(); t.After(until) {
+			until = t
+		}
+	}
+	return until, until.Sub(now)
+}
+
+// beforeRetry readies the retry ev, due at until, after the failed attempt last: it gives up
+// when the retry would pass ctx's deadline, discards the partial output, and reports the retry
+// through policy.OnRetry. An error ends the request.
+func beforeRetry(ctx context.Context, policy RetryPolicy, ev RetryEvent, until time.Time, last attemptResult, reset func() error) error {
+	if deadline, ok := ctx.Deadline(); ok && until.After(deadline) {
+		return fmt.Errorf("%w; not retried: the next attempt, in %s, would pass the deadline", withAttempts(last.err, ev.Attempt-1), roundedDuration(ev.Wait))
+	}
+	// The partial output is discarded before the retry is reported: a reset that fails
+	// ends the request here, and OnRetry (a ledger row, a -v line) must not announce a
+	// retry that never happens.
+	if reset != nil && last.delivered {
+		if err := reset(); err != nil {
+			return fmt.Errorf("discarding partial output before a retry: %w", err)
+		}
+	}
+	if policy.OnRetry != nil {
+		policy.OnRetry(ev)
+	}
+	return nil
+}
+
+// pause waits d (if any) before attempt n; an error ends the request.
+func pause(ctx context.Context, policy RetryPolicy, d time.Duration, n int) error {
+	if d <= 0 {
+		return nil
+	}
+	if err := policy.sleep(ctx, d); err != nil {
+		if ctx.Err() != nil {
+			err = ctxError(ctx, "waiting to send the request")
+		}
+		return withAttempts(err, n-1)
+	}
+	return nil
+}
+
+// send makes attempt n in a slot among the requests at once, and gives the slot back with the
+// attempt's outcome. An error (ctx ended while waiting for the slot) ends the request.
+func (c *Client) send(ctx context.Context, req *Request, frame bodyFrame, endpoint string, n int, onEvent func(Event) error) (attemptResult, error) {
+	// While the Throttle limits requests at once, wait for a free slot rather than be
+	// refused.
+	sl, err := c.Throttle.acquire(ctx)
+	if err != nil {
+		return attemptResult{}, withAttempts(ctxError(ctx, "waiting for a free slot among the requests at once"), n-1)
+	}
+	a := c.attempt(ctx, req, frame, endpoint, n, onEvent)
+	rateLimited := ""
+	if a.rateLimited {
+		rateLimited = a.reason
+	}
+	sl.release(a.err == nil, rateLimited)
+	return a, nil
 }
 
 // withAttempts says how many attempts an error ended, when there were several.
