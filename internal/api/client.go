@@ -87,19 +87,15 @@ func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event
 
 	policy := c.Retry
 	var (
-		res      *Result
-		last     attemptResult
-		wait     time.Duration             // before the next attempt
-		budget   = max(policy.Max, 0)      // retries left that count against policy.Max
-		counted  int                       // failures that counted, for the backoff
-		strikes  int                       // 429s in a row while the run made no progress
-		free     bool                      // the next attempt does not count: a 429 while the run progressed
-		progress = c.Throttle.progressed() // the Throttle's progress at the last 429 (or the start)
+		res  *Result
+		last attemptResult
+		wait time.Duration // before the next attempt
+		b    = retryBudget{left: max(policy.Max, 0), progress: c.Throttle.progressed()}
 	)
 	for n := 1; ; n++ {
 		until, d := c.sendTime(wait)
 		if n > 1 {
-			ev := RetryEvent{Attempt: n, Attempts: n + budget, Wait: d, Reason: last.reason, Err: last.err, Free: free}
+			ev := RetryEvent{Attempt: n, Attempts: n + b.left, Wait: d, Reason: last.reason, Err: last.err, Free: b.free}
 			if err := beforeRetry(ctx, policy, ev, until, last, reset); err != nil {
 				return res, err
 			}
@@ -117,48 +113,111 @@ func (c *Client) translate(ctx context.Context, req *Request, onEvent func(Event
 		if a.err == nil {
 			return res, nil
 		}
-		// A 429 after the run progressed (requests succeeded, or the Throttle slowed it down
-		// further) since the request's last one does not count, and gives back the retries
-		// that the 429s before it, in a row without progress, took: a request fails on 429s
-		// only after Max+1 of them in a row while nothing got through. Only in a run that
-		// retries at all.
-		free = false
-		if a.rateLimited && c.Throttle != nil && policy.Max > 0 {
-			p := c.Throttle.progressed()
-			if free = p != progress; free {
-				budget += strikes
-				counted -= strikes
-				strikes = 0
-			}
-			progress = p
-		}
-		// Media that can be neither reopened nor skipped (a Body already read) cannot be sent
-		// again.
-		resendable := req.Media.Open != nil || req.Media.Body == nil || !a.mediaRead
-		more := (budget > 0 || free) && resendable
-		switch {
-		case more && (a.kind == retryable || a.kind == brokeOutput && reset != nil):
-		case more && a.kind == brokeOutput:
+		var v verdict
+		b, v = b.after(c.asFailure(policy, req, a, reset != nil))
+		switch v {
+		case giveUpBroken:
 			return res, withAttempts(&BrokenStreamError{Reason: a.reason, RequestID: res.RequestID, Err: a.err}, n)
-		default:
+		case giveUp:
 			return res, withAttempts(a.err, n)
 		}
-		if !free {
-			budget--
-			counted++
-			if a.rateLimited {
-				strikes++
-			}
-		}
-		wait = policy.backoff(max(counted, 1))
-		if a.retryAfter > 0 {
-			wait = min(a.retryAfter, MaxRetryAfter)
-		}
+		wait = policy.retryWait(b.counted, a.retryAfter)
 		if a.rateLimited && c.Throttle != nil {
 			c.Throttle.Hold(time.Now().Add(wait))
 		}
 		last = a
 	}
+}
+
+// retryBudget is how one request's retries stand.
+type retryBudget struct {
+	left     int    // retries left that count against RetryPolicy.Max
+	counted  int    // failures that counted, for the backoff
+	strikes  int    // 429s in a row while the run made no progress
+	free     bool   // the next attempt does not count: a 429 while the run progressed
+	progress uint64 // the Throttle's progress at the last 429 (or the start)
+}
+
+// failedAttempt is a failed attempt as the decision after it sees it.
+type failedAttempt struct {
+	kind        outcome
+	rateLimited bool   // HTTP 429
+	tracked     bool   // a 429 in a run that retries at all, with a Throttle, whose progress was then
+	progress    uint64 // (only when tracked)
+	resendable  bool   // the media can be sent again
+	restartable bool   // a reset can take back the output delivered (TranslateRestartable)
+}
+
+// verdict is what follows a failed attempt.
+type verdict int
+
+const (
+	giveUp       verdict = iota // the attempt's error ends the request
+	giveUpBroken                // a BrokenStreamError ends it: the output delivered cannot be taken back
+	retry                       // the request is sent again
+)
+
+// after decides what follows the failed attempt f, and returns the budget then: whether the
+// request is sent again, and whether that retry counts against RetryPolicy.Max (b.free).
+func (b retryBudget) after(f failedAttempt) (retryBudget, verdict) {
+	// A 429 after the run progressed (requests succeeded, or the Throttle slowed it down
+	// further) since the request's last one does not count, and gives back the retries
+	// that the 429s before it, in a row without progress, took: a request fails on 429s
+	// only after Max+1 of them in a row while nothing got through. Only in a run that
+	// retries at all (f.tracked).
+	b.free = false
+	if f.tracked {
+		if b.free = f.progress != b.progress; b.free {
+			b.left += b.strikes
+			b.counted -= b.strikes
+			b.strikes = 0
+		}
+		b.progress = f.progress
+	}
+	more := (b.left > 0 || b.free) && f.resendable
+	switch {
+	case more && (f.kind == retryable || f.kind == brokeOutput && f.restartable):
+	case more && f.kind == brokeOutput:
+		return b, giveUpBroken
+	default:
+		return b, giveUp
+	}
+	if !b.free {
+		b.left--
+		b.counted++
+		if f.rateLimited {
+			b.strikes++
+		}
+	}
+	return b, retry
+}
+
+// asFailure describes the failed attempt a for retryBudget.after; after a 429 in a run that
+// retries at all, it reads the Throttle's progress.
+func (c *Client) asFailure(policy RetryPolicy, req *Request, a attemptResult, restartable bool) failedAttempt {
+	f := failedAttempt{
+		kind:        a.kind,
+		rateLimited: a.rateLimited,
+		// Media that can be neither reopened nor skipped (a Body already read) cannot be sent
+		// again.
+		resendable:  req.Media.Open != nil || req.Media.Body == nil || !a.mediaRead,
+		restartable: restartable,
+	}
+	if a.rateLimited && c.Throttle != nil && policy.Max > 0 {
+		f.tracked, f.progress = true, c.Throttle.progressed()
+	}
+	return f
+}
+
+// retryWait is the wait before a retry, after counted failures that counted: the backoff, or
+// the server's Retry-After (up to MaxRetryAfter) when it sent one. The backoff is drawn either
+// way.
+func (p RetryPolicy) retryWait(counted int, retryAfter time.Duration) time.Duration {
+	wait := p.backoff(max(counted, 1))
+	if retryAfter > 0 {
+		wait = min(retryAfter, MaxRetryAfter)
+	}
+	return wait
 }
 
 // prepare checks req and the key, and returns what every attempt sends: the body's framing and
