@@ -345,22 +345,10 @@ func (c *Client) attempt(ctx context.Context, req *Request, frame bodyFrame, end
 	// attempt.
 	defer func() { a.mediaRead = body.finish(ctx) }()
 
-	hreq, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, body)
+	hreq, err := c.newHTTPRequest(actx, req, frame, endpoint, body)
 	if err != nil {
-		return attemptResult{err: fmt.Errorf("invalid base URL: %w", err)}
+		return attemptResult{err: err}
 	}
-	hreq.ContentLength = frame.size(req.Media.Size) // -1 (unknown) sends the body chunked
-	hreq.Header.Set("Authorization", "Bearer "+c.APIKey)
-	hreq.Header.Set("Content-Type", "application/json")
-	if req.Stream {
-		hreq.Header.Set("Accept", "text/event-stream")
-	} else {
-		hreq.Header.Set("Accept", "application/json")
-	}
-	if c.UserAgent != "" {
-		hreq.Header.Set("User-Agent", c.UserAgent)
-	}
-
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient
@@ -370,21 +358,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, frame bodyFrame, end
 	resp, err := hc.Do(hreq)
 	if err != nil {
 		c.tracef("no response after %s: %s", roundedDuration(time.Since(sent)), err)
-		if ctx.Err() != nil {
-			return attemptResult{err: ctxError(ctx, "sending the request")}
-		}
-		if merr := body.failure(ctx); merr != nil {
-			return attemptResult{err: merr}
-		}
-		if watch.expired() {
-			idle := watch.err()
-			return attemptResult{err: fmt.Errorf("waiting for the response: %w", idle), kind: retryable, reason: idle.Error()}
-		}
-		out := attemptResult{err: fmt.Errorf("sending the request: %w", err)}
-		if reason, transient := transportReason(err); transient {
-			out.kind, out.reason = retryable, reason
-		}
-		return out
+		return noResponse(ctx, err, body, watch)
 	}
 	watch.respond()
 	resp.Body = &idleReader{r: resp.Body, watch: watch}
@@ -393,18 +367,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, frame bodyFrame, end
 	res := &Result{RequestID: redact(oneLine(resp.Header.Get("X-Request-Id"), 100), c.APIKey)}
 	c.traceResponse(resp, res.RequestID, time.Since(sent))
 	if resp.StatusCode != http.StatusOK {
-		e := errorFromResponse(resp, c.APIKey)
-		if ctx.Err() != nil {
-			return attemptResult{res: res, err: ctxError(ctx, "reading the error response")}
-		}
-		if e.RequestID != "" {
-			res.RequestID = e.RequestID
-		}
-		out := attemptResult{res: res, err: e, reason: e.reason(), retryAfter: e.RetryAfter, rateLimited: e.StatusCode == http.StatusTooManyRequests}
-		if e.Temporary() {
-			out.kind = retryable
-		}
-		return out
+		return c.refused(ctx, resp, res)
 	}
 
 	delivered, output := false, false
@@ -427,11 +390,74 @@ func (c *Client) attempt(ctx context.Context, req *Request, frame bodyFrame, end
 	if err == nil {
 		return attemptResult{res: res}
 	}
-	out := attemptResult{res: res, err: err, delivered: delivered}
+	return brokenBody(ctx, attemptResult{res: res, err: err, delivered: delivered}, output)
+}
+
+// newHTTPRequest is the POST of body to endpoint, with its headers.
+func (c *Client) newHTTPRequest(ctx context.Context, req *Request, frame bodyFrame, endpoint string, body io.Reader) (*http.Request, error) {
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, body)
+	if err != nil {
+		return nil, fmt.Errorf("invalid base URL: %w", err)
+	}
+	hreq.ContentLength = frame.size(req.Media.Size) // -1 (unknown) sends the body chunked
+	hreq.Header.Set("Authorization", "Bearer "+c.APIKey)
+	hreq.Header.Set("Content-Type", "application/json")
+	if req.Stream {
+		hreq.Header.Set("Accept", "text/event-stream")
+	} else {
+		hreq.Header.Set("Accept", "application/json")
+	}
+	if c.UserAgent != "" {
+		hreq.Header.Set("User-Agent", c.UserAgent)
+	}
+	return hreq, nil
+}
+
+// noResponse is an attempt that got no response, err from sending it: the end of ctx, a
+// failure reading the media, the idle timeout, or the transport's error.
+func noResponse(ctx context.Context, err error, body *requestBody, watch *idleWatch) attemptResult {
+	if ctx.Err() != nil {
+		return attemptResult{err: ctxError(ctx, "sending the request")}
+	}
+	if merr := body.failure(ctx); merr != nil {
+		return attemptResult{err: merr}
+	}
+	if watch.expired() {
+		idle := watch.err()
+		return attemptResult{err: fmt.Errorf("waiting for the response: %w", idle), kind: retryable, reason: idle.Error()}
+	}
+	out := attemptResult{err: fmt.Errorf("sending the request: %w", err)}
+	if reason, transient := transportReason(err); transient {
+		out.kind, out.reason = retryable, reason
+	}
+	return out
+}
+
+// refused is an attempt answered with a status other than 200: an *Error, retryable when
+// temporary.
+func (c *Client) refused(ctx context.Context, resp *http.Response, res *Result) attemptResult {
+	e := errorFromResponse(resp, c.APIKey)
+	if ctx.Err() != nil {
+		return attemptResult{res: res, err: ctxError(ctx, "reading the error response")}
+	}
+	if e.RequestID != "" {
+		res.RequestID = e.RequestID
+	}
+	out := attemptResult{res: res, err: e, reason: e.reason(), retryAfter: e.RetryAfter, rateLimited: e.StatusCode == http.StatusTooManyRequests}
+	if e.Temporary() {
+		out.kind = retryable
+	}
+	return out
+}
+
+// brokenBody classifies out, an attempt whose 200 response failed with out.err: a response
+// that broke off (a truncated stream, a transient transport error) is retryable, or brokeOutput
+// once text or speech was delivered (output); anything else is final.
+func brokenBody(ctx context.Context, out attemptResult, output bool) attemptResult {
 	var cb *callbackError
 	var ae *Error
 	var pe *ProtocolError
-	switch {
+	switch err := out.err; {
 	case errors.As(err, &cb):
 		out.err = fmt.Errorf("handling the response: %w", cb.err)
 		return out
