@@ -344,6 +344,11 @@ func (c *Client) attempt(ctx context.Context, req *Request, frame bodyFrame, end
 	// Whatever happens, stop the body writer and wait for it, so no goroutine outlives the
 	// attempt.
 	defer func() { a.mediaRead = body.finish(ctx) }()
+	// When the attempt ends early (cancelled, idle), the transport may still be reading the body
+	// and wait for that read before it returns; the writer may be blocked reading the media (a
+	// stalled pipe) and never write again. Closing the body's pipe then ends the transport's read.
+	stopBody := context.AfterFunc(actx, func() { body.Close() })
+	defer stopBody()
 
 	hreq, err := c.newHTTPRequest(actx, req, frame, endpoint, body)
 	if err != nil {
