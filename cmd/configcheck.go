@@ -57,8 +57,8 @@ func (a *app) checkConfig(run *cobra.Command) error {
 	// the flag would have parsed it.
 	var err error
 	run.Flags().VisitAll(func(f *pflag.Flag) {
-		if err == nil {
-			err = a.cfg.CheckValue(strings.ReplaceAll(f.Name, "-", "_"), f.Value.Type())
+		if key := strings.ReplaceAll(f.Name, "-", "_"); err == nil && settingKeys[key] {
+			err = a.cfg.CheckValue(key, f.Value.Type()) // the others are ignored, as warned
 		}
 	})
 	return err

@@ -146,6 +146,7 @@ type settings struct {
 	retries   int
 	idle      time.Duration
 	split     split.Mode
+	sampling  api.Sampling // as given; the speech rate only when speech is asked for
 	ledger    *usageLedger
 	timed     bool            // subtitles, --dub or --align: pieces placed at their source times
 	pauses    pauses.Options  // --pause-threshold, --min-pause
@@ -157,7 +158,7 @@ type settings struct {
 // the order a user fixes things in (the format, the languages, the settings of the request, of
 // speech, of the run, of timed output, then the service's key and address).
 func (o *translateOptions) validate(c *config.Config) (*settings, error) {
-	s := &settings{model: o.Model, format: strings.ToLower(o.Format), speechTo: o.AudioOut}
+	s := &settings{model: o.Model, format: strings.ToLower(o.Format), speechTo: o.AudioOut, sampling: o.Sampling}
 	if s.model == "" {
 		s.model = config.DefaultModel
 	}
@@ -228,6 +229,7 @@ func (o *translateOptions) checkSpeech(s *settings, c *config.Config) error {
 				return usagef("add --audio-out FILE (or --speech, --dub FILE) to get speech", "--%s needs speech, which this run does not ask for", flag)
 			}
 		}
+		s.sampling.SpeechRate = nil // a default from the file or the environment, for speech
 		return nil
 	}
 	s.voice = strings.TrimSpace(o.Voice)

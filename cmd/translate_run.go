@@ -147,7 +147,7 @@ func (a *app) requestSettings(s *settings, opts *translateOptions) translate.Set
 		TargetLang: s.to.Code,
 		LangNames:  s.langNames,
 		Voice:      s.voice,
-		Sampling:   opts.Sampling,
+		Sampling:   s.sampling,
 		Jobs:       s.jobs,
 	}
 	if s.from != nil {

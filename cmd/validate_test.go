@@ -91,6 +91,10 @@ func TestValidate(t *testing.T) {
 		{"no key", nil, []string{"a.wav", "--to", "fr"}, "no API key", exitConfig, nil},
 		{"no key for a dry run", nil, []string{"a.wav", "--to", "fr", "--dry-run"}, "", 0, nil},
 		{"not a number", key, []string{"a.wav", "--to", "fr", "--seed", "x"}, `invalid argument "x" for "--seed"`, exitUsage, nil},
+		{"a flag the environment does not set is ignored, whatever its value", with("LIVETRANSLATE_NO_STREAM", "maybe"), []string{"a.wav", "--to", "fr"}, "", 0, nil},
+		{"a setting's value of the wrong type", with("LIVETRANSLATE_RETRIES", "many"), []string{"a.wav", "--to", "fr"}, `$LIVETRANSLATE_RETRIES: "many" is not a whole number`, exitConfig, nil},
+		{"a speech rate from the environment waits for speech", with("LIVETRANSLATE_SPEECH_RATE", "1.3"), []string{"a.wav", "--to", "fr"}, "", 0,
+			func(s *settings) bool { return s.sampling.SpeechRate == nil }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _, err := validateArgs(t, tt.env, tt.args...)
