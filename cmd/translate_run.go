@@ -17,6 +17,8 @@ import (
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
+// runTranslate is the translate command: validate (nothing opened yet), the inputs and what the
+// options ask of them, the outputs' paths, then a dry run, or the run of one input or of several.
 func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	s, err := opts.validate(a.cfg)
 	if err != nil {
@@ -46,8 +48,7 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
-	switch {
-	case single:
+	if single {
 		return a.translateSingle(ctx, s, opts, items[0])
 	}
 	return a.translateBatch(ctx, s, opts, items)
