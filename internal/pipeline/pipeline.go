@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 	"time"
 
@@ -185,15 +184,11 @@ func (p *Pipeline) Run(ctx context.Context, it batch.Item, out Output) (*Result,
 		return nil, err
 	}
 	defer pl.cleanup()
-	work, err := os.MkdirTemp("", "livetranslate-input-*")
-	if err != nil {
-		return nil, fmt.Errorf("creating a temporary directory: %w", err)
-	}
-	defer os.RemoveAll(work)
 
 	ts := p.request(out.speech())
 	runner := p.hook(ctx, ts, name, in.Kind.String(), out.Files, pl.wholePath())
-	place := p.placement(pl, out, work)
+	place := p.placement(pl, out)
+	defer place.cleanup()
 	kept := &keeper{keep: out.KeepText || pl.pieces != nil}
 	joined := translate.Sink{
 		Text: func(s string) error {
@@ -217,8 +212,8 @@ func (p *Pipeline) Run(ctx context.Context, it batch.Item, out Output) (*Result,
 	if out.speech() {
 		joined.Audio = place.audio
 	}
-	j := translate.NewOrdered(0, joined, pl.separator, work)
-	j.HoldAll = pl.pieces != nil // a piece is placed whole
+	j := translate.NewOrdered(0, joined, pl.separator, "") // held speech in $TMPDIR
+	j.HoldAll = pl.pieces != nil                           // a piece is placed whole
 	defer j.Close()
 	res, err := runner.Send(ctx, pl.produce, ts, j.Sink, j.Finish)
 	if err != nil {

@@ -24,23 +24,27 @@ type placement struct {
 	mix   float64
 	warn  func(format string, args ...any)
 	info  func(format string, args ...any)
-	// With clips: the pieces' speech, in order, and the one arriving now.
+	// With clips: the pieces' speech, in order, and the one arriving now, in a temporary
+	// directory made with the first (work).
 	clips bool
 	work  string
 	list  []dub.Clip
 	cur   *os.File
 }
 
-func (p *Pipeline) placement(pl *inputPlan, out Output, work string) *placement {
+func (p *Pipeline) placement(pl *inputPlan, out Output) *placement {
 	s := &p.Settings
 	return &placement{pl: pl, out: out, align: s.Align, mix: s.DubMix, warn: p.warn, info: p.info,
-		clips: pl.pieces != nil && out.speech() && (s.Align || out.Dub != nil), work: work}
+		clips: pl.pieces != nil && out.speech() && (s.Align || out.Dub != nil)}
 }
 
 // audio takes the speech of the part whose results are arriving.
 func (pc *placement) audio(b []byte) error {
 	if pc.clips {
 		if pc.cur == nil {
+			if err := pc.workDir(); err != nil {
+				return err
+			}
 			f, err := os.Create(filepath.Join(pc.work, fmt.Sprintf("piece-%05d.pcm", len(pc.list))))
 			if err != nil {
 				return fmt.Errorf("holding speech: %w", err)
@@ -83,6 +87,9 @@ func (pc *placement) end(i int) error {
 func (pc *placement) finish(ctx context.Context, in *media.Input) error {
 	if !pc.clips {
 		return nil
+	}
+	if err := pc.workDir(); err != nil {
+		return err
 	}
 	track := filepath.Join(pc.work, "track.pcm")
 	f, err := os.Create(track)
@@ -138,6 +145,29 @@ type NotVideoError struct {
 
 func (e *NotVideoError) Error() string {
 	return fmt.Sprintf("only a video can be dubbed; %s is %s", e.Name, e.Kind)
+}
+
+// workDir makes the temporary directory of the clips and the track, once.
+func (pc *placement) workDir() error {
+	if pc.work != "" {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "livetranslate-input-*")
+	if err != nil {
+		return fmt.Errorf("creating a temporary directory: %w", err)
+	}
+	pc.work = dir
+	return nil
+}
+
+// cleanup removes the clips, the track and their directory, on every path.
+func (pc *placement) cleanup() {
+	if pc.cur != nil {
+		pc.cur.Close()
+	}
+	if pc.work != "" {
+		os.RemoveAll(pc.work)
+	}
 }
 
 // checkDub refuses a dub the input or the container cannot take, before anything is sent.
