@@ -25,15 +25,21 @@ type List struct {
 
 // Rows reads the requests of q from the ledger at path; none when path is "" (no ledger yet).
 func Rows(ctx context.Context, path string, q ledger.Query) ([]ledger.Row, error) {
+	return read(ctx, path, func(l *ledger.Ledger) ([]ledger.Row, error) { return l.List(ctx, q) })
+}
+
+// read opens the ledger at path for get; the zero value when path is "" (no ledger yet).
+func read[T any](ctx context.Context, path string, get func(*ledger.Ledger) (T, error)) (T, error) {
+	var none T
 	if path == "" {
-		return nil, nil
+		return none, nil
 	}
 	l, err := ledger.Open(ctx, path)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	defer l.Close()
-	return l.List(ctx, q)
+	return get(l)
 }
 
 // NewList prices rows with prices (a model the table does not know keeps the cost recorded with

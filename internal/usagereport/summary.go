@@ -25,15 +25,7 @@ type Summary struct {
 
 // Groups reads the groups of q from the ledger at path; none when path is "" (no ledger yet).
 func Groups(ctx context.Context, path string, q ledger.Query) ([]ledger.Group, error) {
-	if path == "" {
-		return nil, nil
-	}
-	l, err := ledger.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	defer l.Close()
-	return l.Summary(ctx, q)
+	return read(ctx, path, func(l *ledger.Ledger) ([]ledger.Group, error) { return l.Summary(ctx, q) })
 }
 
 // NewSummary sums groups (grouped by by) into their total.
