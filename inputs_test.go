@@ -607,23 +607,8 @@ func TestReaderGoneLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	c := command(t, srv.URL, dir, "translate", "-", "--input-format", "wav", "--to", "en")
 	c.Stdin = wav
-	out, err := c.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	c.Stderr = &stderr
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.ReadFull(out, make([]byte, 5)); err != nil {
-		t.Fatal(err)
-	}
-	out.Close()
-	err = c.Wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 141 || stderr.Len() != 0 {
-		t.Errorf("exit %v, stderr %q; want 141 and nothing", err, stderr.String())
+	if code, stderr := readerGoes(t, c); code != 141 || stderr != "" {
+		t.Errorf("exit %d, stderr %q; want 141 and nothing", code, stderr)
 	}
 	left, _ := os.ReadDir(filepath.Join(dir, "tmp"))
 	for _, e := range left {
@@ -644,12 +629,24 @@ func TestReaderGoneStopsBatch(t *testing.T) {
 		inputs = append(inputs, filepath.Join(media, "speech."+ext))
 	}
 	c := command(t, srv.URL, dir, append(append([]string{"translate"}, inputs...), "--to", "en", "-j", "1", "--progress", "never")...)
+	if code, stderr := readerGoes(t, c); code != 141 || strings.Contains(stderr, "error") || strings.Contains(stderr, "failed:") {
+		t.Errorf("exit %d, stderr %q; want 141 and no error", code, stderr)
+	}
+	if n := len(emu.Requests()); n >= len(inputs) {
+		t.Errorf("%d requests for %d inputs: the inputs after the reader left were still sent", n, len(inputs))
+	}
+}
+
+// readerGoes runs c, reads the first bytes of its stdout and goes away, as head -c 5 does, and
+// returns its exit code (-1 when it did not exit by itself) and its stderr.
+func readerGoes(t *testing.T, c *exec.Cmd) (code int, stderr string) {
+	t.Helper()
 	out, err := c.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	c.Stderr = &stderr
+	var errOut strings.Builder
+	c.Stderr = &errOut
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -659,12 +656,13 @@ func TestReaderGoneStopsBatch(t *testing.T) {
 	out.Close()
 	err = c.Wait()
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 141 || strings.Contains(stderr.String(), "error") || strings.Contains(stderr.String(), "failed:") {
-		t.Errorf("exit %v, stderr %q; want 141 and no error", err, stderr.String())
+	switch {
+	case err == nil:
+		return 0, errOut.String()
+	case errors.As(err, &ee):
+		return ee.ExitCode(), errOut.String()
 	}
-	if n := len(emu.Requests()); n >= len(inputs) {
-		t.Errorf("%d requests for %d inputs: the inputs after the reader left were still sent", n, len(inputs))
-	}
+	return -1, errOut.String()
 }
 
 // TestInterruptedBatchSaysNotDone: inputs a Ctrl-C stopped are "not done" in the progress lines
