@@ -3,7 +3,6 @@ package run
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -14,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-audio/audio"
+	"github.com/go-audio/wav"
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/fakeapi"
@@ -25,59 +26,51 @@ import (
 
 const testKey = "sk-run-test"
 
-// silentWAV writes n seconds of 16 kHz mono WAV (low noise, not digital silence) to dir/name.
+// silentWAV writes n seconds of 16 kHz mono WAV to dir/name: a low hum, not digital silence.
 func silentWAV(t *testing.T, dir, name string, n int) string {
 	t.Helper()
-	samples := 16000 * n
-	var b bytes.Buffer
-	b.WriteString("RIFF")
-	binary.Write(&b, binary.LittleEndian, uint32(36+2*samples))
-	b.WriteString("WAVEfmt ")
-	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(16000), uint32(32000), uint16(2), uint16(16)} {
-		binary.Write(&b, binary.LittleEndian, v)
-	}
-	b.WriteString("data")
-	binary.Write(&b, binary.LittleEndian, uint32(2*samples))
-	for i := range samples {
-		binary.Write(&b, binary.LittleEndian, int16(i%7-3))
-	}
 	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	buf := &audio.IntBuffer{Format: &audio.Format{NumChannels: 1, SampleRate: 16000}, SourceBitDepth: 16, Data: make([]int, 16000*n)}
+	for i := range buf.Data {
+		buf.Data[i] = i%7 - 3
+	}
+	e := wav.NewEncoder(f, 16000, 16, 1, 1)
+	if err := e.Write(buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return path
 }
 
-// memReport keeps what a run says; a batch says it from several goroutines.
-type memReport struct {
-	mu                  sync.Mutex
-	info, warn, skipped []string
+// skips keeps the inputs a run skipped; what else it says is not looked at. A batch reports from
+// several goroutines at once.
+type skips struct {
+	mu    sync.Mutex
+	names []string
 }
 
-func (m *memReport) Info(f string, a ...any) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.info = append(m.info, fmt.Sprintf(f, a...))
-}
-
-func (m *memReport) Warn(f string, a ...any) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.warn = append(m.warn, fmt.Sprintf(f, a...))
-}
-func (m *memReport) Failed(name string, err error) sink.Result {
+func (m *skips) Info(string, ...any) {}
+func (m *skips) Warn(string, ...any) {}
+func (m *skips) Failed(name string, err error) sink.Result {
 	return sink.Result{Input: name, Status: sink.StatusFailed, Error: &sink.ErrorInfo{Code: "failure", Message: err.Error(), ExitCode: 1}}
 }
-func (m *memReport) Limit(err error, name string) error {
+func (m *skips) Limit(err error, name string) error {
 	return fmt.Errorf("%s: over the limit: %w", name, err)
 }
-func (m *memReport) Skipped(name, path string) {
+func (m *skips) Skipped(name, path string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.skipped = append(m.skipped, name)
+	m.names = append(m.names, name)
 }
 
-func newRun(t *testing.T, format string) (*Run, *bytes.Buffer, *memReport) {
+func newRun(t *testing.T, format string) (*Run, *bytes.Buffer, *skips) {
 	t.Helper()
 	emu := fakeapi.New(fakeapi.Options{APIKey: testKey, NoProbe: true, TempDir: t.TempDir()})
 	srv := httptest.NewServer(emu)
@@ -88,7 +81,7 @@ func newRun(t *testing.T, format string) (*Run, *bytes.Buffer, *memReport) {
 		Runner:   &translate.Runner{Client: client},
 	}
 	var out bytes.Buffer
-	rep := &memReport{}
+	rep := &skips{}
 	return &Run{Pipeline: p, Stdout: &out, Stderr: &bytes.Buffer{}, Format: Format{Name: format, Target: "fr"}, Report: rep}, &out, rep
 }
 
@@ -139,8 +132,8 @@ func TestBatchToDirResumes(t *testing.T) {
 				t.Errorf("round %d: %s %s (%v), want %s", round, items[i].Name, o.Status, o.Err, want)
 			}
 		}
-		if round == 1 && len(rep.skipped) != 2 {
-			t.Errorf("skipped %v", rep.skipped)
+		if round == 1 && len(rep.names) != 2 {
+			t.Errorf("skipped %v", rep.names)
 		}
 	}
 	texts, _ := filepath.Glob(filepath.Join(outDir, "*.fr.txt"))
