@@ -283,8 +283,10 @@ func TestHashingFilePartialAndAbandoned(t *testing.T) {
 	if err != nil || n != 1<<20-1000 {
 		t.Errorf("read %d bytes after abandon (err %v), want the rest of the file", n, err)
 	}
-	if h.sum != nil || hashers() != 0 {
-		t.Errorf("abandoned hash: sum %x, %d hashers running", h.sum, hashers())
+	// (abandon returns once the hasher has; the count of hashers in the process, asserted here
+	// before, also counted another test's hasher still ending on a busy machine.)
+	if h.sum != nil {
+		t.Errorf("abandoned hash: sum %x, want none", h.sum)
 	}
 }
 
