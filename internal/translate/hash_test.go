@@ -174,6 +174,10 @@ func TestSentSHA256OnCancelWhileReading(t *testing.T) {
 		if w := <-feeder; w != nil {
 			w.Close() // lets the abandoned writer finish
 		}
+		// and its hasher with it, before the next test counts hashers
+		for deadline := time.Now().Add(5 * time.Second); hashers() != 0 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
 	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
