@@ -23,7 +23,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	j := a.newPipeline(s, opts)
 	rows := make([]dryrun.Row, 0, len(items))
 	for _, it := range items {
-		r, err := dryrun.Plan(ctx, j, it, speech, prices, region, s.model)
+		r, err := dryrun.Plan(ctx, j, it, speech, len(s.targets), prices, region, s.model)
 		if ctx.Err() != nil {
 			return ctx.Err() // interrupted: exit 130, no table
 		}
@@ -51,7 +51,11 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.io.Err, "livetranslate: dry run: nothing was sent; costs are estimates from the price table (%s, %s)\n", prices.Source, prices.AsOf)
+	each := ""
+	if len(s.targets) > 1 {
+		each = fmt.Sprintf("; each input is sent once per target language (%d), and counted so", len(s.targets))
+	}
+	fmt.Fprintf(a.io.Err, "livetranslate: dry run: nothing was sent%s; costs are estimates from the price table (%s, %s)\n", each, prices.Source, prices.AsOf)
 	failed := dryrun.TotalOf(rows).Failed
 	switch {
 	case failed == 0:

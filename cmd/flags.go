@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/livetranslate/livetranslate/internal/config"
 )
@@ -34,8 +35,8 @@ func (b *byteSize) Set(s string) error {
 	return nil
 }
 
-// onceString is a string flag that may be given once: pflag keeps the last of repeated values,
-// which would silently drop the others (--to fr --to de translating only into German).
+// onceString is a string flag that may be given once (--from): pflag keeps the last of repeated
+// values, which would silently drop the others (--from fr --from de reading only German).
 type onceString struct {
 	value string
 	set   bool
@@ -49,5 +50,21 @@ func (o *onceString) Set(s string) error {
 		return fmt.Errorf("given twice (%q, then %q): one value per run for now", o.value, s)
 	}
 	o.value, o.set = s, true
+	return nil
+}
+
+// langList is --to: languages given as the flag repeated or separated by commas (--to fr,de
+// --to ja), in the order given. Each value is checked by validate.
+type langList struct {
+	values []string
+}
+
+func (l *langList) String() string { return strings.Join(l.values, ",") }
+func (l *langList) Type() string   { return "langs" }
+
+func (l *langList) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		l.values = append(l.values, strings.TrimSpace(v))
+	}
 	return nil
 }

@@ -16,8 +16,13 @@ import (
 // a rerun does not take as done.
 func (a *app) checkPaths(s *settings, opts *translateOptions, items []batch.Item) error {
 	if opts.OutDir == "" {
-		return results.CheckOutputs([]results.Output{{Name: "-o", Path: opts.Output},
-			{Name: "--audio-out", Path: opts.AudioOut}, {Name: "--dub", Path: opts.Dub, Video: true}}, items)
+		var outs []results.Output
+		for _, to := range s.targets {
+			f := singleFiles(opts).For(to.Code)
+			outs = append(outs, results.Output{Name: "-o", Path: f.Output},
+				results.Output{Name: "--audio-out", Path: f.AudioOut}, results.Output{Name: "--dub", Path: f.Dub, Video: true})
+		}
+		return results.CheckOutputs(outs, items)
 	}
 	if st, err := os.Stat(opts.OutDir); err == nil && !st.IsDir() {
 		return usagef("choose a directory, or a name that does not exist yet (it is created)", "--out-dir %s is not a directory", opts.OutDir)
@@ -26,12 +31,18 @@ func (a *app) checkPaths(s *settings, opts *translateOptions, items []batch.Item
 	if ledgerPath == "" {
 		ledgerPath = ledger.DefaultPath(a.getenv())
 	}
-	found, err := resultLayout(s, opts, textExt(s)).Check(items, ledgerPath)
-	for _, m := range found.Moved {
-		a.infof("%s: its result %s, from an earlier run (the usage ledger says so), moved to %s", m.Input, m.Old, m.New)
-	}
-	if err != nil {
-		return err
+	var found results.Found
+	for _, to := range s.targets {
+		l := resultLayout(s, opts, textExt(s))
+		l.Code = to.Code
+		f, err := l.Check(items, ledgerPath)
+		for _, m := range f.Moved {
+			a.infof("%s: its result %s, from an earlier run (the usage ledger says so), moved to %s", m.Input, m.Old, m.New)
+		}
+		if err != nil {
+			return err
+		}
+		found.Unclaimed = append(found.Unclaimed, f.Unclaimed...)
 	}
 	const shown = 5
 	for i, m := range found.Unclaimed {

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/pauses"
+	"github.com/livetranslate/livetranslate/internal/run"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
 )
@@ -46,7 +48,8 @@ type translateOptions struct {
 	// Settings that may also come from the environment or the config file (applyConfig).
 	Model          string
 	Format         string
-	To, From       onceString
+	To             langList
+	From           onceString
 	Voice          string
 	Jobs           int
 	LangForm       string
@@ -85,7 +88,7 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 		},
 	}
 	f := cmd.Flags()
-	f.VarP(&opts.To, "to", "t", "target language: English name, code or native name (required unless configured)")
+	f.VarP(&opts.To, "to", "t", "target language: English name, code or native name (required unless configured); several, comma-separated or repeated, translate each input into each")
 	f.VarP(&opts.From, "from", "f", "source language (default: the model detects it)")
 	f.StringVar(&opts.Model, "model", config.DefaultModel, "model name")
 	f.StringVar(&opts.Voice, "voice", "", "voice for speech (default Cherry; Kiki for Cantonese); see: livetranslate voices")
@@ -135,8 +138,10 @@ type settings struct {
 	model     string
 	format    string
 	from      *lang.Language
-	to        lang.Language
-	langNames bool // send English names instead of codes (--lang-form names)
+	to        lang.Language   // the first of targets
+	targets   []lang.Language // every language asked for, in order, each once
+	voices    []string        // each target's voice, when speech is asked for
+	langNames bool            // send English names instead of codes (--lang-form names)
 	voice     string
 	timeout   time.Duration
 	apiKey    string
@@ -191,18 +196,24 @@ func (o *translateOptions) checkFormat(s *settings) error {
 
 // checkLanguages parses --to and --from.
 func (o *translateOptions) checkLanguages(s *settings) error {
-	to := strings.TrimSpace(o.To.value)
-	if to == "" {
+	if len(o.To.values) == 0 || (len(o.To.values) == 1 && o.To.values[0] == "") {
 		return usagef("pass --to LANG (e.g. --to English), or set to: in the config file; see livetranslate languages", "no target language")
 	}
-	if strings.Contains(to, ",") {
-		return usagef("run once per language for now", "--to %s: one target language per run", to)
+	seen := map[string]bool{}
+	for _, to := range o.To.values {
+		if to == "" {
+			return usagef("e.g. --to fr,de", "--to %s: an empty language in the list", o.To.String())
+		}
+		l, err := lang.Parse(to)
+		if err != nil {
+			return fmt.Errorf("--to: %w", err)
+		}
+		if !seen[l.Code] { // --to fr,French is French once
+			seen[l.Code] = true
+			s.targets = append(s.targets, l)
+		}
 	}
-	l, err := lang.Parse(to)
-	if err != nil {
-		return fmt.Errorf("--to: %w", err)
-	}
-	s.to = l
+	s.to = s.targets[0]
 	if from := strings.TrimSpace(o.From.value); from != "" && !strings.EqualFold(from, "auto") {
 		l, err := lang.Parse(from)
 		if err != nil {
@@ -232,18 +243,24 @@ func (o *translateOptions) checkSpeech(s *settings, c *config.Config) error {
 		s.sampling.SpeechRate = nil // a default from the file or the environment, for speech
 		return nil
 	}
-	s.voice = strings.TrimSpace(o.Voice)
-	if s.voice == "" {
-		s.voice = lang.DefaultVoice(s.to.Code)
-	} else if v, err := lang.ParseVoice(s.voice); err == nil {
-		s.voice = v.Name
+	given := strings.TrimSpace(o.Voice)
+	if v, err := lang.ParseVoice(given); err == nil {
+		given = v.Name
 	}
-	if err := lang.CheckSpeech(s.to, s.voice); err != nil {
-		if !c.FromFlag(config.KeyVoice) && c.Source(config.KeyVoice) != "" {
-			return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
+	for _, to := range s.targets {
+		voice := given
+		if voice == "" {
+			voice = lang.DefaultVoice(to.Code)
 		}
-		return err
+		if err := lang.CheckSpeech(to, voice); err != nil {
+			if !c.FromFlag(config.KeyVoice) && c.Source(config.KeyVoice) != "" {
+				return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
+			}
+			return err
+		}
+		s.voices = append(s.voices, voice)
 	}
+	s.voice = s.voices[0]
 	if o.AudioOut == "-" && (o.Output == "" || o.Output == "-") {
 		return usagef("write the text elsewhere with -o FILE", "--audio-out - and the text cannot both go to stdout")
 	}
@@ -316,7 +333,8 @@ func (o *translateOptions) checkService(s *settings, c *config.Config) error {
 }
 
 // checkInputs refuses what the options ask of these inputs that they cannot take: one -o or
-// --audio-out for several inputs, timed output the inputs cannot take.
+// --audio-out for several inputs, one file for several target languages, timed output the
+// inputs cannot take.
 func (o *translateOptions) checkInputs(s *settings, items []batch.Item) error {
 	single := len(items) == 1 && o.OutDir == ""
 	switch {
@@ -329,5 +347,35 @@ func (o *translateOptions) checkInputs(s *settings, items []batch.Item) error {
 	case !single && o.Speech && o.OutDir == "":
 		return usagef("add --out-dir DIR", "--speech with several inputs needs --out-dir")
 	}
+	if err := o.checkTargetFiles(s); err != nil {
+		return err
+	}
 	return checkTimedInputs(o, s, items)
+}
+
+// checkTargetFiles refuses one file for several target languages: each path of -o, --audio-out
+// and --dub must hold {lang}, which each target's code replaces.
+func (o *translateOptions) checkTargetFiles(s *settings) error {
+	if len(s.targets) < 2 {
+		return nil
+	}
+	if o.AudioOut == "-" {
+		return usagef("name a file per language, e.g. --audio-out talk.{lang}.wav", "--audio-out - streams one language's speech; this run asks for %d", len(s.targets))
+	}
+	for _, f := range []struct{ flag, path string }{{"-o", o.Output}, {"--audio-out", o.AudioOut}, {"--dub", o.Dub}} {
+		if f.path != "" && f.path != "-" && !strings.Contains(f.path, run.Lang) {
+			return usagef(fmt.Sprintf("put %s in the name, e.g. %s", run.Lang, langExample(f.path)),
+				"%s %s: one file cannot hold the %d target languages", f.flag, f.path, len(s.targets))
+		}
+	}
+	if s.subs != 0 && o.OutDir == "" && (o.Output == "" || o.Output == "-") {
+		return usagef("write them with -o NAME.{lang}"+s.subs.Ext()+" or --out-dir DIR", "--format %s prints one language's subtitles; this run asks for %d", s.format, len(s.targets))
+	}
+	return nil
+}
+
+// langExample is path with {lang} before its extension: talk.srt → talk.{lang}.srt.
+func langExample(path string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "." + run.Lang + ext
 }

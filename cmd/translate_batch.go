@@ -22,6 +22,9 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 	if opts.OutDir != "" {
 		l := resultLayout(s, opts, textExt(s))
 		b.Dir = &l
+	} else if opts.Output != "" || opts.AudioOut != "" || opts.Dub != "" {
+		f := singleFiles(opts) // one input into several targets (checkInputs)
+		b.Files = &f
 	}
 	out, err := r.Batch(ctx, items, b)
 	if err != nil {

@@ -31,7 +31,7 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if err := opts.checkInputs(s, items); err != nil {
 		return err
 	}
-	single := len(items) == 1 && opts.OutDir == ""
+	single := len(items) == 1 && opts.OutDir == "" && len(s.targets) == 1
 	if err := a.checkPaths(s, opts, items); err != nil {
 		return err
 	}
@@ -163,10 +163,23 @@ func (a *app) newRun(s *settings, opts *translateOptions) *run.Run {
 		Pipeline: a.newPipeline(s, opts),
 		Stdout:   a.io.Out,
 		Stderr:   a.io.Err,
-		Format:   run.Format{Name: s.format, Subs: s.subs, Timed: s.timed, Target: s.to.Code},
+		Format:   run.Format{Name: s.format, Subs: s.subs, Timed: s.timed},
+		Targets:  s.runTargets(),
 		Timeout:  s.timeout,
 		Report:   reporter{a, s},
 	}
+}
+
+// runTargets are the run's target languages, each with its voice when speech is asked for.
+func (s *settings) runTargets() []run.Target {
+	ts := make([]run.Target, len(s.targets))
+	for i, l := range s.targets {
+		ts[i].Lang = l.Code
+		if i < len(s.voices) {
+			ts[i].Voice = s.voices[i]
+		}
+	}
+	return ts
 }
 
 // reporter words what a run says: its lines on stderr, and its errors in the JSON output.
@@ -191,10 +204,16 @@ func (r reporter) Skipped(name, path string) {
 	r.a.infof("skipping %s: %s exists (--overwrite redoes it)", name, path)
 }
 
+// singleFiles are the destinations of one input: -o, --audio-out and --dub, each path's {lang}
+// standing for the target's code.
+func singleFiles(opts *translateOptions) run.Single {
+	return run.Single{Output: opts.Output, AudioOut: opts.AudioOut, Dub: opts.Dub, Overwrite: opts.Overwrite}
+}
+
 // translateSingle is the one-input run: text (or subtitles) to stdout or -o, speech to
 // --audio-out, the dubbed video to --dub. Every file appears only when all of them are complete.
 func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
-	tr, err := a.newRun(s, opts).Single(ctx, it, run.Single{Output: opts.Output, AudioOut: opts.AudioOut, Dub: opts.Dub, Overwrite: opts.Overwrite})
+	tr, err := a.newRun(s, opts).Single(ctx, it, singleFiles(opts).For(s.to.Code))
 	if err != nil {
 		return err
 	}

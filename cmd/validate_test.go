@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/lang"
 )
 
 // validateArgs parses `translate args…` as the command does (flags, then the environment env and
@@ -71,7 +73,14 @@ func TestValidate(t *testing.T) {
 		}},
 		{"no target", key, []string{"a.wav"}, "no target language", exitUsage, nil},
 		{"target from the environment", with("LIVETRANSLATE_TO", "ja"), []string{"a.wav"}, "", 0, func(s *settings) bool { return s.to.Code == "ja" }},
-		{"two targets", key, []string{"a.wav", "--to", "fr,de"}, "one target language per run", exitUsage, nil},
+		{"several targets", key, []string{"a.wav", "--to", "fr,de", "--to", "French", "-t", "yue", "--speech", "--out-dir", "o"}, "", 0, func(s *settings) bool {
+			return fmt.Sprint(codes(s.targets), s.voices) == "[fr de yue] [Cherry Cherry Kiki]" && s.to.Code == "fr"
+		}},
+		{"several targets from the environment", with("LIVETRANSLATE_TO", "ja, ko"), []string{"a.wav"}, "", 0, func(s *settings) bool {
+			return fmt.Sprint(codes(s.targets)) == "[ja ko]"
+		}},
+		{"an empty target", key, []string{"a.wav", "--to", "fr,,de"}, "--to fr,,de: an empty language in the list", exitUsage, nil},
+		{"a voice one target lacks", key, []string{"a.wav", "--to", "fr,yue", "--voice", "Ethan", "--audio-out", "a.{lang}.wav"}, "Ethan", exitUsage, nil},
 		{"unknown target", key, []string{"a.wav", "--to", "Klingon"}, "--to", exitUsage, nil},
 		{"unknown format", key, []string{"a.wav", "--to", "fr", "--format", "xml"}, `unknown --format "xml"`, exitUsage, nil},
 		{"format from the environment", with("LIVETRANSLATE_FORMAT", "xml"), []string{"a.wav", "--to", "fr"}, `$LIVETRANSLATE_FORMAT: unknown "xml"`, exitConfig, nil},
@@ -141,4 +150,12 @@ func TestCheckInputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+func codes(ls []lang.Language) []string {
+	var c []string
+	for _, l := range ls {
+		c = append(c, l.Code)
+	}
+	return c
 }

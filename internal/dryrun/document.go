@@ -26,7 +26,7 @@ func Document(rows []Row, errorInfo func(error) *sink.ErrorInfo) sink.Plan {
 			continue
 		}
 		p := sink.PlanInput{Input: r.Name, Status: "planned", Kind: r.Kind, InputFormat: r.Format,
-			Requests: len(r.Plan.Segments), NoSpeech: r.Plan.NoSpeech,
+			Requests: len(r.Plan.Segments) * max(r.Targets, 1), NoSpeech: r.Plan.NoSpeech,
 			InputTokens: int(r.Tokens.InputAudio + r.Tokens.InputVideo), OutputTokens: int(r.Tokens.OutputText + r.Tokens.OutputAudio)}
 		if !r.URL {
 			size := r.Size

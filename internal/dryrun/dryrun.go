@@ -29,11 +29,13 @@ type Row struct {
 	Currency           string
 	Priced             bool
 	Err                error // the input cannot be sent: why
+	Targets            int   // the languages it is sent in, each time its whole plan
 }
 
-// Plan resolves and plans one input without sending anything, and prices it.
-func Plan(ctx context.Context, j *pipeline.Pipeline, it batch.Item, speech bool, prices *pricing.Table, region, model string) (Row, error) {
-	r := Row{Name: it.Name}
+// Plan resolves and plans one input without sending anything, and prices it: the input is sent
+// once per target language (targets), each time its whole plan.
+func Plan(ctx context.Context, j *pipeline.Pipeline, it batch.Item, speech bool, targets int, prices *pricing.Table, region, model string) (Row, error) {
+	r := Row{Name: it.Name, Targets: max(targets, 1)}
 	in, err := j.Resolve(ctx, it)
 	if err != nil {
 		return r, err
@@ -45,8 +47,10 @@ func Plan(ctx context.Context, j *pipeline.Pipeline, it batch.Item, speech bool,
 	}
 	plan.Cleanup()
 	r.Kind, r.Format, r.URL, r.Size, r.Plan = fmt.Sprint(in.Kind), in.Format, in.URL != "", in.Size, plan
-	for _, seg := range plan.Segments {
-		r.Tokens = addTokens(r.Tokens, segmentTokens(seg, speech))
+	for range r.Targets {
+		for _, seg := range plan.Segments {
+			r.Tokens = addTokens(r.Tokens, segmentTokens(seg, speech))
+		}
 	}
 	r.Cost, r.Currency, r.Priced = prices.Estimate(region, model, r.Tokens)
 	if r.URL && plan.Duration <= 0 {
@@ -76,7 +80,7 @@ func TotalOf(rows []Row) Total {
 			continue
 		}
 		t.Inputs++
-		t.Requests += len(r.Plan.Segments)
+		t.Requests += len(r.Plan.Segments) * max(r.Targets, 1)
 		t.Tokens = addTokens(t.Tokens, r.Tokens)
 		if !r.URL {
 			t.Size += r.Size
@@ -117,7 +121,7 @@ func Table(w io.Writer, rows []Row) error {
 		if plan.Duration > 0 {
 			dur = clockText(plan.Duration)
 		}
-		how := fmt.Sprint(len(plan.Segments))
+		how := fmt.Sprint(len(plan.Segments) * max(r.Targets, 1))
 		switch {
 		case plan.NoSpeech:
 			how += " (no speech)"

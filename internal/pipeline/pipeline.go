@@ -18,6 +18,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
@@ -163,30 +164,92 @@ func (p *Pipeline) request(speech bool) translate.Settings {
 	return ts
 }
 
-// Run translates one input: resolve, plan, send the parts, place the results. Its text (and
-// speech) reach out as they arrive, in source order; the Result is what --format json reports.
+// Target is one language an input is translated into, and where its results go.
+type Target struct {
+	Lang   string // its code
+	Voice  string // of its speech, when Output asks for speech ("" = Request.Voice)
+	Output Output
+}
+
+// Outcome is how one target of an input ended: its Result, or why it failed.
+type Outcome struct {
+	Result *Result
+	Err    error
+}
+
+// Run translates one input into the run's target language (Request.TargetLang): resolve, plan,
+// send the parts, place the results. Its text (and speech) reach out as they arrive, in source
+// order; the Result is what --format json reports.
 func (p *Pipeline) Run(ctx context.Context, it batch.Item, out Output) (*Result, error) {
+	outs, err := p.RunTargets(ctx, it, []Target{{Lang: p.Settings.Request.TargetLang, Output: out}})
+	if err != nil {
+		return nil, err
+	}
+	return outs[0].Result, outs[0].Err
+}
+
+// RunTargets translates one input into each of targets: the input is resolved and planned (cut,
+// encoded) once, and each part is sent once per target, the requests of all targets sharing
+// Request.Jobs at once. The targets ask for the same outputs (speech for all or none). An error
+// before anything is sent fails them all and is returned; after that each target ends on its
+// own, a failed request failing only its own target.
+func (p *Pipeline) RunTargets(ctx context.Context, it batch.Item, targets []Target) ([]Outcome, error) {
 	start := time.Now() // elapsed_seconds is the input's wall time, its reading and planning too
 	in, err := p.Resolve(ctx, it)
 	if err != nil {
 		return nil, err
 	}
 	defer in.Close()
-	name := it.Name
 	if !p.Settings.Timed {
 		p.noteInput(in) // timed output is sent as pieces, each re-encoded
 	}
-	if err := checkDub(ctx, in, out.Dub); err != nil {
-		return nil, err
+	for _, t := range targets {
+		if err := checkDub(ctx, in, t.Output.Dub); err != nil {
+			return nil, err
+		}
 	}
-	pl, err := p.plan(ctx, in, out.speech())
+	pl, err := p.plan(ctx, in, targets[0].Output.speech())
 	if err != nil {
 		return nil, err
 	}
 	defer pl.cleanup()
 
-	ts := p.request(out.speech())
-	runner := p.hook(ctx, ts, name, in.Kind.String(), out.Files, pl.wholePath())
+	produce, stop := tee(ctx, pl.produce, len(targets))
+	defer stop()
+	slots := make(chan struct{}, max(p.Settings.Request.Jobs, 1))
+	outs := make([]Outcome, len(targets))
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ts := p.request(t.Output.speech())
+			ts.TargetLang, ts.Slots = t.Lang, slots
+			if t.Voice != "" && ts.Voice != "" {
+				ts.Voice = t.Voice
+			}
+			label := in.Name // what its errors and warnings name
+			if len(targets) > 1 {
+				label += " [" + t.Lang + "]"
+			}
+			r, err := p.send(ctx, in, label, pl, ts, t.Output, produce[i], i == 0)
+			if err == nil {
+				r.ElapsedSeconds = math.Round(time.Since(start).Seconds()*1000) / 1000
+			}
+			outs[i] = Outcome{Result: r, Err: err}
+		}()
+	}
+	wg.Wait()
+	return outs, nil
+}
+
+// send sends an input's parts as produce hands them over, with the settings of one target, and
+// places their results in out. label names the input (and the target, when there are several)
+// in errors and warnings; first is the input's first target, the one that says what is true of
+// the input whatever its language (that nobody speaks in it).
+func (p *Pipeline) send(ctx context.Context, in *media.Input, label string, pl *inputPlan, ts translate.Settings, out Output, produce translate.Producer, first bool) (*Result, error) {
+	name := label
+	runner := p.hook(ctx, ts, in.Name, in.Kind.String(), out.Files, pl.wholePath())
 	place := p.placement(pl, out)
 	defer place.cleanup()
 	kept := &keeper{keep: out.KeepText || pl.pieces != nil}
@@ -215,19 +278,20 @@ func (p *Pipeline) Run(ctx context.Context, it batch.Item, out Output) (*Result,
 	j := translate.NewOrdered(0, joined, pl.separator, "") // held speech in $TMPDIR
 	j.HoldAll = pl.pieces != nil                           // a piece is placed whole
 	defer j.Close()
-	res, err := runner.Send(ctx, pl.produce, ts, j.Sink, j.Finish)
+	res, err := runner.Send(ctx, produce, ts, j.Sink, j.Finish)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if len(res.Parts) == 0 {
-		p.warn("%s", &NoSpeechWarning{Name: name, Report: pl.Speech})
-	} else if !kept.any {
+	switch {
+	case len(res.Parts) > 0 && !kept.any:
 		p.warn("%s: the service returned no text", name)
+	case len(res.Parts) == 0 && first:
+		p.warn("%s", &NoSpeechWarning{Name: in.Name, Report: pl.Speech})
 	}
 	if err := place.finish(ctx, in); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	r := p.record(name, in, res)
+	r := p.record(in.Name, in, res, ts)
 	r.Text = kept.all(pl.pieces != nil)
 	if len(res.Parts) > 1 || pl.Split || pl.pieces != nil {
 		for i, part := range res.Parts {
@@ -239,7 +303,6 @@ func (p *Pipeline) Run(ctx context.Context, it batch.Item, out Output) (*Result,
 			r.Segments = append(r.Segments, seg)
 		}
 	}
-	r.ElapsedSeconds = math.Round(time.Since(start).Seconds()*1000) / 1000
 	return r, nil
 }
 
@@ -349,8 +412,7 @@ func (p *Pipeline) MediaOptions() media.Options {
 }
 
 // record is the result record of an input that res translated, priced with Estimate.
-func (p *Pipeline) record(name string, in *media.Input, res *translate.Result) *Result {
-	ts := p.Settings.Request
+func (p *Pipeline) record(name string, in *media.Input, res *translate.Result, ts translate.Settings) *Result {
 	r := &Result{
 		Input: name, Kind: in.Kind.String(), InputFormat: in.Format, Model: ts.Model, TargetLanguage: ts.TargetLang,
 		FinishReason: res.FinishReason, Usage: res.Usage, RequestID: res.RequestID, ID: res.ID,

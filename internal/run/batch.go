@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/batch"
-	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/prettyjson"
 	"github.com/livetranslate/livetranslate/internal/progress"
 	"github.com/livetranslate/livetranslate/internal/results"
@@ -16,16 +16,23 @@ import (
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
-// Batch is how a run of several inputs goes.
+// Batch is how a run of several inputs, or of one into several targets, goes.
 type Batch struct {
 	Jobs     int             // inputs at once
 	FailFast bool            // stop at the first failure
 	Bar      bool            // progress as a bar (else a line an input)
 	Dir      *results.Layout // their result files; nil: to stdout, in input order
-	Model    string          // for the JSON document's inputs that were not translated
+	// Files are the destinations of one input's targets, their paths holding the target's
+	// code in place of Lang ("{lang}"): -o, --audio-out, --dub of one input into several targets.
+	Files *Single
+	Model string // for the JSON document's inputs that were not translated
 }
 
-// Outcomes are how the inputs of a batch ended, in input order, and how long it took.
+// Lang is the placeholder, in Batch.Files' paths, that each target's code replaces.
+const Lang = "{lang}"
+
+// Outcomes are how the inputs of a batch ended, input by input and, within each, target by
+// target, and how long it took.
 type Outcomes struct {
 	List    []sink.Outcome
 	Elapsed time.Duration
@@ -34,54 +41,69 @@ type Outcomes struct {
 	Stopped func(error) bool
 }
 
-// Batch translates several inputs, b.Jobs at once: into b.Dir (one set of result files per
-// input, existing ones skipped so a rerun resumes), or to stdout in input order, each under a
-// header line as tail(1) writes one, or in one JSON document at the end.
+// Batch translates several inputs, b.Jobs at once, each into every target: into b.Dir (one set
+// of result files per input and target, existing ones skipped so a rerun resumes), or to stdout
+// in input order, each under a header line as tail(1) writes one, or in one JSON document at the
+// end. An input and a target are a unit: each is counted, reported and fails on its own.
 func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	nt := len(r.Targets)
+	units := len(items) * nt
 	var ord *translate.Ordered
 	if b.Dir == nil {
-		ord = translate.NewOrdered(len(items), translate.Sink{Text: func(t string) error {
+		ord = translate.NewOrdered(units, translate.Sink{Text: func(t string) error {
 			_, err := io.WriteString(r.Stdout, t)
 			return err
 		}}, "", "")
 		defer ord.Close()
 	}
-	prog := progress.New(r.Stderr, b.Bar, len(items))
+	prog := progress.New(r.Stderr, b.Bar, units)
 	defer prog.Close()
 
-	list := make([]sink.Outcome, len(items))
+	list := make([]sink.Outcome, units)
 	batch.Each(ctx, len(items), b.Jobs, func(i int) {
 		it := items[i]
-		prog.Start(it.Name)
+		for t := range nt {
+			prog.Start(r.unitName(it.Name, t))
+		}
 		ctx := ctx
 		if r.Timeout > 0 {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, r.Timeout)
 			defer cancel()
 		}
-		var o sink.Outcome
-		if ord != nil {
-			o = r.toStdout(ctx, it, ord, i)
-		} else {
-			o = r.toDir(ctx, it, b.Dir)
+		dests := make([]dest, nt)
+		for t := range dests {
+			switch {
+			case b.Dir != nil:
+				dests[t] = r.dirDest(it, *b.Dir, t)
+			default:
+				d := &stdoutDest{r: r, it: it, t: t, ord: ord, unit: i*nt + t}
+				if b.Files != nil {
+					d.files = b.Files.For(r.Targets[t].Lang)
+				}
+				dests[t] = d
+			}
 		}
-		switch {
-		case o.Status != sink.StatusFailed || ctx.Err() != nil:
-		case errors.Is(o.Err, syscall.EPIPE):
-			cancel() // the reader of stdout left: nothing more can be written, or paid for
-		case b.FailFast:
-			cancel()
+		for t, o := range r.input(ctx, it, dests) {
+			name := r.unitName(it.Name, t)
+			switch {
+			case o.Status != sink.StatusFailed || ctx.Err() != nil:
+			case errors.Is(o.Err, syscall.EPIPE):
+				cancel() // the reader of stdout left: nothing more can be written, or paid for
+			case b.FailFast:
+				cancel()
+			}
+			o.Err = r.limit(o.Err, name)
+			list[i*nt+t] = o
+			shown := o.Status
+			if o.Status == sink.StatusFailed && errors.Is(o.Err, context.Canceled) && ctx.Err() != nil {
+				shown = "not done" // as the summary counts it: stopped, not failed
+			}
+			prog.Done(name, shown)
 		}
-		o.Err = r.limit(o.Err, it.Name)
-		list[i] = o
-		shown := o.Status
-		if o.Status == sink.StatusFailed && errors.Is(o.Err, context.Canceled) && ctx.Err() != nil {
-			shown = "not done" // as the summary counts it: stopped, not failed
-		}
-		prog.Done(it.Name, shown)
 	})
 	prog.Close()
 	out := Outcomes{List: list, Elapsed: time.Since(start),
@@ -91,12 +113,15 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 			return out, o.Err // as a single input's run ends: quietly, as if killed by SIGPIPE
 		}
 	}
-	if ord != nil && r.Format.Name == sink.FormatJSON {
-		names := make([]string, len(items))
-		for i, it := range items {
-			names[i] = it.Name
+	if ord != nil && r.Format.Name == sink.FormatJSON && (b.Files == nil || b.Files.Output == "" || b.Files.Output == "-") {
+		names := make([]string, 0, units)
+		targets := make([]string, 0, units)
+		for _, it := range items {
+			for _, t := range r.Targets {
+				names, targets = append(names, it.Name), append(targets, t.Lang)
+			}
 		}
-		doc := sink.BatchDocument(names, list, out.Stopped, out.Elapsed, r.Report.Failed, b.Model, r.Format.Target)
+		doc := sink.BatchDocument(names, targets, list, out.Stopped, out.Elapsed, r.Report.Failed, b.Model)
 		if err := prettyjson.Write(r.Stdout, doc); err != nil {
 			return out, err
 		}
@@ -104,124 +129,12 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 	return out, nil
 }
 
-// toDir translates one input into its result files: NAME.<code>.txt (.srt, .vtt for subtitles),
-// NAME.<code>.wav with speech (aligned with --align), NAME.<code>.json for the JSON format. The
-// text file is committed last: it marks the input done for a rerun.
-func (r *Run) toDir(ctx context.Context, it batch.Item, l *results.Layout) sink.Outcome {
-	if it.Err != nil {
-		return sink.Failed(it.Err)
-	}
-	d := l.Input(it)
-	if d.Done() {
-		r.Report.Skipped(it.Name, d.TextPath)
-		return sink.Outcome{Status: sink.StatusSkipped}
-	}
-	removed, err := d.Open(ctx)
-	for _, f := range removed {
-		r.Report.Info("removed %s, left by a run that was stopped", f)
-	}
-	if err != nil {
-		return sink.Failed(err)
-	}
-	defer d.Abort()
-	f := r.Format
-	text, tw := sink.New(d.Text(), f.Subs, f.Timed, sink.FormatText, it.Name, f.Target)
-	out := pipeline.Output{Sink: sink.WithReset(text, func() error {
-		if tw != nil {
-			tw.Forget()
-		}
-		return d.Reset()
-	}), Files: d.Outputs, KeepText: f.Name == sink.FormatJSON}
-	if d.Speech() != nil {
-		out.Audio = d.Speech()
-	}
-	tr, err := r.Pipeline.Run(ctx, it, out)
-	if err == nil {
-		err = text.Finish(tr)
-	}
-	if err == nil {
-		err = d.Commit(tr, WriteJSONFile)
-	}
-	if err != nil {
-		return sink.Failed(err)
-	}
-	r.usage(tr)
-	if tr.FinishReason == "length" {
-		r.Report.Warn("%s: the translation was cut short at the output limit (finish_reason: length)", it.Name)
-	}
-	return sink.Translated(tr)
-}
-
-// toStdout translates one input of several printed to stdout in input order, each preceded by a
-// header line as tail(1) does, or as JSON.
-func (r *Run) toStdout(ctx context.Context, it batch.Item, ord *translate.Ordered, i int) sink.Outcome {
-	if it.Err != nil {
-		ord.Finish(i)
-		return sink.Failed(it.Err)
-	}
-	part := ord.Sink(i)
-	f := r.Format
-	// The header goes out with the input's first text (or when it is done with none): an input
-	// that fails first gets no empty section, only its line in the summary.
-	headed := false
-	header := func() error {
-		if headed || f.Name != sink.FormatText {
-			return nil
-		}
-		headed = true
-		sep := "\n"
-		if i == 0 {
-			sep = ""
-		}
-		return part.Text(sep + "==> " + sink.ShownName(it.Name) + " <==\n")
-	}
-	out := writerFunc(func(p []byte) (int, error) {
-		if err := header(); err != nil {
-			return 0, err
-		}
-		return len(p), part.Text(string(p))
-	})
-	format := f.Name
-	if format == sink.FormatJSON {
-		format = sink.FormatNone // the batch's one document is written at the end
-	}
-	text, w := sink.New(out, f.Subs, f.Timed, format, it.Name, f.Target)
-	var rs pipeline.Sink = text
-	if part.Reset != nil {
-		rs = sink.WithReset(text, func() error {
-			// Possible only while the input's output is still held: drop it and start again.
-			if err := part.Reset(); err != nil {
-				return err
-			}
-			if w != nil {
-				w.Forget()
-			}
-			headed = false
-			return nil
-		})
-	}
-	tr, err := r.Pipeline.Run(ctx, it, pipeline.Output{Sink: rs, KeepText: f.keepsText()})
-	if err == nil {
-		err = header() // translated, even if nothing was said
-	}
-	if err == nil {
-		err = text.Finish(tr)
-	}
-	if err == nil {
-		r.usage(tr)
-	}
-	if err != nil {
-		if w != nil && (!(errors.Is(err, context.Canceled) && ctx.Err() != nil) || f.Name == sink.FormatJSONL) {
-			// (jsonl says that an input whose text events began was interrupted)
-			_ = w.Fail(r.Report.Failed(it.Name, r.limit(err, it.Name)))
-		}
-		ord.Finish(i)
-		return sink.Failed(err)
-	}
-	if err := ord.Finish(i); err != nil {
-		return sink.Failed(err)
-	}
-	return sink.Translated(tr)
+// For is s with each path's {lang} replaced by the code of a target.
+func (s Single) For(code string) Single {
+	s.Output = strings.ReplaceAll(s.Output, Lang, code)
+	s.AudioOut = strings.ReplaceAll(s.AudioOut, Lang, code)
+	s.Dub = strings.ReplaceAll(s.Dub, Lang, code)
+	return s
 }
 
 type writerFunc func([]byte) (int, error)

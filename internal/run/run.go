@@ -16,7 +16,6 @@ import (
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/prettyjson"
-	"github.com/livetranslate/livetranslate/internal/results"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
 )
@@ -36,10 +35,9 @@ type Reporter interface {
 
 // Format is how an input's text is written.
 type Format struct {
-	Name   string          // text, json, jsonl, srt, vtt
-	Subs   subtitle.Format // srt or vtt; 0 otherwise
-	Timed  bool            // pieces placed at their source times (subtitles, --align, --dub)
-	Target string          // the target language's code, in events
+	Name  string          // text, json, jsonl, srt, vtt
+	Subs  subtitle.Format // srt or vtt; 0 otherwise
+	Timed bool            // pieces placed at their source times (subtitles, --align, --dub)
 }
 
 // Run is one translate run.
@@ -48,6 +46,7 @@ type Run struct {
 	Stdout   io.Writer
 	Stderr   io.Writer // progress
 	Format   Format
+	Targets  []Target      // the languages each input is translated into, at least one
 	Timeout  time.Duration // each input's, when set
 	Report   Reporter
 }
@@ -66,59 +65,11 @@ type Single struct {
 // Single translates one input into its destinations; every file appears only when all of them
 // are complete. A translation cut short is a result too: the caller reads its FinishReason.
 func (r *Run) Single(ctx context.Context, it batch.Item, o Single) (*pipeline.Result, error) {
-	res, err := results.OpenSingle(ctx, r.Stdout, o.Output, o.AudioOut, o.Overwrite, o.Dub)
-	if err != nil {
-		return nil, err
+	out := r.input(ctx, it, []dest{&stdoutDest{r: r, it: it, files: o}})[0]
+	if out.Err != nil {
+		return nil, r.limit(out.Err, it.Name)
 	}
-	defer res.Close()
-	f := r.Format
-	text, tw := sink.New(res.Out, f.Subs, f.Timed, f.Name, it.Name, f.Target)
-	out := pipeline.Output{Sink: text, Audio: res.Audio, Files: res.Outputs, KeepText: f.keepsText()}
-	if res.CanReset(f.Name == sink.FormatJSON) {
-		out.Sink = sink.WithReset(text, func() error {
-			if tw != nil {
-				tw.Forget()
-			}
-			return res.Reset()
-		})
-	}
-	if res.Audio != nil && !f.Timed {
-		out.Audio = tw.Audio(res.Audio)
-	}
-	if o.Dub != "" {
-		if out.Dub, err = atomicfile.Create(ctx, o.Dub, o.Overwrite); err != nil {
-			return nil, err
-		}
-		defer out.Dub.Abort()
-	}
-	tr, err := r.Pipeline.Run(ctx, it, out)
-	if err != nil {
-		err = r.limit(err, it.Name) // the JSON's message is the error line's
-		if tw != nil && (o.Output == "" || o.Output == "-") {
-			_ = tw.Fail(r.Report.Failed(it.Name, err)) // the error itself goes to stderr
-		}
-		return nil, err
-	}
-	if err := res.CommitSpeech(tr); err != nil {
-		return nil, err
-	}
-	if out.Dub != nil {
-		if err := out.Dub.Commit(); err != nil {
-			return nil, err
-		}
-		tr.DubFile = &o.Dub
-	}
-	if err := text.Finish(tr); err != nil {
-		return nil, err
-	}
-	r.usage(tr)
-	if tr.AudioFile != nil {
-		r.Report.Info("wrote %s (%.3f s of speech)", *tr.AudioFile, *tr.AudioSeconds)
-	}
-	if tr.DubFile != nil {
-		r.Report.Info("wrote %s", *tr.DubFile)
-	}
-	return tr, res.CommitText()
+	return out.Result, nil
 }
 
 // limit is err as the Reporter words it when the input ran out of the run's time limit.

@@ -97,17 +97,17 @@ func (t Tally) Line(elapsed time.Duration, paced string) string {
 }
 
 // BatchDocument is the one JSON document of a batch printed to stdout: every input in the order
-// given (names), with its result or its error (failed words it), and the summary. model and target
-// are the run's, for the inputs not translated.
-func BatchDocument(names []string, outcomes []Outcome, stopped func(error) bool, elapsed time.Duration,
-	failed func(name string, err error) Result, model, target string) Batch {
+// given (names), into each target language in turn (targets, beside names), with its result or
+// its error (failed words it), and the summary. model is the run's, for the inputs not translated.
+func BatchDocument(names, targets []string, outcomes []Outcome, stopped func(error) bool, elapsed time.Duration,
+	failed func(name string, err error) Result, model string) Batch {
 	doc := Batch{SchemaVersion: SchemaVersion, Results: make([]Result, len(names))}
 	sum := &doc.Summary
 	sum.Inputs, sum.ElapsedSeconds = len(names), RoundMillis(elapsed.Seconds())
 	var cost float64
 	priced := true
 	for i, o := range outcomes {
-		name := names[i]
+		name, target := names[i], targets[i]
 		switch {
 		case o.Status == StatusTranslated && o.Result != nil:
 			tr := o.Result
@@ -123,6 +123,7 @@ func BatchDocument(names []string, outcomes []Outcome, stopped func(error) bool,
 			}
 		case o.Status == StatusFailed && !stopped(o.Err):
 			doc.Results[i] = failed(name, o.Err)
+			doc.Results[i].TargetLanguage = target
 			sum.Failed++
 		case o.Status == StatusSkipped:
 			doc.Results[i] = Result{Input: name, Status: StatusSkipped, Model: model, TargetLanguage: target}

@@ -49,7 +49,7 @@ func TestBatchDocument(t *testing.T) {
 	failed := func(name string, err error) Result {
 		return Result{Input: name, Status: StatusFailed, Error: &ErrorInfo{Code: "failure", Message: err.Error(), ExitCode: 1}}
 	}
-	doc := BatchDocument([]string{"a", "b", "c", "d"}, outcomes, stoppedIfCanceled, 2*time.Second, failed, "m", "fr")
+	doc := BatchDocument([]string{"a", "b", "c", "d"}, []string{"fr", "fr", "fr", "fr"}, outcomes, stoppedIfCanceled, 2*time.Second, failed, "m")
 	var statuses []string
 	for _, r := range doc.Results {
 		statuses = append(statuses, r.Input+":"+r.Status)

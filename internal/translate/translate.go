@@ -32,6 +32,10 @@ type Settings struct {
 
 	// Jobs is how many segments are translated at once (at least 1).
 	Jobs int
+	// Slots, when set, are the requests-at-once shared with other Sends (an input translated
+	// into several languages: its requests for all of them count against one limit); else Send
+	// has Jobs of its own.
+	Slots chan struct{}
 	// TempDir holds the speech of segments waiting for their turn ("" = os.TempDir()).
 	TempDir string
 }
@@ -256,7 +260,10 @@ func (r *Runner) Send(ctx context.Context, produce Producer, s Settings, sinkFor
 			fail(err)
 		}
 	}()
-	sem := make(chan struct{}, jobs)
+	sem := s.Slots
+	if sem == nil {
+		sem = make(chan struct{}, jobs)
+	}
 	n := 0
 	for p := range queue {
 		select {
