@@ -24,7 +24,7 @@ var settingKeys = map[string]bool{
 	"retries": true, "idle_timeout": true, "pause_threshold": true, "min_pause": true,
 	"ledger": true, "lang_form": true, "max_tokens": true, "seed": true, "temperature": true,
 	"top_p": true, "top_k": true, "presence_penalty": true, "repetition_penalty": true,
-	"speech_rate": true, "pricing": true,
+	"speech_rate": true, "pricing": true, "max_cost": true,
 }
 
 // checkConfig looks at the values that came from the config file or the environment, which

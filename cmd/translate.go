@@ -11,6 +11,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/dryrun"
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/run"
@@ -39,6 +40,7 @@ type translateOptions struct {
 	Split       string
 	Segment     time.Duration
 	NoLedger    bool
+	MaxCost     string
 	CueMax      time.Duration // subtitles and dubbing: the longest piece of speech (subtitles.go)
 	cueMaxGiven bool          // --cue-max was on the command line
 	Dub         string
@@ -113,6 +115,7 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	f.DurationVar(&opts.Segment, "segment", 0, "longest segment when splitting, e.g. 5m (default: as long as the caps allow)")
 	f.StringVar(&opts.Ledger, "ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
 	f.BoolVar(&opts.NoLedger, "no-ledger", false, "do not record requests in the usage ledger")
+	f.StringVar(&opts.MaxCost, "max-cost", "", "refuse the run, before sending anything, when its estimated cost (as --dry-run shows it) is over AMOUNT, e.g. 0.50 or \"2 USD\"")
 	f.DurationVar(&opts.CueMax, "cue-max", opts.CueMax, "subtitles and dubbing: the longest piece of speech translated and timed on its own, cut at pauses [1s, 1m]")
 	f.StringVar(&opts.Dub, "dub", "", "write a copy of the video (one input) to FILE (.mp4 .mov .mkv .webm) whose sound is the translated speech, each piece at its source time")
 	f.Float64Var(&opts.DubMix, "dub-mix", 0, "with --dub: keep the original sound under the translation at this volume, e.g. 0.15 (0 = replace it)")
@@ -156,6 +159,7 @@ type settings struct {
 	timed     bool            // subtitles, --dub or --align: pieces placed at their source times
 	pauses    pauses.Options  // --pause-threshold, --min-pause
 	subs      subtitle.Format // --format srt or vtt; 0 otherwise
+	maxCost   *dryrun.Cap     // --max-cost; nil for none
 }
 
 // validate checks the options and decides the run's settings, before anything is read, opened or
@@ -302,7 +306,8 @@ func (o *translateOptions) checkRun(s *settings) error {
 	return nil
 }
 
-// checkRequests checks the pause finder's overrides and the requests' retries and time limits.
+// checkRequests checks the pause finder's overrides, the requests' retries and time limits, and the
+// cost cap.
 func (o *translateOptions) checkRequests(s *settings) error {
 	var err error
 	if s.pauses, err = pauseOptions(o.PauseThreshold, o.MinPause); err != nil {
@@ -316,6 +321,13 @@ func (o *translateOptions) checkRequests(s *settings) error {
 	}
 	if s.timeout = o.Timeout; s.timeout < 0 {
 		return usagef("e.g. --timeout 10m", "invalid --timeout %q", s.timeout)
+	}
+	if strings.TrimSpace(o.MaxCost) != "" {
+		c, err := dryrun.ParseCap(o.MaxCost)
+		if err != nil {
+			return usagef("e.g. --max-cost 0.50, in the price table's currency, or --max-cost \"2 USD\"", "invalid --max-cost: %v", err)
+		}
+		s.maxCost = &c
 	}
 	return nil
 }

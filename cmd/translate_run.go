@@ -38,6 +38,9 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if opts.DryRun {
 		return a.dryRun(ctx, s, opts, items)
 	}
+	if err := a.holdToCap(ctx, s, opts, items); err != nil {
+		return err
+	}
 	if s.ledger, err = a.openLedger(ctx, s, opts.Ledger, opts.NoLedger); err != nil {
 		return err
 	}
