@@ -41,6 +41,7 @@ type translateOptions struct {
 	Segment     time.Duration
 	NoLedger    bool
 	MaxCost     string
+	Shard       string
 	CueMax      time.Duration // subtitles and dubbing: the longest piece of speech (subtitles.go)
 	cueMaxGiven bool          // --cue-max was on the command line
 	Dub         string
@@ -115,6 +116,7 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	f.DurationVar(&opts.Segment, "segment", 0, "longest segment when splitting, e.g. 5m (default: as long as the caps allow)")
 	f.StringVar(&opts.Ledger, "ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
 	f.BoolVar(&opts.NoLedger, "no-ledger", false, "do not record requests in the usage ledger")
+	f.StringVar(&opts.Shard, "shard", "", "translate only shard I of N (I from 0, e.g. 0/4): a stable share of the inputs, by their paths, so N workers over one tree take each input once")
 	f.StringVar(&opts.MaxCost, "max-cost", "", "refuse the run, before sending anything, when its estimated cost (as --dry-run shows it) is over AMOUNT, e.g. 0.50 or \"2 USD\"")
 	f.DurationVar(&opts.CueMax, "cue-max", opts.CueMax, "subtitles and dubbing: the longest piece of speech translated and timed on its own, cut at pauses [1s, 1m]")
 	f.StringVar(&opts.Dub, "dub", "", "write a copy of the video (one input) to FILE (.mp4 .mov .mkv .webm) whose sound is the translated speech, each piece at its source time")
@@ -160,6 +162,7 @@ type settings struct {
 	pauses    pauses.Options  // --pause-threshold, --min-pause
 	subs      subtitle.Format // --format srt or vtt; 0 otherwise
 	maxCost   *dryrun.Cap     // --max-cost; nil for none
+	shard     *batch.Shard    // --shard; nil for all the inputs
 }
 
 // validate checks the options and decides the run's settings, before anything is read, opened or
@@ -272,7 +275,7 @@ func (o *translateOptions) checkSpeech(s *settings, c *config.Config) error {
 }
 
 // checkRun checks how the run goes: where its output streams, how many at once, its progress,
-// how long inputs are split.
+// how long inputs are split, which share of the inputs it takes.
 func (o *translateOptions) checkRun(s *settings) error {
 	if s.format == "jsonl" && o.OutDir != "" {
 		return usagef("use --format json for one NAME.<code>.json per input, or drop --out-dir to stream events to stdout",
@@ -299,6 +302,13 @@ func (o *translateOptions) checkRun(s *settings) error {
 	var err error
 	if s.split, err = split.ParseMode(o.Split); err != nil {
 		return err
+	}
+	if o.Shard != "" {
+		sh, err := batch.ParseShard(o.Shard)
+		if err != nil {
+			return usagef("e.g. --shard 0/4 … --shard 3/4 for four workers", "invalid --shard: %v", err)
+		}
+		s.shard = &sh
 	}
 	if o.Segment < 0 || (o.Segment > 0 && o.Segment < split.MinSegment) {
 		return usagef("e.g. --segment 5m", "--segment %s is too short: at least %s", o.Segment, split.MinSegment)

@@ -31,10 +31,20 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if err := opts.checkInputs(s, items); err != nil {
 		return err
 	}
-	single := len(items) == 1 && opts.OutDir == "" && len(s.targets) == 1
 	if err := a.checkPaths(s, opts, items); err != nil {
 		return err
 	}
+	if s.shard != nil {
+		// Every input was checked (two results in one place are found whichever shards they
+		// fall in); this worker takes its share.
+		all := len(items)
+		if items = s.shard.Of(items); len(items) == 0 {
+			a.infof("shard %s: none of the %d inputs", s.shard, all)
+			return nil
+		}
+		a.infof("shard %s: %d of the %d inputs", s.shard, len(items), all)
+	}
+	single := len(items) == 1 && opts.OutDir == "" && len(s.targets) == 1 && s.shard == nil
 	if opts.DryRun {
 		return a.dryRun(ctx, s, opts, items)
 	}
