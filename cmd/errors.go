@@ -231,6 +231,8 @@ func wordArg(arg any) (string, bool) {
 		return n.Name + " has no sound to keep under the dub: --dub-mix ignored", true
 	case *split.AssumedFormatNote:
 		return n.String() + "; --input-format (e.g. mp4) says otherwise", true
+	case *media.FormatMismatch:
+		return fmt.Sprintf("%s is %s by its content, not %s as --input-format says; it is sent as %s (drop --input-format to send what it is)", n.Name, n.Content, n.Given, n.Given), true
 	case *split.URLUnsplitNote:
 		return "--split always cannot split a URL: download the file to split it", true
 	case *split.SegmentsNote:
@@ -253,8 +255,6 @@ func mediaMessage(err error) (worded string, inner error) {
 		unknown      *media.UnknownFormatError
 	)
 	switch {
-	case errors.Is(err, media.ErrStdinFormat):
-		return "reading standard input needs --input-format (e.g. --input-format mp3)", media.ErrStdinFormat
 	case errors.As(err, &unrecognised):
 		switch {
 		case unrecognised.Prefix:

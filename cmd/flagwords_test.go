@@ -25,7 +25,6 @@ func TestMessageNamesTheFlags(t *testing.T) {
 		err  error
 		want string
 	}{
-		{usage.Wrap(media.ErrStdinFormat, ""), "reading standard input needs --input-format (e.g. --input-format mp3)"},
 		{in(&media.UnrecognisedError{Name: "x.bin"}),
 			"a.wav: x.bin is not an audio or video file (content not recognised); if it is one, pass --input-format"},
 		{in(&media.UnrecognisedError{Name: "x.bin", NoFFprobe: true}),

@@ -81,7 +81,7 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 		Example: `  livetranslate translate talk.mp3 --to English
   livetranslate translate talk.mp3 --to French --audio-out talk.fr.wav --voice Cherry
   livetranslate translate clip.mp4 --from Chinese --to Japanese
-  cat a.wav | livetranslate translate - --input-format wav --to en | tee a.en.txt
+  cat a.wav | livetranslate translate - --to en | tee a.en.txt
   livetranslate translate talk.mp3 --to English --format json | jq -r .text
   livetranslate translate clip.mp4 --to French --format srt -o clip.fr.srt --dub clip.fr.mp4
   livetranslate translate ./recordings --to English --out-dir ./translated -j 4`,
@@ -98,7 +98,7 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	f.StringVar(&opts.Format, "format", "text", "output format: text, json (one object at the end), jsonl (one event per line), or subtitles timed to the source: srt, vtt")
 	f.StringVarP(&opts.Output, "output", "o", "", "write the output to FILE instead of stdout (a file appears when complete; a device or FIFO is written into)")
 	f.StringVar(&opts.AudioOut, "audio-out", "", "also request speech and write it to FILE as a WAV (24 kHz mono); - for stdout")
-	f.StringVar(&opts.InputFormat, "input-format", "", "input format, overriding detection (wav, mp3, m4a, aac, flac, ogg, opus, amr, wma, mp4, mov, mkv, webm, avi); required for -")
+	f.StringVar(&opts.InputFormat, "input-format", "", "input format, overriding detection from the content (wav, mp3, m4a, aac, flac, ogg, opus, amr, wma, mp4, mov, mkv, webm, avi)")
 	f.BoolVar(&opts.NoStream, "no-stream", false, "ask for a non-streamed response (text arrives at the end)")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace output files that already exist")
 	f.Var(&opts.InlineLimit, "inline-limit", "largest data URI to send inline, e.g. 10MiB; 0 = no limit (for other OpenAI-compatible servers)")

@@ -72,6 +72,7 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 	in := &Input{Name: name, Path: path, Size: size}
 	if override != "" {
 		in.setFormat(override)
+		in.Mismatch = mismatch(path, shown, override)
 		in.cleanup = removeTemps(temps)
 		return in, nil
 	}
@@ -102,6 +103,47 @@ func resolveFile(ctx context.Context, name, path string, opts Options, override 
 	in.setFormat(format)
 	in.cleanup = removeTemps(temps)
 	return in, nil
+}
+
+// mismatch is the note for a file whose content says another format than the one given, nil
+// when it says the same (or a kin: the ISO family, Ogg's, Matroska's), or nothing anyone knows.
+func mismatch(path, shown, given string) *FormatMismatch {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	header := make([]byte, headerSize)
+	n, _ := io.ReadFull(f, header)
+	s := sniff(header[:n])
+	content := s.audioFormat
+	if content == "" {
+		content = s.container
+	}
+	switch s.class {
+	case classServiceAudio, classISO, classMatroska, classAVI, classASF:
+	default:
+		return nil // unknown bytes, or what is refused anyway
+	}
+	if content == "" || formatFamily(content) == formatFamily(given) {
+		return nil
+	}
+	return &FormatMismatch{Name: shown, Given: given, Content: content}
+}
+
+// formatFamily groups formats one container holds, whose names a user may well swap.
+func formatFamily(format string) string {
+	switch format {
+	case "mp4", "m4a", "mov", "3gp", "m4v":
+		return "iso"
+	case "ogg", "opus", "oga":
+		return "ogg"
+	case "mkv", "webm":
+		return "matroska"
+	case "wma", "asf":
+		return "asf"
+	}
+	return format
 }
 
 // regularFile is the file at path as one that can be read more than once, and its size: a named

@@ -1,7 +1,6 @@
 package media
 
 import (
-	"errors"
 	"fmt"
 	"time"
 )
@@ -9,10 +8,6 @@ import (
 // The refusals below are ones that naming the input's format (Options.Format) would change or
 // that the run's limits decide. Each says what is wrong in this package's words and is returned
 // inside a usage error; the command layer adds the flag that changes it.
-
-// ErrStdinFormat is the cause of the usage error for standard input named without its format:
-// a stream that can be read only once is not sniffed to find it.
-var ErrStdinFormat = errors.New("reading standard input needs its format named (e.g. mp3)")
 
 // UnrecognisedError refuses an input in which nothing recognises audio or video, though naming
 // its format would send it as is.
@@ -96,4 +91,17 @@ type UnknownFormatError struct {
 
 func (e *UnknownFormatError) Error() string {
 	return fmt.Sprintf("unknown input format %q: choose auto or one of %s", e.Value, e.Choices)
+}
+
+// FormatMismatch notes an input whose format was named (Options.Format) though its content says
+// another: it is sent as named, which the service may refuse or mishear. Its String is this
+// package's words; the command layer names the flag.
+type FormatMismatch struct {
+	Name    string // the input as shown
+	Given   string // the format named
+	Content string // the format its first bytes say
+}
+
+func (m *FormatMismatch) String() string {
+	return fmt.Sprintf("%s is %s by its content, not %s as its format was given; it is sent as %s", m.Name, m.Content, m.Given, m.Given)
 }

@@ -35,10 +35,6 @@ func TestRefusalsAreTyped(t *testing.T) {
 			var e *UnknownFormatError
 			return errors.As(err, &e) && e.Value == "xyz" && e.Choices == formatList
 		}, `unknown input format "xyz": choose auto or one of ` + formatList},
-		{"standard input without format", func() error {
-			_, err := Resolve(ctx, "-", Options{Stdin: strings.NewReader("x")})
-			return err
-		}, func(err error) bool { return errors.Is(err, ErrStdinFormat) }, ErrStdinFormat.Error()},
 		{"text named as sound", func() error {
 			_, err := Resolve(ctx, "-", Options{Format: "wav", Stdin: strings.NewReader(strings.Repeat("y\n", 3000))})
 			return err

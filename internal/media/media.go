@@ -49,6 +49,8 @@ type Input struct {
 	// from them), kept so planning need not run ffprobe again; nil when not probed, or when Path
 	// is a converted copy.
 	Probe *ProbeInfo
+	// Mismatch, when set, notes that the format given is not what the content says.
+	Mismatch *FormatMismatch
 	// Warning says what is wrong with an input that is sent all the same (a file cut short that
 	// still holds most of its audio); "" for none.
 	Warning string
@@ -167,11 +169,9 @@ func resolveURL(name string, override string) (*Input, error) {
 }
 
 // resolveStdin spools standard input to a temp file: the request body needs the size up front
-// for the data-URI limit check, and a pipe can be read only once.
+// for the data-URI limit check, and a pipe can be read only once. The copy is then looked at as
+// a file is: its content says what it is.
 func resolveStdin(ctx context.Context, opts Options, override string) (*Input, error) {
-	if override == "" {
-		return nil, usage.Wrap(ErrStdinFormat, "")
-	}
 	if opts.Stdin == nil {
 		return nil, errors.New("resolve -: no standard input reader given")
 	}

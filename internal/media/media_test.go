@@ -246,10 +246,48 @@ func TestResolveInputFormatOverride(t *testing.T) {
 }
 
 func TestResolveStdin(t *testing.T) {
-	t.Run("without format", func(t *testing.T) {
-		_, err := Resolve(context.Background(), "-", Options{Stdin: strings.NewReader("x")})
-		if !isUsage(err) || !errors.Is(err, ErrStdinFormat) {
-			t.Fatalf("err = %v, want a usage error for ErrStdinFormat", err)
+	t.Run("without format, its content says", func(t *testing.T) {
+		fx := newFixtures(t)
+		for _, tt := range []struct{ file, format string }{{"speech.wav", "wav"}, {"speech.ogg", "ogg"}, {"speech.mp3", "mp3"}} {
+			data, err := os.ReadFile(fx.path(tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := Resolve(context.Background(), "-", Options{Stdin: bytes.NewReader(data), TempDir: t.TempDir()})
+			if err != nil {
+				t.Fatalf("%s: %v", tt.file, err)
+			}
+			if in.Format != tt.format || in.Kind != api.Audio || in.Mismatch != nil || in.Size != int64(len(data)) {
+				t.Errorf("%s: got format %q kind %v mismatch %v size %d", tt.file, in.Format, in.Kind, in.Mismatch, in.Size)
+			}
+			in.Close()
+		}
+		if _, err := Resolve(context.Background(), "-", Options{Stdin: strings.NewReader("x")}); !isUsage(err) {
+			t.Errorf("one byte of text: err = %v, want a usage error", err)
+		}
+	})
+	t.Run("a format its content contradicts", func(t *testing.T) {
+		fx := newFixtures(t)
+		data, err := os.ReadFile(fx.path("speech.wav"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct{ given, want string }{{"mp3", "standard input is wav by its content, not mp3 as its format was given; it is sent as mp3"}, {"wav", ""}} {
+			in, err := Resolve(context.Background(), "-", Options{Format: tt.given, Stdin: bytes.NewReader(data), TempDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if in.Mismatch != nil {
+				got = in.Mismatch.String()
+			}
+			if got != tt.want || in.Format != tt.given {
+				t.Errorf("given %s: mismatch %q, format %s; want %q", tt.given, got, in.Format, tt.want)
+			}
+			in.Close()
+		}
+		if m := mismatch(fx.path("speech.m4a"), "a.m4a", "mp4"); m != nil {
+			t.Errorf("m4a given as mp4 (one family): %v", m)
 		}
 	})
 	t.Run("auto is not a format", func(t *testing.T) {

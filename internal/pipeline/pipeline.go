@@ -387,6 +387,9 @@ func (p *Pipeline) Resolve(ctx context.Context, it batch.Item) (*media.Input, er
 	if in.Warning != "" {
 		p.warn("%s", in.Warning)
 	}
+	if in.Mismatch != nil {
+		p.warn("%s", in.Mismatch)
+	}
 	return in, nil
 }
 
