@@ -25,6 +25,7 @@ var settingKeys = map[string]bool{
 	"ledger": true, "lang_form": true, "max_tokens": true, "seed": true, "temperature": true,
 	"top_p": true, "top_k": true, "presence_penalty": true, "repetition_penalty": true,
 	"speech_rate": true, "pricing": true, "max_cost": true,
+	"cache": true, "cache_max_size": true,
 }
 
 // checkConfig looks at the values that came from the config file or the environment, which

@@ -10,6 +10,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/cache"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/dryrun"
 	"github.com/livetranslate/livetranslate/internal/lang"
@@ -42,6 +43,7 @@ type translateOptions struct {
 	NoLedger    bool
 	MaxCost     string
 	Shard       string
+	NoCache     bool
 	CueMax      time.Duration // subtitles and dubbing: the longest piece of speech (subtitles.go)
 	cueMaxGiven bool          // --cue-max was on the command line
 	Dub         string
@@ -62,6 +64,8 @@ type translateOptions struct {
 	IdleTimeout    time.Duration
 	Timeout        time.Duration
 	Ledger         string
+	Cache          string
+	CacheMaxSize   byteSize
 	// Sampling is sent as it is; a field is nil when its flag was not given, so the service's
 	// default applies (samplingFlags).
 	Sampling api.Sampling
@@ -74,7 +78,7 @@ func newTranslateCmd(a *app) *cobra.Command {
 
 // translateCommand is the translate command and the options its flags fill.
 func translateCommand(a *app) (*cobra.Command, *translateOptions) {
-	opts := &translateOptions{InlineLimit: 10 << 20, CueMax: 7 * time.Second}
+	opts := &translateOptions{InlineLimit: 10 << 20, CueMax: 7 * time.Second, CacheMaxSize: cache.DefaultMaxSize}
 	cmd := &cobra.Command{
 		Use:   "translate INPUT... --to LANG [flags]",
 		Short: "Translate audio and video files, directories or URLs; text to stdout, speech to WAV",
@@ -116,6 +120,9 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	f.DurationVar(&opts.Segment, "segment", 0, "longest segment when splitting, e.g. 5m (default: as long as the caps allow)")
 	f.StringVar(&opts.Ledger, "ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
 	f.BoolVar(&opts.NoLedger, "no-ledger", false, "do not record requests in the usage ledger")
+	f.StringVar(&opts.Cache, "cache", "auto", "answer a request from the local result cache when the same media was translated with the same settings: auto (unless sampled at random: --temperature or --top-p without --seed), always, never")
+	f.BoolVar(&opts.NoCache, "no-cache", false, "send every request, even one the cache could answer (--cache never)")
+	f.Var(&opts.CacheMaxSize, "cache-max-size", "the most the result cache keeps, e.g. 1GiB; the answers used least recently go first")
 	f.StringVar(&opts.Shard, "shard", "", "translate only shard I of N (I from 0, e.g. 0/4): a stable share of the inputs, by their paths, so N workers over one tree take each input once")
 	f.StringVar(&opts.MaxCost, "max-cost", "", "refuse the run, before sending anything, when its estimated cost (as --dry-run shows it) is over AMOUNT, e.g. 0.50 or \"2 USD\"")
 	f.DurationVar(&opts.CueMax, "cue-max", opts.CueMax, "subtitles and dubbing: the longest piece of speech translated and timed on its own, cut at pauses [1s, 1m]")
@@ -163,6 +170,8 @@ type settings struct {
 	subs      subtitle.Format // --format srt or vtt; 0 otherwise
 	maxCost   *dryrun.Cap     // --max-cost; nil for none
 	shard     *batch.Shard    // --shard; nil for all the inputs
+	cache     string          // auto, always or never
+	cacheMax  int64           // --cache-max-size
 }
 
 // validate checks the options and decides the run's settings, before anything is read, opened or
@@ -302,6 +311,15 @@ func (o *translateOptions) checkRun(s *settings) error {
 	var err error
 	if s.split, err = split.ParseMode(o.Split); err != nil {
 		return err
+	}
+	switch s.cache = strings.ToLower(strings.TrimSpace(o.Cache)); {
+	case o.NoCache:
+		s.cache = "never"
+	case s.cache != "auto" && s.cache != "always" && s.cache != "never":
+		return usagef("", "unknown --cache %q; choose auto, always or never", o.Cache)
+	}
+	if s.cacheMax = int64(o.CacheMaxSize); s.cacheMax < 1<<20 {
+		return usagef("e.g. --cache-max-size 1GiB, or --no-cache", "--cache-max-size %d is too small: at least 1MiB", s.cacheMax)
 	}
 	if o.Shard != "" {
 		sh, err := batch.ParseShard(o.Shard)

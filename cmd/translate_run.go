@@ -9,6 +9,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/cache"
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
@@ -61,10 +62,22 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
+	defer a.trimCache(s)
 	if single {
 		return a.translateSingle(ctx, s, opts, items[0])
 	}
 	return a.translateBatch(ctx, s, opts, items)
+}
+
+// trimCache keeps the result cache within --cache-max-size once the run is done.
+func (a *app) trimCache(s *settings) {
+	dir := cache.DefaultDir(a.getenv())
+	if dir == "" || s.cache == "never" {
+		return
+	}
+	if err := (&cache.Store{Dir: dir, MaxSize: s.cacheMax}).Trim(); err != nil {
+		a.infof("%v", err)
+	}
 }
 
 // expandInputs turns the arguments and --files-from into the run's inputs.
@@ -133,7 +146,12 @@ func (a *app) newRunner(s *settings) *translate.Runner {
 	if a.verbose {
 		c.Trace = func(line string) { a.infof("%s", line) }
 	}
-	return &translate.Runner{Client: c}
+	r := &translate.Runner{Client: c}
+	if dir := cache.DefaultDir(a.getenv()); dir != "" && s.cache != "never" {
+		r.Cache = &cache.Store{Dir: dir, MaxSize: s.cacheMax}
+		r.CacheAlways = s.cache == "always"
+	}
+	return r
 }
 
 // newPipeline makes the pipeline every input of the run goes through, with the run's one client.

@@ -28,10 +28,14 @@ const (
 	StatusFailed      = "failed"      // it never got an answer: network, timeout, a bad response
 	StatusInterrupted = "interrupted" // the user cancelled it (Ctrl-C)
 	StatusTruncated   = "truncated"   // the answer was cut short (finish_reason "length")
+	// StatusCached is a request answered from the local result cache: nothing was sent or paid
+	// for; its tokens are those of the answer it reused, what the cache saved.
+	StatusCached = "cached"
 )
 
 var statuses = map[string]bool{
 	StatusOK: true, StatusAPIError: true, StatusFailed: true, StatusInterrupted: true, StatusTruncated: true,
+	StatusCached: true,
 }
 
 // Kinds of input.

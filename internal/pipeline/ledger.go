@@ -33,7 +33,18 @@ type Recorder interface {
 func (t *Pipeline) hook(ctx context.Context, ts translate.Settings, input, kind string, outputs []string, splitPath string) *translate.Runner {
 	r := *t.Runner
 	r.OnResult = func(p translate.Part, res *api.Result) { t.noteEnd(input, ts, p, res) }
+	cached := func(sent translate.Sent) {
+		if !sent.Cached {
+			return
+		}
+		what := "answered"
+		if sent.Part.Segment {
+			what = fmt.Sprintf("segment %d answered", sent.Part.Index+1)
+		}
+		t.info("%s: %s from the cache, nothing sent (the answer of request %s into %s)", input, what, sent.Result.RequestID, ts.TargetLang)
+	}
 	if t.Recorder == nil {
+		r.OnSent = cached
 		return &r
 	}
 	base := ledger.Row{Input: input, Kind: kind, Model: ts.Model,
@@ -54,6 +65,7 @@ func (t *Pipeline) hook(ctx context.Context, ts translate.Settings, input, kind 
 		return 0
 	}
 	r.OnSent = func(sent translate.Sent) {
+		cached(sent)
 		row := base
 		row.Start, row.End, row.Segment = sent.Start, sent.End, segmentOf(sent.Part)
 		row.InputSHA256, row.InputSize = sent.SHA256, max(sent.Part.Size, 0)
@@ -65,8 +77,11 @@ func (t *Pipeline) hook(ctx context.Context, ts translate.Settings, input, kind 
 			row.RequestID, usage = sent.Result.RequestID, sent.Result.Usage
 		}
 		row.Status = statusOf(sent.Err, sent.Result)
+		if sent.Cached {
+			row.Status = ledger.StatusCached
+		}
 		fillError(&row, sent.Err)
-		if row.Status == ledger.StatusOK || row.Status == ledger.StatusTruncated {
+		if row.Status == ledger.StatusOK || row.Status == ledger.StatusTruncated || row.Status == ledger.StatusCached {
 			row.Outputs = strings.Join(outputs, ",")
 		}
 		t.Recorder.Record(ctx, row, usage)

@@ -97,8 +97,24 @@ type Result struct {
 	ElapsedSeconds float64  `json:"elapsed_seconds"`
 	// DubFile is the dubbed video.
 	DubFile *string `json:"dub_file,omitempty"`
+	// Cached says the whole translation came from the local result cache: nothing was sent, and
+	// EstimatedCost is 0 (of a translation in parts, it prices only the parts sent).
+	Cached bool `json:"cached,omitempty"`
+	// Paid is the usage of what was sent (not answered from the cache).
+	Paid *api.Usage `json:"-"`
 	// Segments are the requests of an input sent in parts; the usage above is their sum.
 	Segments []Segment `json:"segments,omitempty"`
+}
+
+// PaidUsage is the usage this run paid for: what was sent, not what came from the cache.
+func (r *Result) PaidUsage() *api.Usage {
+	switch {
+	case r.Paid != nil:
+		return r.Paid
+	case r.Cached:
+		return nil
+	}
+	return r.Usage
 }
 
 // Segment is one part of an input sent in parts, in --format json.
@@ -109,7 +125,8 @@ type Segment struct {
 	RequestID    string     `json:"request_id"`
 	FinishReason string     `json:"finish_reason"`
 	Usage        *api.Usage `json:"usage"`
-	Text         string     `json:"text,omitempty"` // of each piece of timed output (subtitles, dubbing)
+	Text         string     `json:"text,omitempty"`   // of each piece of timed output (subtitles, dubbing)
+	Cached       bool       `json:"cached,omitempty"` // answered from the local result cache
 }
 
 // ErrNoSoundForSpeech is the cause of the usage error for speech asked of a video with no audio
@@ -296,7 +313,7 @@ func (p *Pipeline) send(ctx context.Context, in *media.Input, label string, pl *
 	if len(res.Parts) > 1 || pl.Split || pl.pieces != nil {
 		for i, part := range res.Parts {
 			seg := Segment{Index: i + 1, Start: part.Start.Seconds(), End: part.End.Seconds(),
-				RequestID: part.RequestID, FinishReason: part.FinishReason, Usage: part.Usage}
+				RequestID: part.RequestID, FinishReason: part.FinishReason, Usage: part.Usage, Cached: part.Cached}
 			if pl.pieces != nil {
 				seg.Text = kept.part(i)
 			}
@@ -423,8 +440,13 @@ func (p *Pipeline) record(name string, in *media.Input, res *translate.Result, t
 	if ts.SourceLang != "" {
 		r.SourceLanguage = &ts.SourceLang
 	}
+	r.Paid, r.Cached = res.Sent, res.Cached > 0 && res.Cached == len(res.Parts)
+	paid := res.Sent
+	if paid == nil && res.Cached > 0 {
+		paid = &api.Usage{} // priced, at nothing
+	}
 	if p.Estimate != nil {
-		if cost, cur, ok := p.Estimate(ts.Model, r.Kind, res.Usage); ok {
+		if cost, cur, ok := p.Estimate(ts.Model, r.Kind, paid); ok {
 			r.EstimatedCost, r.Currency = &cost, cur
 		}
 	}

@@ -30,6 +30,7 @@ func (o Outcome) Truncated() bool { return o.Result != nil && o.Result.FinishRea
 // done rather than failed.
 type Tally struct {
 	Translated, Skipped, Failed, NotDone, Truncated int
+	Cached                                          int // of the translated: answered from the cache
 	Usage                                           api.Usage
 	Cost                                            float64
 	Currency                                        string    // "" when nothing was priced; "mixed currencies"
@@ -64,8 +65,11 @@ func (t *Tally) translated(o Outcome) {
 	if tr == nil {
 		return
 	}
-	if tr.Usage != nil {
-		t.Usage.Add(*tr.Usage)
+	if tr.Cached {
+		t.Cached++
+	}
+	if u := tr.PaidUsage(); u != nil {
+		t.Usage.Add(*u) // the tokens this run paid for
 	}
 	if tr.EstimatedCost != nil {
 		t.Cost += *tr.EstimatedCost
@@ -81,7 +85,11 @@ func (t *Tally) translated(o Outcome) {
 // (estimated 0.0123 CNY); 4.5s[; how rate limits slowed it]".
 func (t Tally) Line(elapsed time.Duration, paced string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d translated, %d skipped, %d failed", t.Translated, t.Skipped, t.Failed)
+	fmt.Fprintf(&b, "%d translated", t.Translated)
+	if t.Cached > 0 {
+		fmt.Fprintf(&b, " (%d from the cache)", t.Cached)
+	}
+	fmt.Fprintf(&b, ", %d skipped, %d failed", t.Skipped, t.Failed)
 	if t.NotDone > 0 {
 		fmt.Fprintf(&b, ", %d not done", t.NotDone)
 	}
@@ -113,8 +121,8 @@ func BatchDocument(names, targets []string, outcomes []Outcome, stopped func(err
 			tr := o.Result
 			doc.Results[i] = ResultOf(tr)
 			sum.Translated++
-			if tr.Usage != nil {
-				sum.TotalTokens += tr.Usage.TotalTokens
+			if u := tr.PaidUsage(); u != nil {
+				sum.TotalTokens += u.TotalTokens
 			}
 			if tr.EstimatedCost != nil && (sum.Currency == "" || sum.Currency == tr.Currency) {
 				cost, sum.Currency = cost+*tr.EstimatedCost, tr.Currency

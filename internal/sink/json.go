@@ -48,6 +48,7 @@ type Result struct {
 	AudioFile      string     `json:"audio_file,omitempty"`
 	AudioSeconds   *float64   `json:"audio_seconds,omitempty"`
 	DubFile        string     `json:"dub_file,omitempty"`
+	Cached         bool       `json:"cached,omitempty"`
 	Segments       []Segment  `json:"segments,omitempty"`
 	ElapsedSeconds *float64   `json:"elapsed_seconds,omitempty"`
 	Error          *ErrorInfo `json:"error,omitempty"`
@@ -82,6 +83,7 @@ type Segment struct {
 	FinishReason string  `json:"finish_reason,omitempty"`
 	Usage        *Usage  `json:"usage,omitempty"`
 	Text         string  `json:"text,omitempty"`
+	Cached       bool    `json:"cached,omitempty"`
 }
 
 // ErrorInfo is why an input failed: code is the service's error code for a refused request,
@@ -170,9 +172,10 @@ func ResultOf(tr *pipeline.Result) Result {
 	if tr.DubFile != nil {
 		r.DubFile = *tr.DubFile
 	}
+	r.Cached = tr.Cached
 	for _, sg := range tr.Segments {
 		r.Segments = append(r.Segments, Segment{Index: sg.Index, Start: sg.Start, End: sg.End,
-			RequestID: sg.RequestID, FinishReason: sg.FinishReason, Usage: UsageOf(sg.Usage), Text: sg.Text})
+			RequestID: sg.RequestID, FinishReason: sg.FinishReason, Usage: UsageOf(sg.Usage), Text: sg.Text, Cached: sg.Cached})
 	}
 	return r
 }

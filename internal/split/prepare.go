@@ -89,7 +89,9 @@ func seconds(d time.Duration) string {
 // exact sample (measured: 736 cuts of an hour in 6 s), so the source is decoded once and
 // the segments neither overlap nor leave gaps. Each segment's timestamps restart at zero, or its
 // Ogg stream would claim to start minutes in. Opus at compression level 5 encodes 20 minutes in
-// about 2.5 s; the default 10 takes 11 s for little gain on speech.
+// about 2.5 s; the default 10 takes 11 s for little gain on speech. Bit-exact output (no random
+// Ogg serial number, no encoder tag) makes a segment the same bytes every time it is cut, so the
+// result cache knows it again.
 func (p *Plan) encodeAudio(ctx context.Context, ffmpeg string) error {
 	n := len(p.Segments)
 	var graph strings.Builder
@@ -114,7 +116,7 @@ func (p *Plan) encodeAudio(ctx context.Context, ffmpeg string) error {
 	for i, s := range p.Segments {
 		args = append(args, "-map", fmt.Sprintf("[o%d]", i),
 			"-c:a", "libopus", "-b:a", strconv.Itoa(CompactAudioBitRate), "-vbr", "constrained",
-			"-compression_level", "5", "-f", "ogg", "file:"+s.Path)
+			"-compression_level", "5", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "ogg", "file:"+s.Path)
 	}
 	return media.RunFFmpeg(ctx, ffmpeg, args)
 }

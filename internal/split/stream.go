@@ -223,7 +223,8 @@ func (p *Plan) checkSize(s *Segment) error {
 
 // encodeAudioSegment encodes [Start, End] of the input as compact Opus. The input is seeked
 // before it is opened (-ss before -i), which ffmpeg makes exact to the sample when it decodes,
-// so consecutive segments neither overlap nor leave a gap.
+// so consecutive segments neither overlap nor leave a gap. The output is bit-exact, as
+// encodeAudio's is.
 func (p *Plan) encodeAudioSegment(ctx context.Context, ffmpeg string, s Segment) error {
 	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y"}
 	if s.Start > 0 {
@@ -232,7 +233,7 @@ func (p *Plan) encodeAudioSegment(ctx context.Context, ffmpeg string, s Segment)
 	args = append(args, "-i", "file:"+p.Input.Path, "-t", seconds(s.Duration()), "-map", "0:a:0",
 		"-af", fmt.Sprintf("aresample=%d,aformat=sample_rates=%d:channel_layouts=mono", CompactSampleRate, CompactSampleRate),
 		"-c:a", "libopus", "-b:a", strconv.Itoa(CompactAudioBitRate), "-vbr", "constrained",
-		"-compression_level", "5", "-f", "ogg", "file:"+s.Path)
+		"-compression_level", "5", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "ogg", "file:"+s.Path)
 	return media.RunFFmpeg(ctx, ffmpeg, args)
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/cache"
 	"github.com/livetranslate/livetranslate/internal/lang"
 )
 
@@ -74,6 +75,7 @@ type PartResult struct {
 	RequestID    string
 	FinishReason string
 	Usage        *api.Usage
+	Cached       bool // answered from the cache: nothing was sent
 }
 
 // Result is the outcome of the whole input.
@@ -83,6 +85,10 @@ type Result struct {
 	ID           string // of the first part
 	RequestID    string // of the first part
 	Parts        []PartResult
+	// Sent is the usage of the parts that were sent (the others came from the cache): what
+	// this run paid for. Cached counts the others.
+	Sent   *api.Usage
+	Cached int
 }
 
 // Sent describes one request after it ended, successful or not, for the usage ledger.
@@ -95,6 +101,8 @@ type Sent struct {
 	SHA256 string
 	Result *api.Result
 	Err    error
+	// Cached says the answer came from the cache: nothing was sent; Result is the stored one.
+	Cached bool
 }
 
 // Runner sends requests with Client.
@@ -108,6 +116,12 @@ type Runner struct {
 	// OnResult, if set, is called after every request that succeeded, with its result; it may
 	// be called from several goroutines.
 	OnResult func(Part, *api.Result)
+	// Cache, if set, answers a request whose media and settings equal one it holds the complete
+	// answer to, without sending it, and keeps the complete answers of the requests sent. A
+	// request with a random element (temperature or top_p without a seed) is neither answered
+	// nor kept unless CacheAlways. A URL is never: what it names may change.
+	Cache       *cache.Store
+	CacheAlways bool
 }
 
 // send makes the request for one part, delivering its events to out.
@@ -126,6 +140,14 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 	}
 	if s.Voice != "" {
 		req.Audio = &api.AudioOutput{Voice: s.Voice, Format: "wav"}
+	}
+	entry, hit, sum := r.cached(p, s)
+	if hit != nil {
+		return r.replay(p, hit, sum, out)
+	}
+	if entry != nil {
+		defer entry.Abort()
+		out = entry.tee(out)
 	}
 	var hashes *attemptHashes // of the attempts' bodies; nil: not hashed
 	if p.URL == "" {
@@ -184,6 +206,10 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 	if r.OnResult != nil {
 		r.OnResult(p, res)
 	}
+	if entry != nil && res.FinishReason == "stop" && res.Usage != nil {
+		// Only a complete answer, its tokens known, is kept; one not kept is sent again next time.
+		_ = entry.Commit(res)
+	}
 	return &PartResult{Index: p.Index, Start: p.Start, End: p.End, ID: res.ID, RequestID: res.RequestID,
 		FinishReason: res.FinishReason, Usage: res.Usage}, nil
 }
@@ -196,6 +222,15 @@ func summarize(parts []PartResult) *Result {
 				res.Usage = &api.Usage{}
 			}
 			res.Usage.Add(*p.Usage)
+			if !p.Cached {
+				if res.Sent == nil {
+					res.Sent = &api.Usage{}
+				}
+				res.Sent.Add(*p.Usage)
+			}
+		}
+		if p.Cached {
+			res.Cached++
 		}
 		if res.FinishReason != "length" {
 			res.FinishReason = p.FinishReason

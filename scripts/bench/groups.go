@@ -13,13 +13,15 @@ import (
 )
 
 // ours is a run of livetranslate against srv, with its own empty configuration and ledger
-// directories (the ledger is on: a user's run records every request).
+// directories (the ledger is on: a user's run records every request), and without the result
+// cache: every run of the suite sends the same inputs, which the cache would answer instead.
 func (s *suite) ours(srv *server, poll bool, args ...string) command {
 	xdg := filepath.Join(s.work, "xdg")
 	return command{
 		args: append([]string{s.bin}, args...),
 		env: []string{"DASHSCOPE_API_KEY=" + benchKey, "DASHSCOPE_BASE_URL=" + srv.URL,
-			"XDG_CONFIG_HOME=" + filepath.Join(xdg, "config"), "XDG_STATE_HOME=" + filepath.Join(xdg, "state")},
+			"XDG_CONFIG_HOME=" + filepath.Join(xdg, "config"), "XDG_STATE_HOME=" + filepath.Join(xdg, "state"),
+			"XDG_CACHE_HOME=" + filepath.Join(xdg, "cache"), "LIVETRANSLATE_CACHE=never"},
 		poll: poll,
 	}
 }

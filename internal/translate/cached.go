@@ -1,0 +1,93 @@
+package translate
+
+import (
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/cache"
+)
+
+// cacheEntry keeps one request's answer for the cache as it arrives.
+type cacheEntry struct{ *cache.Writer }
+
+// cached looks for part p's answer in the cache: hit when it is there; else, when the answer
+// may be kept, the entry to keep it in. Both nil: the cache is not used for this request.
+func (r *Runner) cached(p Part, s Settings) (entry *cacheEntry, hit *cache.Hit, sum string) {
+	if r.Cache == nil || p.URL != "" || p.Path == "" || (!r.CacheAlways && random(s.Sampling)) {
+		return nil, nil, ""
+	}
+	sum, err := cache.FileSHA256(p.Path)
+	if err != nil {
+		return nil, nil, "" // the send reports what is wrong with the file
+	}
+	req := cache.Request{Model: s.Model, SourceLang: s.SourceLang, TargetLang: s.TargetLang, LangNames: s.LangNames,
+		Voice: s.Voice, Sampling: s.Sampling, Kind: p.Kind.String(), Format: p.Format, MediaSHA256: sum}
+	if r.Client != nil {
+		req.Service = r.Client.BaseURL
+	}
+	key := cache.Key(req)
+	if h, ok := r.Cache.Get(key, s.Voice != ""); ok {
+		return nil, h, sum
+	}
+	w, err := r.Cache.Create(key, s.Voice != "")
+	if err != nil {
+		return nil, nil, sum // a cache that cannot be written to is not used; the request is sent
+	}
+	return &cacheEntry{w}, nil, sum
+}
+
+// random reports whether a request's answer may differ from one time to the next by design:
+// sampled with a temperature or top_p of its own, and no seed to repeat it.
+func random(s api.Sampling) bool {
+	return (s.Temperature != nil || s.TopP != nil) && s.Seed == nil
+}
+
+// tee is out, also keeping what arrives in the entry.
+func (e *cacheEntry) tee(out Sink) Sink {
+	t := out
+	t.Text = func(s string) error {
+		e.Writer.Text(s)
+		return out.Text(s)
+	}
+	if out.Audio != nil {
+		t.Audio = func(b []byte) error {
+			if err := e.Writer.Audio(b); err != nil {
+				return err
+			}
+			return out.Audio(b)
+		}
+	}
+	if out.Reset != nil {
+		t.Reset = func() error {
+			if err := e.Writer.Reset(); err != nil {
+				return err
+			}
+			return out.Reset()
+		}
+	}
+	return t
+}
+
+// replay answers part p, whose media's SHA-256 is sum, from the cache: its text and speech reach
+// out as a response's would, and OnSent is told, so the ledger records the request as answered
+// from the cache.
+func (r *Runner) replay(p Part, h *cache.Hit, sum string, out Sink) (*PartResult, error) {
+	defer h.Close()
+	start := time.Now()
+	if h.Text != "" {
+		if err := out.Text(h.Text); err != nil {
+			return nil, err
+		}
+	}
+	if out.Audio != nil {
+		if err := h.Audio(out.Audio); err != nil {
+			return nil, err
+		}
+	}
+	res := &api.Result{ID: h.ID, RequestID: h.RequestID, FinishReason: h.FinishReason, Usage: h.Usage}
+	if r.OnSent != nil {
+		r.OnSent(Sent{Part: p, Start: start, End: time.Now(), SHA256: sum, Result: res, Cached: true})
+	}
+	return &PartResult{Index: p.Index, Start: p.Start, End: p.End, ID: h.ID, RequestID: h.RequestID,
+		FinishReason: h.FinishReason, Usage: h.Usage, Cached: true}, nil
+}
