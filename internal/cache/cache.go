@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/xdg"
 )
 
 // version is part of every key: a change to what an entry holds, or to how keys are made, starts
@@ -76,15 +77,7 @@ type Entry struct {
 // DefaultDir is where the store lives: $XDG_CACHE_HOME/livetranslate/results, or
 // ~/.cache/livetranslate/results; "" when neither is set.
 func DefaultDir(getenv func(string) string) string {
-	dir := getenv("XDG_CACHE_HOME")
-	if !filepath.IsAbs(dir) {
-		home := getenv("HOME")
-		if home == "" {
-			return ""
-		}
-		dir = filepath.Join(home, ".cache")
-	}
-	return filepath.Join(dir, "livetranslate", "results")
+	return xdg.Path(getenv, xdg.Cache, "livetranslate", "results")
 }
 
 // Store is a cache directory.

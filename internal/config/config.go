@@ -12,7 +12,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/usage"
+	"github.com/livetranslate/livetranslate/internal/xdg"
 )
 
 // Region base URLs of the OpenAI-compatible mode (docs/service.md, Regions and base URLs).
@@ -166,17 +166,10 @@ func readFile(ctx context.Context, path string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(ctxio.NewReader(ctx, f), MaxFileSize+1))
 }
 
-// DefaultFile is $XDG_CONFIG_HOME/livetranslate/config.yaml, or ~/.config/… when XDG_CONFIG_HOME is unset.
+// DefaultFile is $XDG_CONFIG_HOME/livetranslate/config.yaml, or ~/.config/… when XDG_CONFIG_HOME is
+// unset (or not absolute).
 func DefaultFile(getenv func(string) string) string {
-	dir := getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		home := getenv("HOME")
-		if home == "" {
-			return ""
-		}
-		dir = filepath.Join(home, ".config")
-	}
-	return filepath.Join(dir, "livetranslate", "config.yaml")
+	return xdg.Path(getenv, xdg.Config, "livetranslate", "config.yaml")
 }
 
 // BindFlags binds every flag of the running command (its own and the inherited ones) to the key of

@@ -19,6 +19,8 @@ import (
 
 	// The pure-Go SQLite driver keeps the binary static and free of cgo.
 	_ "modernc.org/sqlite"
+
+	"github.com/livetranslate/livetranslate/internal/xdg"
 )
 
 // Status of a request, as recorded.
@@ -107,15 +109,7 @@ type Ledger struct {
 // when XDG_STATE_HOME is unset or not absolute (as the XDG spec says). It is "" when neither
 // variable gives a place, and the caller then has no ledger.
 func DefaultPath(getenv func(string) string) string {
-	dir := getenv("XDG_STATE_HOME")
-	if !filepath.IsAbs(dir) {
-		home := getenv("HOME")
-		if home == "" {
-			return ""
-		}
-		dir = filepath.Join(home, ".local", "state")
-	}
-	return filepath.Join(dir, "livetranslate", "usage.db")
+	return xdg.Path(getenv, xdg.State, "livetranslate", "usage.db")
 }
 
 // Open opens the ledger at path, creating it and its directories (private to the user) when
