@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -36,8 +35,7 @@ func TestEndlessStreamBoundedMemory(t *testing.T) {
 			defer srv.Close()
 			args := append([]string{"translate", filepath.Join(media, "speech.wav"), "--to", "en", "--no-ledger", "--timeout", "60s"}, tc.args...)
 			c := exec.Command(bin, args...)
-			c.Env = append(os.Environ(), "DASHSCOPE_API_KEY="+testKey, "DASHSCOPE_BASE_URL="+srv.URL+"/compatible-mode/v1",
-				"XDG_CONFIG_HOME="+t.TempDir())
+			c.Env = testEnv(t, t.TempDir(), srv.URL)
 			var stdout countingWriter
 			var stderr bytes.Buffer
 			c.Stdout, c.Stderr = &stdout, &stderr
