@@ -104,11 +104,8 @@ func Load(ctx context.Context, opts Options) (*Config, error) {
 	v.SetDefault(KeyTimeout, "0s")
 
 	c := &Config{v: v, getenv: getenv}
-	file := opts.File
-	explicit := file != ""
-	if !explicit {
-		file = DefaultFile(getenv)
-	}
+	file := Path(opts.File, getenv)
+	explicit := opts.File != ""
 	if file == "" {
 		return c, nil
 	}
@@ -166,6 +163,15 @@ func readFile(ctx context.Context, path string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(ctxio.NewReader(ctx, f), MaxFileSize+1))
 }
 
+// Path is the config file a run reads: the one named by --config (file), else DefaultFile. It
+// is "" when neither is known (no --config, and neither XDG_CONFIG_HOME nor HOME is set).
+func Path(file string, getenv func(string) string) string {
+	if file != "" {
+		return file
+	}
+	return DefaultFile(getenv)
+}
+
 // DefaultFile is $XDG_CONFIG_HOME/livetranslate/config.yaml, or ~/.config/… when XDG_CONFIG_HOME is
 // unset (or not absolute).
 func DefaultFile(getenv func(string) string) string {
@@ -197,20 +203,51 @@ func envNames(key string) []string {
 	return []string{"LIVETRANSLATE_" + strings.ToUpper(key)}
 }
 
+// OriginKind is where a setting's value came from, in the order of precedence.
+type OriginKind string
+
+const (
+	FromFlag    OriginKind = "flag"
+	FromEnv     OriginKind = "env"
+	FromFile    OriginKind = "file"
+	FromDefault OriginKind = "default"
+)
+
+// Origin is where key's value came from: the kind, and the flag ("--region"), the environment
+// variable ("DASHSCOPE_API_KEY") or the file's path it came from ("" for a default).
+type Origin struct {
+	Kind OriginKind
+	Name string
+}
+
+// Origin says where key's value comes from, with the precedence the SPEC promises: a flag the
+// user set, the environment (the vendor's DASHSCOPE_* names first), the config file, the default.
+func (c *Config) Origin(key string) Origin {
+	if c.flagChanged(key) {
+		return Origin{FromFlag, "--" + strings.ReplaceAll(key, "_", "-")}
+	}
+	for _, env := range envNames(key) {
+		if c.getenv != nil && c.getenv(env) != "" {
+			return Origin{FromEnv, env}
+		}
+	}
+	if c.File != "" && c.v.InConfig(key) {
+		return Origin{FromFile, c.File}
+	}
+	return Origin{Kind: FromDefault}
+}
+
 // Source says where key's value came from, for messages that must point at it: "--region",
 // "$DASHSCOPE_API_KEY", "api_key in /home/u/.config/livetranslate/config.yaml", or "" when the
 // value is the default.
 func (c *Config) Source(key string) string {
-	if c.flagChanged(key) {
-		return "--" + strings.ReplaceAll(key, "_", "-")
-	}
-	for _, env := range envNames(key) {
-		if c.getenv != nil && c.getenv(env) != "" {
-			return "$" + env
-		}
-	}
-	if c.File != "" && c.v.InConfig(key) {
-		return key + " in " + c.File
+	switch o := c.Origin(key); o.Kind {
+	case FromFlag:
+		return o.Name
+	case FromEnv:
+		return "$" + o.Name
+	case FromFile:
+		return key + " in " + o.Name
 	}
 	return ""
 }

@@ -127,6 +127,9 @@ func TestPrecedence(t *testing.T) {
 			if got := c.Source(tc.key); got != wantSource {
 				t.Errorf("Source(%s) = %q, want %q", tc.key, got, wantSource)
 			}
+			if got, want := c.Origin(tc.key), originOf(tc.wantSource, file); got != want {
+				t.Errorf("Origin(%s) = %+v, want %+v", tc.key, got, want)
+			}
 			if got, want := c.FromFlag(tc.key), strings.HasPrefix(tc.wantSource, "--"); got != want {
 				t.Errorf("FromFlag(%s) = %v, want %v", tc.key, got, want)
 			}
@@ -135,6 +138,19 @@ func TestPrecedence(t *testing.T) {
 			}
 		})
 	}
+}
+
+// originOf is the Origin a source as Source words it stands for ("FILE" for file's path).
+func originOf(source, file string) Origin {
+	switch {
+	case strings.HasPrefix(source, "--"):
+		return Origin{FromFlag, source}
+	case strings.HasPrefix(source, "$"):
+		return Origin{FromEnv, source[1:]}
+	case strings.HasSuffix(source, " in FILE"):
+		return Origin{FromFile, file}
+	}
+	return Origin{Kind: FromDefault}
 }
 
 // A flag bound before Load's defaults are known still parses as its type: an int flag gives an
