@@ -36,7 +36,9 @@ func (b *byteSize) Set(s string) error {
 }
 
 // onceString is a string flag that may be given once (--from): pflag keeps the last of repeated
-// values, which would silently drop the others (--from fr --from de reading only German).
+// values, which would silently drop the others (--from fr --from de reading only German). The
+// same value again drops nothing and is taken: shell completion parses the command line twice
+// into the same flags, and would otherwise fail on --from fr before offering what follows.
 type onceString struct {
 	value string
 	set   bool
@@ -46,7 +48,7 @@ func (o *onceString) String() string { return o.value }
 func (o *onceString) Type() string   { return "string" }
 
 func (o *onceString) Set(s string) error {
-	if o.set {
+	if o.set && s != o.value {
 		return fmt.Errorf("given twice (%q, then %q): one value per run for now", o.value, s)
 	}
 	o.value, o.set = s, true

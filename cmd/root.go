@@ -180,6 +180,9 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		DisableSuggestions:         true,
 		SuggestionsMinimumDistance: 2,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if !loadsConfig(cmd) {
+				return nil
+			}
 			getenv := s.Getenv
 			if getenv == nil {
 				getenv = os.Getenv
@@ -215,6 +218,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	pf.String("region", "intl", "endpoint region: intl (Singapore) or cn (Beijing)")
 	pf.String("base-url", "", "OpenAI-compatible base URL; overrides --region (env DASHSCOPE_BASE_URL)")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print request ids, usage and decisions on stderr")
+	completeFlag(root, "region", fixed(regionChoices))
 
 	root.AddCommand(
 		newTranslateCmd(a),
@@ -229,6 +233,28 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		defaultHelp(c, args)
 	})
 	return root, a
+}
+
+// noConfigKey is the annotation of a command that runs without loading the configuration.
+const noConfigKey = "livetranslate/noconfig"
+
+// loadsConfig reports whether cmd needs the configuration loaded before it runs. Shell completion
+// (the hidden __complete, and the completion command that prints the scripts) does not, so that
+// a broken config file cannot break the shell's completion, nor does a command annotated with
+// noConfigKey (config path, which names the file whatever it holds).
+func loadsConfig(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		if _, ok := c.Annotations[noConfigKey]; ok {
+			return false
+		}
+		switch c.Name() {
+		case cobra.ShellCompRequestCmd, "completion":
+			if c.Parent() == cmd.Root() {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // commandHint is the hint under a command name that does not exist: the commands it may be a

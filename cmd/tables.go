@@ -59,6 +59,7 @@ func newVoicesCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "only the voices that can speak LANG")
+	completeFlag(cmd, "lang", languages(true, false, false))
 	return cmd
 }
 

@@ -136,6 +136,12 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	f.DurationVar(&opts.IdleTimeout, "idle-timeout", 60*time.Second, "give up on a request when no data (keep-alive comments do not count) arrives for this long (0 = never)")
 	f.DurationVar(&opts.Timeout, "timeout", 0, "limit for each input, all its requests and retries, e.g. 10m (0 = none)")
 	addSamplingFlags(f, &opts.Sampling)
+	completeFlag(cmd, "to", languages(false, false, true))
+	completeFlag(cmd, "from", languages(false, true, false))
+	completeFlag(cmd, "voice", a.completeVoice)
+	completeFlag(cmd, "format", fixed(formatChoices))
+	completeFlag(cmd, "split", fixed(splitChoices))
+	completeFlag(cmd, "progress", fixed(progressChoices))
 	return cmd, opts
 }
 

@@ -81,6 +81,7 @@ The ledger is $XDG_STATE_HOME/livetranslate/usage.db (~/.local/state/livetransla
 	f.BoolVar(&opts.List, "list", false, "list single requests, newest first, instead of a summary")
 	f.IntVar(&opts.Limit, "limit", 50, "with --list: at most this many requests; 0 for all")
 	f.StringVar(&opts.Ledger, keyLedger, "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
+	completeFlag(cmd, "by", fixed(byChoices()))
 	return cmd
 }
 
