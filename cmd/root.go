@@ -226,6 +226,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		usesGlobals(newLanguagesCmd(a)),
 		usesGlobals(newVersionCmd(a)),
 		usesGlobals(newUsageCmd(a), "config", "verbose"),
+		newConfigCmd(a),
 	)
 	defaultHelp := root.HelpFunc()
 	root.SetHelpFunc(func(c *cobra.Command, args []string) {
@@ -243,10 +244,10 @@ const noConfigKey = "livetranslate/noconfig"
 // a broken config file cannot break the shell's completion, nor does a command annotated with
 // noConfigKey (config path, which names the file whatever it holds).
 func loadsConfig(cmd *cobra.Command) bool {
+	if _, ok := cmd.Annotations[noConfigKey]; ok {
+		return false
+	}
 	for c := cmd; c != nil; c = c.Parent() {
-		if _, ok := c.Annotations[noConfigKey]; ok {
-			return false
-		}
 		switch c.Name() {
 		case cobra.ShellCompRequestCmd, "completion":
 			if c.Parent() == cmd.Root() {

@@ -1,0 +1,187 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/ledger"
+)
+
+func newConfigCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config path|show",
+		Short: "Print where the config file is, or the settings a run uses and where each comes from",
+		Example: `  livetranslate config path
+  $EDITOR "$(livetranslate config path)"
+  livetranslate config show
+  livetranslate config show --region cn --to ja     # what these flags would change
+  livetranslate config show --json | jq -r '.[] | select(.source != "default") | .key'`,
+		Args:                       cobra.ArbitraryArgs,
+		SuggestionsMinimumDistance: 2,
+		Annotations:                map[string]string{noConfigKey: ""},
+		// Without a subcommand, the help; a subcommand that does not exist is a usage error
+		// (cobra would print the help and succeed).
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			hint := "see livetranslate config --help"
+			if sug := cmd.SuggestionsFor(args[0]); len(sug) > 0 {
+				hint = "did you mean " + strings.Join(sug, " or ") + "? " + hint
+			}
+			return usagef(hint, "livetranslate config has no command %q: choose path or show", args[0])
+		},
+	}
+	cmd.AddCommand(
+		usesGlobals(newConfigPathCmd(a), "config", "verbose"),
+		newConfigShowCmd(a),
+	)
+	return usesGlobals(cmd, "config")
+}
+
+func newConfigPathCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "path",
+		Short: "Print the path of the config file that is read, whether or not it exists",
+		Long: `path prints the config file livetranslate reads: --config FILE when given, else
+$XDG_CONFIG_HOME/livetranslate/config.yaml (~/.config/livetranslate/config.yaml), whether or not
+the file exists; -v says on stderr whether it does. The file is not read.`,
+		Args: noArgs,
+		// The file's path, whatever it holds: a broken file is what one looks for it to fix.
+		Annotations: map[string]string{noConfigKey: ""},
+		RunE: func(*cobra.Command, []string) error {
+			path := config.Path(a.cfgFile, a.getenv())
+			if path == "" {
+				return &config.Error{Msg: "no config file location: neither XDG_CONFIG_HOME nor HOME is set",
+					Hint: "set XDG_CONFIG_HOME, or name the file with --config FILE"}
+			}
+			switch _, err := os.Stat(path); {
+			case err == nil:
+				a.infof("%s exists", path)
+			case errors.Is(err, fs.ErrNotExist):
+				a.infof("%s does not exist: the defaults, the environment and the flags apply", path)
+			default:
+				a.infof("%s cannot be read: %v", path, err)
+			}
+			_, err := fmt.Fprintln(a.io.Out, a.redact(path))
+			return err
+		},
+	}
+}
+
+// configShowOptions is what the config show flags say.
+type configShowOptions struct {
+	JSON bool
+}
+
+func newConfigShowCmd(a *app) *cobra.Command {
+	opts := &configShowOptions{}
+	cmd := &cobra.Command{
+		Use:   "show [--json] [SETTING FLAGS]",
+		Short: "Print the settings a translation uses, one a line, and where each comes from",
+		Long: `show prints each setting of a translation as "key = value  (source)", the source being the
+flag, the environment variable, the config file or the default, with the precedence translate
+uses: flag > environment > config file > default. The API key is shortened to its last four
+characters (sk-…abcd). A setting's flag given here (--to, --jobs, --region …) shows what it
+would change; a value in the environment or the file that translate would refuse is refused
+here too.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runConfigShow(a, opts, settingsShown(cmd))
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON: a list of {key, value, source, flag|env|file}")
+	// translate's settings flags, so that they are filled from the environment and the file as
+	// translate's are (applyConfig), and show its defaults.
+	translate, _ := translateCommand(a)
+	translate.Flags().VisitAll(func(f *pflag.Flag) {
+		if settingKeys[strings.ReplaceAll(f.Name, "-", "_")] {
+			cmd.Flags().AddFlag(f)
+		}
+	})
+	return cmd
+}
+
+// settingsShown are the keys config show lists: the service's (the key, region and base URL),
+// then the settings of translate in the order of their names.
+func settingsShown(cmd *cobra.Command) []string {
+	keys := []string{config.KeyAPIKey, config.KeyRegion, config.KeyBaseURL}
+	cmd.LocalFlags().VisitAll(func(f *pflag.Flag) {
+		if key := strings.ReplaceAll(f.Name, "-", "_"); settingKeys[key] && !slices.Contains(keys, key) {
+			keys = append(keys, key)
+		}
+	})
+	return keys
+}
+
+// shownSetting is one setting of config show --json.
+type shownSetting struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+	Flag   string `json:"flag,omitempty"`
+	Env    string `json:"env,omitempty"`
+	File   string `json:"file,omitempty"`
+}
+
+func runConfigShow(a *app, opts *configShowOptions, keys []string) error {
+	settings, err := a.cfg.Effective(keys)
+	if err != nil {
+		return err
+	}
+	shown := make([]shownSetting, 0, len(settings))
+	for _, s := range settings {
+		if s.Key == keyLedger && s.Value == "" && s.Origin.Kind == config.FromDefault {
+			s.Value = ledger.DefaultPath(a.getenv()) // what translate opens
+		}
+		sh := shownSetting{Key: s.Key, Value: s.Value, Source: string(s.Origin.Kind)}
+		switch s.Origin.Kind {
+		case config.FromFlag:
+			sh.Flag = s.Origin.Name
+		case config.FromEnv:
+			sh.Env = s.Origin.Name
+		case config.FromFile:
+			sh.File = s.Origin.Name
+		}
+		shown = append(shown, sh)
+	}
+	if opts.JSON {
+		var b strings.Builder
+		if err := writeJSON(&b, shown); err != nil {
+			return err
+		}
+		for _, line := range strings.SplitAfter(b.String(), "\n") {
+			if _, err := fmt.Fprint(a.io.Out, a.redact(line)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, sh := range shown {
+		value := sh.Value
+		if value == "" {
+			value = `""`
+		}
+		source := sh.Source
+		switch {
+		case sh.Flag != "":
+			source += " " + sh.Flag
+		case sh.Env != "":
+			source += " $" + sh.Env
+		case sh.File != "":
+			source += " " + sh.File
+		}
+		if _, err := fmt.Fprint(a.io.Out, a.redact(fmt.Sprintf("%s = %s  (%s)\n", sh.Key, value, source))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
