@@ -228,6 +228,15 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		usesGlobals(newUsageCmd(a), "config", "verbose"),
 		newConfigCmd(a),
 	)
+	// cobra's completion command, added now rather than when the root runs, so that it too lists
+	// only the global flags it uses (none).
+	root.InitDefaultCompletionCmd()
+	if c, _, err := root.Find([]string{"completion"}); err == nil && c != root {
+		usesGlobals(c)
+		for _, sub := range c.Commands() {
+			usesGlobals(sub)
+		}
+	}
 	defaultHelp := root.HelpFunc()
 	root.SetHelpFunc(func(c *cobra.Command, args []string) {
 		hideUnusedGlobals(c)
@@ -295,21 +304,55 @@ func usesGlobals(c *cobra.Command, names ...string) *cobra.Command {
 }
 
 // hideUnusedGlobals hides from c's help the global flags it does not use (they are still
-// accepted: a script may pass --config to every command).
-func hideUnusedGlobals(c *cobra.Command) {
+// accepted: a script may pass --config to every command). The flags are the root's, shared by
+// every command: the function it returns shows them again.
+func hideUnusedGlobals(c *cobra.Command) (restore func()) {
 	used, ok := c.Annotations[globalsKey]
 	if !ok {
-		return
+		return func() {}
 	}
 	keep := map[string]bool{"help": true}
 	for _, n := range strings.Split(used, ",") {
 		keep[n] = true
 	}
+	var hidden []*pflag.Flag
 	c.InheritedFlags().VisitAll(func(f *pflag.Flag) {
-		if !keep[f.Name] {
+		if !keep[f.Name] && !f.Hidden {
 			f.Hidden = true
+			hidden = append(hidden, f)
 		}
 	})
+	return func() {
+		for _, f := range hidden {
+			f.Hidden = false
+		}
+	}
+}
+
+// Tree is the command tree a run builds, for the tools that
+// document it (scripts/man): its streams go nowhere and nothing is run. Each command is passed
+// to document with the global flags it does not use hidden, as its --help hides them.
+func Tree(document func(c *cobra.Command) error) error {
+	root, _ := newRootCmd(streams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard,
+		Getenv: func(string) string { return "" }})
+	var walk func(c *cobra.Command) error
+	walk = func(c *cobra.Command) error {
+		restore := hideUnusedGlobals(c)
+		err := document(c)
+		restore()
+		if err != nil {
+			return err
+		}
+		for _, sub := range c.Commands() {
+			if sub.IsAvailableCommand() && !sub.IsAdditionalHelpTopicCommand() {
+				if err := walk(sub); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return walk(root)
 }
 
 // oneLine joins the lines of a message: after a line ending in a colon with a space, else with
