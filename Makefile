@@ -22,7 +22,7 @@ RACE_DIRS := cmd internal/api internal/batch internal/ctxio internal/fakeapi int
 	internal/pipeline internal/ledger internal/split internal/translate internal/atomicfile
 RACE_PKGS := $(addprefix ./,$(wildcard $(RACE_DIRS)))
 
-.PHONY: all build emulator deps fixtures test vet tidy staticcheck lint race fuzz demo bench eval clean
+.PHONY: all build emulator deps fixtures test vet tidy staticcheck lint race fuzz demo bench eval man release clean
 
 all: build
 
@@ -100,5 +100,28 @@ eval: deps
 	@mkdir -p bench/results
 	$(GO) run ./scripts/eval -set $(EVALSET) -out bench/results/eval-$$(date +%Y-%m-%d-%H%M%S).json
 
+# Man pages, one per command (livetranslate.1, livetranslate-translate.1, …), generated from the
+# command tree by scripts/man with cobra's doc package into bin/man: `man -l bin/man/livetranslate.1`.
+# They are dated by the last commit, so one commit gives the same pages byte for byte.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+man:
+	@rm -rf bin/man
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./scripts/man -out bin/man -version $(VERSION)
+
+# Static binaries for every platform below, into dist/ (emptied first) as
+# livetranslate_<version>_<os>_<arch>[.exe], with the version stamped (what `livetranslate
+# version` prints: git describe, so a tag v1.2.0 gives v1.2.0), and dist/SHA256SUMS
+# (cd dist && sha256sum -c SHA256SUMS). cgo is off: the SQLite ledger is pure Go, so nothing links
+# against the C library and each binary runs on any machine of its platform.
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+release:
+	@rm -rf dist && mkdir -p dist
+	@for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+	  out=dist/livetranslate_$(VERSION)_$${os}_$${arch}$$ext; echo "$$out"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out . || exit 1; \
+	done
+	cd dist && sha256sum livetranslate_* > SHA256SUMS
+
 clean:
-	rm -rf bin $(MEDIA) demo-out
+	rm -rf bin dist $(MEDIA) demo-out
