@@ -21,7 +21,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/ctxio"
@@ -165,11 +164,11 @@ func Resolve(path string) string {
 // reader, as a shell's redirection does, until ctx is done (Ctrl-C ends the wait).
 func OpenDirect(ctx context.Context, path string) (*os.File, error) {
 	if fd, ok := descriptorOf(path); ok {
-		dup, err := syscall.Dup(fd)
+		f, err := openDescriptor(fd, path)
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", path, err)
 		}
-		return os.NewFile(uintptr(dup), path), nil
+		return f, nil
 	}
 	f, err := ctxio.OpenFile(ctx, path, os.O_WRONLY)
 	if err != nil {
