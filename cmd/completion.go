@@ -40,6 +40,15 @@ var (
 		cobra.CompletionWithDesc("always", "bars even when stderr is not a terminal"),
 		cobra.CompletionWithDesc("never", "no progress"),
 	}
+	cacheChoices = []cobra.Completion{
+		cobra.CompletionWithDesc("auto", "unless sampled at random"),
+		cobra.CompletionWithDesc("always", "even when sampled at random"),
+		cobra.CompletionWithDesc("never", "always ask the service"),
+	}
+	langFormChoices = []cobra.Completion{
+		cobra.CompletionWithDesc("codes", "fr, as every official example"),
+		cobra.CompletionWithDesc("names", "French, as the reference's parameter table"),
+	}
 	byDescriptions = map[string]string{
 		ledger.ByDay:      "the day a request started",
 		ledger.ByModel:    "the model asked for",

@@ -12,10 +12,12 @@ import (
 func TestCompletionChoicesAreAccepted(t *testing.T) {
 	key := map[string]string{"DASHSCOPE_API_KEY": "sk-completion-test"}
 	for flag, choices := range map[string][]string{
-		"--format":   formatChoices,
-		"--split":    splitChoices,
-		"--progress": progressChoices,
-		"--region":   regionChoices,
+		"--format":    formatChoices,
+		"--split":     splitChoices,
+		"--progress":  progressChoices,
+		"--region":    regionChoices,
+		"--cache":     cacheChoices,
+		"--lang-form": langFormChoices,
 	} {
 		for _, c := range append(choices, "bogus\tnot a value") {
 			value, desc, ok := strings.Cut(c, "\t")

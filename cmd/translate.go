@@ -142,6 +142,8 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	completeFlag(cmd, "format", fixed(formatChoices))
 	completeFlag(cmd, "split", fixed(splitChoices))
 	completeFlag(cmd, "progress", fixed(progressChoices))
+	completeFlag(cmd, "cache", fixed(cacheChoices))
+	completeFlag(cmd, "lang-form", fixed(langFormChoices))
 	return cmd, opts
 }
 
