@@ -74,7 +74,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzHeaderReaders$$' -fuzztime=$(FUZZTIME) ./internal/media/
 
 test: fixtures lint
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 	$(MAKE) --no-print-directory race
 	$(MAKE) --no-print-directory fuzz
 
