@@ -21,6 +21,9 @@ type fileResult struct {
 	TruePauses int      `json:"true_pauses"`
 	Old        scored   `json:"old"`
 	New        scored   `json:"new"`
+	// With -external: that finder's segments, and the new finder's pieces snapped to them.
+	External *scored `json:"external,omitempty"`
+	Hybrid   *scored `json:"hybrid,omitempty"`
 }
 
 // scored is what one finder achieved on one file.
@@ -54,7 +57,7 @@ type cutResult struct {
 	InWordPauseMidInReach bool `json:"in_word_pause_mid_in_reach"`
 }
 
-func evaluateFile(ctx context.Context, path string, f setFile, tr truth, targets []time.Duration) (fileResult, error) {
+func evaluateFile(ctx context.Context, path string, f setFile, tr truth, targets []time.Duration, ext *external) (fileResult, error) {
 	total := tr.total()
 	speech := tr.spans()
 	truePauses := complement(speech, total, 0)
@@ -83,6 +86,24 @@ func evaluateFile(ctx context.Context, path string, f setFile, tr truth, targets
 		pieces: func() []span { return toolPieces(nw.Pauses, nw.Gaps, nw.Track, total) },
 	})
 	r.New.NoiseFloor, r.New.Threshold = &nw.NoiseFloor, &nw.Threshold
+	if ext == nil {
+		return r, nil
+	}
+	xf, xspeech, err := ext.load(f.File, total)
+	if err != nil {
+		return r, err
+	}
+	x := score(xf, speech, truePauses, total, targets, rules{
+		cuts:   func(t time.Duration) []cut { return knownCuts(xf.Pauses, total, t) },
+		pieces: func() []span { return toolPieces(xf.Pauses, xf.Gaps, xf.Track, total) },
+	})
+	h := score(nw, speech, truePauses, total, targets, rules{
+		cuts: func(t time.Duration) []cut { return newCuts[t] },
+		pieces: func() []span {
+			return snapPieces(toolPieces(nw.Pauses, nw.Gaps, nw.Track, total), xspeech, ext.snap)
+		},
+	})
+	r.External, r.Hybrid = &x, &h
 	return r, nil
 }
 
@@ -147,6 +168,9 @@ type condResult struct {
 	SNR       *float64 `json:"snr_db"` // mean over the files; null for clean
 	Old       summary  `json:"old"`
 	New       summary  `json:"new"`
+	// With -external: that finder, and the hybrid (the new finder's pieces snapped to it).
+	External *summary `json:"external,omitempty"`
+	Hybrid   *summary `json:"hybrid,omitempty"`
 	// The new finder's levels, means over the files.
 	NewNoiseFloor float64 `json:"new_noise_floor_dbfs"`
 	NewThreshold  float64 `json:"new_threshold_dbfs"`
@@ -211,6 +235,14 @@ func aggregate(order []string, files []fileResult) []condResult {
 			r.SNR = &snr
 		}
 		r.Old, r.New = summarize(olds), summarize(news)
+		if fs[0].External != nil {
+			var xs, hs []scored
+			for _, f := range fs {
+				xs, hs = append(xs, *f.External), append(hs, *f.Hybrid)
+			}
+			x, h := summarize(xs), summarize(hs)
+			r.External, r.Hybrid = &x, &h
+		}
 		out = append(out, r)
 	}
 	return out

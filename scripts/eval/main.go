@@ -45,6 +45,8 @@ type results struct {
 	SetScriptSHA string       `json:"set_script_sha256"`
 	OldFinder    string       `json:"old_finder"`
 	NewFinder    string       `json:"new_finder"`
+	External     string       `json:"external_finder,omitempty"`
+	SnapMS       float64      `json:"hybrid_snap_ms,omitempty"`
 	TargetsS     []float64    `json:"segment_targets_s"`
 	Conditions   []condResult `json:"conditions"`
 	// The true pauses scored as if a finder had found them: what the rules allow at best.
@@ -60,11 +62,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "write the results as JSON to this file")
 	targetsFlag := fs.String("targets", "20s,30s,40s", "segment lengths to run the splitting rule for")
 	jobs := fs.Int("j", runtime.NumCPU(), "files evaluated at once")
+	extDir := fs.String("external", "", "also score the speech segments in DIR/<recording>.json (another finder's), and the new finder's pieces snapped to them")
+	snap := fs.Duration("snap", 250*time.Millisecond, "with -external: how far the hybrid moves a piece's edge to the external finder's")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *setDir == "" || fs.NArg() != 0 {
-		return errors.New("usage: eval -set DIR [-out FILE.json] [-targets 20s,30s,40s] [-j N]")
+		return errors.New("usage: eval -set DIR [-out FILE.json] [-targets 20s,30s,40s] [-j N] [-external DIR [-snap 250ms]]")
+	}
+	var ext *external
+	if *extDir != "" {
+		ext = &external{dir: *extDir, snap: *snap}
 	}
 	var targets []time.Duration
 	for _, f := range strings.Split(*targetsFlag, ",") {
@@ -80,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	started := time.Now()
-	files, err := evaluateAll(ctx, *setDir, m.Files, truths, targets, max(*jobs, 1))
+	files, err := evaluateAll(ctx, *setDir, m.Files, truths, targets, max(*jobs, 1), ext)
 	if err != nil {
 		return err
 	}
@@ -93,6 +101,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		NewFinder:    "internal/pauses.Find, default options",
 		Conditions:   aggregate(m.Conditions, files),
 		Files:        files,
+	}
+	if ext != nil {
+		res.External, res.SnapMS = "segments from "+ext.dir, float64(ext.snap)/float64(time.Millisecond)
 	}
 	res.TruthAsFinder, res.TruthAsFinderClean = truthAsFinder(m.Files, truths, targets)
 	for _, t := range targets {
@@ -119,7 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // evaluateAll runs both finders on every file, jobs files at a time (each finder is an ffmpeg
 // decode plus, for the new one, the analysis: the two cores of a small machine are both used).
-func evaluateAll(ctx context.Context, dir string, files []setFile, truths map[string]truth, targets []time.Duration, jobs int) ([]fileResult, error) {
+func evaluateAll(ctx context.Context, dir string, files []setFile, truths map[string]truth, targets []time.Duration, jobs int, ext *external) ([]fileResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := make([]fileResult, len(files))
@@ -131,7 +142,7 @@ func evaluateAll(ctx context.Context, dir string, files []setFile, truths map[st
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out[i], errs[i] = evaluateFile(ctx, filepath.Join(dir, f.File), f, truths[f.Truth], targets)
+			out[i], errs[i] = evaluateFile(ctx, filepath.Join(dir, f.File), f, truths[f.Truth], targets, ext)
 			if errs[i] != nil {
 				cancel()
 			}

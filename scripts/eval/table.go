@@ -32,6 +32,8 @@ func printTable(w io.Writer, conds []condResult, truth summary) {
 	}
 	tw.Flush()
 
+	printExternal(w, conds)
+
 	fmt.Fprintf(w, "\ntrue pauses as the finder, per clean recording: cuts in pauses %.1f%% (%d of %d, %d hard), in-word cuts with a pause in reach %d (middle in reach %d), onset med/p95 %s ms, offset med/p95 %s ms, %d pieces\n",
 		truth.CutsInPausePct, truth.CutsInPause, truth.Cuts, truth.HardCuts, truth.InWordPauseInReach, truth.InWordPauseMidInReach,
 		medP95(truth.OnsetMedianMS, truth.OnsetP95MS), medP95(truth.OffsetMedianMS, truth.OffsetP95MS), truth.Pieces)
@@ -49,4 +51,23 @@ func medP95(med, p95 *float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.0f/%.0f", *med, *p95)
+}
+
+// printExternal prints, when there is an external finder, its figures beside the new finder's,
+// and the hybrid's pieces (the new finder's, snapped to the external finder's edges).
+func printExternal(w io.Writer, conds []condResult) {
+	if len(conds) == 0 || conds[0].External == nil {
+		return
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "condition\text: cuts in pauses %\text: in-word cuts, pause (middle) in reach\text: hard cuts\text: onset med/p95 ms\text: offset med/p95 ms\text: pieces\text: speech in ≥5 s gaps s\thybrid onset med/p95 ms\thybrid offset med/p95 ms\t")
+	for _, c := range conds {
+		x, h := c.External, c.Hybrid
+		fmt.Fprintf(tw, "%s\t%.1f\t%d (%d)\t%d\t%s\t%s\t%d\t%.1f\t%s\t%s\t\n", c.Condition,
+			x.CutsInPausePct, x.InWordPauseInReach, x.InWordPauseMidInReach, x.HardCuts,
+			medP95(x.OnsetMedianMS, x.OnsetP95MS), medP95(x.OffsetMedianMS, x.OffsetP95MS), x.Pieces, x.SpeechInLongGapsS,
+			medP95(h.OnsetMedianMS, h.OnsetP95MS), medP95(h.OffsetMedianMS, h.OffsetP95MS))
+	}
+	tw.Flush()
 }
