@@ -100,7 +100,7 @@ func evaluateFile(ctx context.Context, path string, f setFile, tr truth, targets
 	h := score(nw, speech, truePauses, total, targets, rules{
 		cuts: func(t time.Duration) []cut { return newCuts[t] },
 		pieces: func() []span {
-			return snapPieces(toolPieces(nw.Pauses, nw.Gaps, nw.Track, total), xspeech, ext.snap)
+			return ext.hybrid(toolPieces(nw.Pauses, nw.Gaps, nw.Track, total), xspeech)
 		},
 	})
 	r.External, r.Hybrid = &x, &h

@@ -19,11 +19,29 @@ import (
 // the tool's cutter (split.Cuts: a cut with no pause in reach is at the ideal point) and the
 // tool's piece rule, so its figures read beside the new finder's. Where it gives probabilities,
 // they stand in for the new finder's level track: a run of speech too long for one piece is cut
-// where the speech is least likely, as the new finder's is cut where it is quietest. The hybrid keeps the new finder's cuts and pieces and moves each piece's start and
-// end to the external finder's nearest segment start or end when one lies within snap.
+// where the speech is least likely, as the new finder's is cut where it is quietest.
+//
+// The hybrid keeps the new finder's cuts and pieces and moves their edges by the external
+// finder's, at most reach: rule "snap" moves each start (end) to the nearest external start
+// (end); rule "trim" only moves an edge that lies where the external finder hears no speech, a
+// start forward to its next start and an end back to its last end, so it can only shorten a
+// piece (a reverberation tail or a noise the new finder took for speech); rule "trim-end" does
+// so for the ends only, the starts stay the new finder's.
 type external struct {
-	dir  string
-	snap time.Duration
+	dir   string
+	rule  string
+	reach time.Duration
+}
+
+// hybrid applies the external finder's edges to the new finder's pieces by e.rule.
+func (e external) hybrid(ps, speech []span) []span {
+	switch e.rule {
+	case "trim":
+		return trimPieces(ps, speech, e.reach, true)
+	case "trim-end":
+		return trimPieces(ps, speech, e.reach, false)
+	}
+	return snapPieces(ps, speech, e.reach)
 }
 
 // load reads the external finder's segments for one recording and turns them into pauses as
@@ -110,4 +128,44 @@ func snapPieces(ps, speech []span, snap time.Duration) []span {
 		out[i] = q
 	}
 	return out
+}
+
+// trimPieces moves a piece's start that lies outside the external speech forward to the next
+// external start, and an end that lies outside it back to the last external end, when that is
+// at most reach away and the piece keeps a positive length. With starts false, only ends move.
+func trimPieces(ps, speech []span, reach time.Duration, starts bool) []span {
+	inSpeech := func(t time.Duration) bool {
+		i, _ := slices.BinarySearchFunc(speech, t, func(s span, t time.Duration) int { return cmpDur(s.End, t) })
+		return i < len(speech) && speech[i].Start <= t
+	}
+	out := make([]span, len(ps))
+	for k, p := range ps {
+		q := p
+		if starts && !inSpeech(p.Start) {
+			// The first segment that starts after p.Start.
+			i, _ := slices.BinarySearchFunc(speech, p.Start, func(s span, t time.Duration) int { return cmpDur(s.Start, t) })
+			if i < len(speech) && speech[i].Start-p.Start <= reach && speech[i].Start < p.End {
+				q.Start = speech[i].Start
+			}
+		}
+		if !inSpeech(p.End) {
+			// The last segment that ends before p.End.
+			i, _ := slices.BinarySearchFunc(speech, p.End, func(s span, t time.Duration) int { return cmpDur(s.End, t) })
+			if i > 0 && p.End-speech[i-1].End <= reach && speech[i-1].End > q.Start {
+				q.End = speech[i-1].End
+			}
+		}
+		out[k] = q
+	}
+	return out
+}
+
+func cmpDur(a, b time.Duration) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

@@ -81,3 +81,25 @@ func TestProbTrack(t *testing.T) {
 		t.Errorf("probability 0 gives %v, want -120 dB", tr)
 	}
 }
+
+func TestTrimPieces(t *testing.T) {
+	speech := []span{sp(1.0, 3.0), sp(3.4, 6.0), sp(9.0, 12.0)}
+	pieces := []span{
+		sp(0.7, 3.6),  // start in silence, 0.3 s before 1.0: moved; end in speech: kept
+		sp(3.2, 6.4),  // start 0.2 s before 3.4, end 0.4 s after 6.0: both moved
+		sp(7.0, 12.5), // start 2 s before 9.0: out of reach, kept; end moved back to 12.0
+		sp(1.2, 2.8),  // inside speech: kept
+		sp(6.2, 6.3),  // no speech in it: the end would go before the start, kept
+	}
+	got := trimPieces(pieces, speech, s(0.5), true)
+	want := []span{sp(1, 3.6), sp(3.4, 6), sp(7, 12), sp(1.2, 2.8), sp(6.2, 6.3)}
+	if !slices.Equal(got, want) {
+		t.Errorf("trimPieces = %v, want %v", got, want)
+	}
+	if got := trimPieces(pieces[:2], speech, s(0.5), false); !slices.Equal(got, []span{sp(0.7, 3.6), sp(3.2, 6)}) {
+		t.Errorf("trimPieces, ends only = %v, want the starts as they were", got)
+	}
+	if got := trimPieces([]span{sp(0.7, 3.6)}, speech, s(0.2), true); got[0] != sp(0.7, 3.6) {
+		t.Errorf("with 0.2 s of reach a start 0.3 s early moved: %v", got[0])
+	}
+}

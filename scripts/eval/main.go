@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -46,7 +47,8 @@ type results struct {
 	OldFinder    string       `json:"old_finder"`
 	NewFinder    string       `json:"new_finder"`
 	External     string       `json:"external_finder,omitempty"`
-	SnapMS       float64      `json:"hybrid_snap_ms,omitempty"`
+	HybridRule   string       `json:"hybrid_rule,omitempty"`
+	ReachMS      float64      `json:"hybrid_reach_ms,omitempty"`
 	TargetsS     []float64    `json:"segment_targets_s"`
 	Conditions   []condResult `json:"conditions"`
 	// The true pauses scored as if a finder had found them: what the rules allow at best.
@@ -63,16 +65,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	targetsFlag := fs.String("targets", "20s,30s,40s", "segment lengths to run the splitting rule for")
 	jobs := fs.Int("j", runtime.NumCPU(), "files evaluated at once")
 	extDir := fs.String("external", "", "also score the speech segments in DIR/<recording>.json (another finder's), and the new finder's pieces snapped to them")
-	snap := fs.Duration("snap", 250*time.Millisecond, "with -external: how far the hybrid moves a piece's edge to the external finder's")
+	hybridRule := fs.String("hybrid", "trim", "with -external: how the hybrid moves the new finder's piece edges: trim (only edges where the external finder hears no speech, inwards), trim-end (ends only) or snap (to the nearest external edge)")
+	reach := fs.Duration("reach", 500*time.Millisecond, "with -external: how far the hybrid moves a piece's edge")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *setDir == "" || fs.NArg() != 0 {
-		return errors.New("usage: eval -set DIR [-out FILE.json] [-targets 20s,30s,40s] [-j N] [-external DIR [-snap 250ms]]")
+		return errors.New("usage: eval -set DIR [-out FILE.json] [-targets 20s,30s,40s] [-j N] [-external DIR [-hybrid trim|trim-end|snap] [-reach 500ms]]")
 	}
 	var ext *external
 	if *extDir != "" {
-		ext = &external{dir: *extDir, snap: *snap}
+		if !slices.Contains([]string{"trim", "trim-end", "snap"}, *hybridRule) {
+			return fmt.Errorf("bad -hybrid %q: trim, trim-end or snap", *hybridRule)
+		}
+		ext = &external{dir: *extDir, rule: *hybridRule, reach: *reach}
 	}
 	var targets []time.Duration
 	for _, f := range strings.Split(*targetsFlag, ",") {
@@ -103,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Files:        files,
 	}
 	if ext != nil {
-		res.External, res.SnapMS = "segments from "+ext.dir, float64(ext.snap)/float64(time.Millisecond)
+		res.External, res.HybridRule, res.ReachMS = "segments from "+ext.dir, ext.rule, float64(ext.reach)/float64(time.Millisecond)
 	}
 	res.TruthAsFinder, res.TruthAsFinderClean = truthAsFinder(m.Files, truths, targets)
 	for _, t := range targets {
