@@ -1,12 +1,12 @@
-// Package tables prints the languages and the voices livetranslate knows, as aligned text
-// columns for people or as JSON for scripts.
+// Package tables lays out the tables livetranslate prints for people (Writer: columns aligned by
+// the width a terminal gives each character, whatever the script), and prints the languages and
+// the voices it knows, as such a table or as JSON for scripts.
 package tables
 
 import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/prettyjson"
@@ -22,7 +22,7 @@ func yesNo(b bool) string {
 // Languages writes one line per language: its code, English and native names, and whether it can
 // be a source, a target, and spoken.
 func Languages(w io.Writer, all []lang.Language) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := NewWriter(w)
 	fmt.Fprintln(tw, "CODE\tLANGUAGE\tNATIVE\tSOURCE\tTARGET\tSPEECH")
 	for _, l := range all {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Code, l.English, l.Native, yesNo(l.Source), yesNo(l.Target), yesNo(l.Speech))
@@ -51,7 +51,7 @@ func LanguagesJSON(w io.Writer, all []lang.Language) error {
 // Voices writes one line per voice: its name, gender, the languages it speaks and what it sounds
 // like.
 func Voices(w io.Writer, voices []lang.Voice) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := NewWriter(w)
 	fmt.Fprintln(tw, "VOICE\tGENDER\tLANGUAGES\tDESCRIPTION")
 	for _, v := range voices {
 		desc := v.Description

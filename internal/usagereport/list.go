@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/ledgercost"
 	"github.com/livetranslate/livetranslate/internal/prettyjson"
 	"github.com/livetranslate/livetranslate/internal/pricing"
+	"github.com/livetranslate/livetranslate/internal/tables"
 )
 
 // List is the single requests of a window, newest first, priced with today's table.
@@ -62,7 +62,7 @@ func (l *List) Truncated() bool { return l.Limit > 0 && len(l.Rows) == l.Limit }
 
 // WriteTable writes one line per request, then the footer with notes.
 func (l *List) WriteTable(w io.Writer, notes ...string) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := tables.NewWriter(w)
 	fmt.Fprintln(tw, "START\tSTATUS\tHTTP\tLANGUAGE\tMODEL\tIN TOKENS\tOUT TOKENS\tEST. COST\tREQUEST ID\tINPUT")
 	var unpriced int64
 	for _, r := range l.Rows {

@@ -5,12 +5,12 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/prettyjson"
 	"github.com/livetranslate/livetranslate/internal/pricing"
+	"github.com/livetranslate/livetranslate/internal/tables"
 )
 
 // Summary is the usage of a window: the requests, failures, tokens and estimated cost of each
@@ -50,7 +50,7 @@ var groupHeader = map[string]string{
 
 // WriteTable writes the groups and their total as aligned columns, then the footer with notes.
 func (s *Summary) WriteTable(w io.Writer, notes ...string) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := tables.NewWriter(w)
 	fmt.Fprintf(tw, "%s\tREQUESTS\tFAILED\tIN AUDIO\tIN VIDEO\tIN TEXT\tOUT TEXT\tOUT AUDIO\tTOTAL TOKENS\tEST. COST\n", groupHeader[s.By])
 	line := func(key string, g ledger.Group) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", cell(key), g.Requests, g.Failures,
