@@ -296,8 +296,8 @@ func TestLongDryRunShowsPlan(t *testing.T) {
 	}
 	got := string(b)
 	// A first segment of at most a minute (sent while the rest is read), then two of ten minutes.
-	for _, want := range []string{`(?m)^\S*long-speech.mp3 +audio +mp3 +9601101 +20:00\.[0-9] +3 `,
-		`(?m)^  speech [0-9]+% `, `(?m)^  segment 1 +0:00\.0–[01]:[0-9]{2}\.[0-9] +~[0-9]+ +`,
+	for _, want := range []string{`(?m)^\S*long-speech.mp3 +audio +mp3 +9\.2 MiB +20:00\.[0-9] +3 `,
+		`(?m)^  speech [0-9]+% `, `(?m)^  segment 1 +0:00\.0–[01]:[0-9]{2}\.[0-9] +~[0-9.]+ [KM]iB +`,
 		`(?m)^  segment 2 +[01]:[0-9]{2}\.[0-9]–10:0[0-9]\.[0-9] `, `(?m)^  segment 3 +10:0[0-9]\.[0-9]–20:00\.[0-9] `, `(?m)^TOTAL 1 inputs`} {
 		if !regexp.MustCompile(want).MatchString(got) {
 			t.Errorf("dry run output does not match %s:\n%s", want, got)

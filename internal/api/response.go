@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/livetranslate/livetranslate/internal/bytesize"
 )
 
 // Event is one decoded chunk of the response.
@@ -163,7 +165,7 @@ func readStream(body io.Reader, res *Result, apiKey string, progress func(), bou
 			return &ProtocolError{Msg: "the stream ended before its finish_reason; the translation may be incomplete", RequestID: res.RequestID, truncated: true}
 		}
 		if errors.Is(err, ErrEventTooLong) {
-			return &ProtocolError{Msg: fmt.Sprintf("an event of the stream is longer than %d MiB", maxEventBytes>>20), RequestID: res.RequestID}
+			return &ProtocolError{Msg: "an event of the stream is longer than " + bytesize.Text(maxEventBytes), RequestID: res.RequestID}
 		}
 		if err != nil {
 			return fmt.Errorf("reading the response stream: %w", err)
@@ -222,7 +224,7 @@ func readCompletion(body io.Reader, res *Result, apiKey string, bound *outputBou
 		case src.err != nil:
 			return fmt.Errorf("reading the response: %w", src.err)
 		case limited.N <= 0:
-			return &ProtocolError{Msg: fmt.Sprintf("the response is larger than %d MiB", maxCompletionBody>>20), RequestID: res.RequestID}
+			return &ProtocolError{Msg: "the response is larger than " + bytesize.Text(maxCompletionBody), RequestID: res.RequestID}
 		}
 		return &ProtocolError{Msg: fmt.Sprintf("the response is not valid JSON (%s)", jsonErrorText(err)), RequestID: res.RequestID}
 	}

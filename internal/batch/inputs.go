@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/livetranslate/livetranslate/internal/bytesize"
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/usage"
@@ -465,7 +466,7 @@ func ReadList(ctx context.Context, r io.Reader, nul bool) ([]string, error) {
 		if !nul {
 			hint = " (-0 reads names ended by NUL bytes)"
 		}
-		return nil, &usage.Error{Msg: fmt.Sprintf("the list of inputs has an entry over %d MiB: is it the right file?%s", maxListEntry>>20, hint)}
+		return nil, &usage.Error{Msg: fmt.Sprintf("the list of inputs has an entry over %s: is it the right file?%s", bytesize.Text(maxListEntry), hint)}
 	case err != nil:
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"github.com/livetranslate/livetranslate/internal/bytesize"
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/usage"
@@ -119,7 +120,7 @@ func Load(ctx context.Context, opts Options) (*Config, error) {
 		return nil, &Error{Msg: "cannot read config file " + file, Err: err,
 			Hint: "fix the file (see configs/config.example.yaml) or point --config at another one"}
 	case len(data) > MaxFileSize:
-		return nil, &Error{Msg: fmt.Sprintf("config file %s is over %d MiB: a config file is a few lines of YAML", file, MaxFileSize>>20),
+		return nil, &Error{Msg: fmt.Sprintf("config file %s is over %s: a config file is a few lines of YAML", file, bytesize.Text(MaxFileSize)),
 			Hint: "point --config at the config file (see configs/config.example.yaml)"}
 	}
 	v.SetConfigType("yaml")

@@ -8,14 +8,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/bytesize"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/split"
+	"github.com/livetranslate/livetranslate/internal/tables"
 )
 
 // Row is what the dry run found of one input.
@@ -101,9 +102,10 @@ func TotalOf(rows []Row) Total {
 }
 
 // Table writes the dry run's table: an input a row (its speech share, and its segments when
-// it is split), then the total of the inputs that can be sent.
+// it is split), then the total of the inputs that can be sent. Sizes are in binary units, as
+// everywhere a size is printed for people; the JSON document has them in bytes.
 func Table(w io.Writer, rows []Row) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := tables.NewWriter(w)
 	fmt.Fprintln(tw, "INPUT\tKIND\tFORMAT\tSIZE\tDURATION\tREQUESTS\tEST. INPUT TOKENS\tEST. OUTPUT TOKENS\tEST. COST")
 	for _, r := range rows {
 		if r.Err != nil {
@@ -116,7 +118,7 @@ func Table(w io.Writer, rows []Row) error {
 		}
 		size, dur := "-", "unknown"
 		if !r.URL {
-			size = fmt.Sprint(r.Size)
+			size = bytesize.Text(r.Size)
 		}
 		if plan.Duration > 0 {
 			dur = clockText(plan.Duration)
@@ -137,13 +139,13 @@ func Table(w io.Writer, rows []Row) error {
 		}
 		if len(plan.Segments) > 1 || plan.Split {
 			for _, seg := range plan.Segments {
-				fmt.Fprintf(tw, "  segment %d\t%s–%s\t\t~%d\t%s\t\t%d\t%d\t\n", seg.Index+1, clockText(seg.Start), clockText(seg.End),
-					seg.Size, clockText(seg.Duration()), seg.EstInputTokens, seg.EstOutputTokens)
+				fmt.Fprintf(tw, "  segment %d\t%s–%s\t\t~%s\t%s\t\t%d\t%d\t\n", seg.Index+1, clockText(seg.Start), clockText(seg.End),
+					bytesize.Text(seg.Size), clockText(seg.Duration()), seg.EstInputTokens, seg.EstOutputTokens)
 			}
 		}
 	}
 	t := TotalOf(rows)
-	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%d\t\t%d\t%d\t%d\t%.4f %s\n", t.Inputs, t.Size, t.Requests,
+	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%s\t\t%d\t%d\t%d\t%.4f %s\n", t.Inputs, bytesize.Text(t.Size), t.Requests,
 		t.Tokens.InputAudio+t.Tokens.InputVideo, t.Tokens.OutputText+t.Tokens.OutputAudio, t.Cost, t.Currency)
 	return tw.Flush()
 }

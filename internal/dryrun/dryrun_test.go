@@ -2,12 +2,14 @@ package dryrun
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/split"
+	"github.com/livetranslate/livetranslate/internal/tables"
 )
 
 func TestClockText(t *testing.T) {
@@ -43,5 +45,37 @@ func TestTotalAndDocument(t *testing.T) {
 	if len(doc.Inputs) != 3 || doc.Inputs[2].Status != sink.StatusFailed || doc.Inputs[1].SizeBytes != nil ||
 		len(doc.Inputs[0].Segments) != 2 || doc.Total.EstimatedCost != nil || !doc.DryRun {
 		t.Errorf("document %+v", doc)
+	}
+}
+
+// TestTableAlignsWideNamesAndSizes: the dry run's table keeps its columns under names in
+// Chinese and Arabic, and prints sizes in binary units (the JSON document keeps bytes).
+func TestTableAlignsWideNamesAndSizes(t *testing.T) {
+	plan := func(d time.Duration) *split.Plan {
+		return &split.Plan{Segments: make([]split.Segment, 1), Duration: d}
+	}
+	rows := []Row{
+		{Name: "talk.wav", Kind: "audio", Format: "wav", Size: 374786, Plan: plan(8 * time.Second)},
+		{Name: "讲座录音.mp3", Kind: "audio", Format: "mp3", Size: 12 << 20, Plan: plan(time.Minute)},
+		{Name: "محاضرة.ogg", Kind: "audio", Format: "ogg", Size: 900, Plan: plan(time.Second)},
+	}
+	var b strings.Builder
+	if err := Table(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	col := tables.Width(lines[0][:strings.Index(lines[0], "KIND")])
+	for i, want := range []string{"366 KiB", "12 MiB", "900 B"} {
+		l := lines[i+1]
+		k := strings.Index(l, "audio")
+		if got := tables.Width(l[:k]); got != col {
+			t.Errorf("KIND of %q at column %d, want %d:\n%s", rows[i].Name, got, col, b.String())
+		}
+		if !strings.Contains(l, "  "+want+"  ") {
+			t.Errorf("line %q does not show the size as %q", l, want)
+		}
+	}
+	if !strings.HasPrefix(lines[len(lines)-1], "TOTAL 3 inputs") || !strings.Contains(lines[len(lines)-1], "  12 MiB  ") {
+		t.Errorf("total %q, want 12 MiB", lines[len(lines)-1])
 	}
 }

@@ -3,6 +3,8 @@ package media
 import (
 	"fmt"
 	"time"
+
+	"github.com/livetranslate/livetranslate/internal/bytesize"
 )
 
 // The refusals below are ones that naming the input's format (Options.Format) would change or
@@ -70,7 +72,7 @@ type StreamTooLongError struct {
 }
 
 func (e *StreamTooLongError) Error() string {
-	return fmt.Sprintf("%s goes on past %s, more than one request can carry", e.Name, sizeText(e.Limit))
+	return fmt.Sprintf("%s goes on past %s, more than one request can carry", e.Name, bytesize.Text(e.Limit))
 }
 
 // TextError refuses a stream of text named as a format of sound.

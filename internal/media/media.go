@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/bytesize"
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
@@ -257,7 +258,7 @@ func spoolStream(ctx context.Context, r io.Reader, shown string, opts Options, o
 		if opts.MaxSize > 0 {
 			return "", usage.Wrap(&StreamTooLongError{Name: shown, Limit: limit}, "")
 		}
-		return "", usagef("%s goes on past %s, the most read from a pipe or device: is it the right source? Save a longer recording to a file first", shown, sizeText(limit))
+		return "", usagef("%s goes on past %s, the most read from a pipe or device: is it the right source? Save a longer recording to a file first", shown, bytesize.Text(limit))
 	}
 	return f.Name(), nil
 }
@@ -319,19 +320,6 @@ func allZero(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// sizeText prints a byte count for a message.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // removeTemps returns a cleanup that removes the given temp files.

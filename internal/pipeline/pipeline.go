@@ -24,6 +24,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/bytesize"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/split"
@@ -416,7 +417,7 @@ func (p *Pipeline) noteInput(in *media.Input) {
 		p.info("%s: converted %s to %s (the service does not take %s)", in.Name, in.ConvertedFrom, in.Format, in.ConvertedFrom)
 	}
 	if in.URL == "" {
-		p.info("%s: %s %s, %s; data URI %d bytes", in.Name, in.Kind, in.Format, humanBytes(in.Size), api.DataURISize(in.MIME, in.Size))
+		p.info("%s: %s %s, %s; data URI %s", in.Name, in.Kind, in.Format, bytesize.Text(in.Size), bytesize.Text(api.DataURISize(in.MIME, in.Size)))
 	}
 }
 
@@ -451,17 +452,4 @@ func (p *Pipeline) record(name string, in *media.Input, res *translate.Result, t
 		}
 	}
 	return r
-}
-
-// humanBytes prints a size the way a user reads it, with the exact figure when it matters.
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB (%d bytes)", float64(n)/(1<<30), n)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB (%d bytes)", float64(n)/(1<<20), n)
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB (%d bytes)", float64(n)/(1<<10), n)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -110,11 +110,3 @@ func TestTooLargeErrorMessages(t *testing.T) {
 		}
 	}
 }
-
-func TestCommas(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 49152: "49,152", 10485760: "10,485,760", -1234: "-1,234"} {
-		if got := commas(n); got != want {
-			t.Errorf("commas(%d) = %q, want %q", n, got, want)
-		}
-	}
-}

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pauses"
@@ -483,7 +485,7 @@ func TestPlanAroundTheDataURILimit(t *testing.T) {
 	if !errors.As(err, &tl) || tl.Cap != CapDataURI || tl.Need != api.DataURISize(mime, fits+2) || tl.Limit != limit {
 		t.Fatalf("just over the limit under --split never: %v (%+v), want a data URI TooLargeError", err, tl)
 	}
-	if want := "its data URI would be " + commas(tl.Need) + " bytes; one request takes less than 10,485,760"; !strings.Contains(err.Error(), want) {
+	if want := "its data URI would be " + humanize.Comma(tl.Need) + " bytes; one request takes less than 10,485,760"; !strings.Contains(err.Error(), want) {
 		t.Errorf("message %q lacks %q", err, want)
 	}
 

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/bytesize"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/usage"
@@ -165,17 +168,17 @@ func (e *TooLargeError) Error() string {
 	switch e.Cap {
 	case CapDataURI:
 		return fmt.Sprintf("%s is too large to send inline: its data URI would be %s bytes; one request takes less than %s",
-			e.Name, commas(e.Need), commas(e.Limit))
+			e.Name, humanize.Comma(e.Need), humanize.Comma(e.Limit))
 	case CapInputTokens:
 		return fmt.Sprintf("%s needs about %s input tokens (%s); one request takes at most %s",
-			e.Name, commas(e.Need), what, commas(e.Limit))
+			e.Name, humanize.Comma(e.Need), what, humanize.Comma(e.Limit))
 	case CapOutputTokens:
 		out := "text"
 		if e.Speech {
 			out = "text and speech"
 		}
 		return fmt.Sprintf("%s would need about %s output tokens of %s (%s); one request returns at most %s",
-			e.Name, commas(e.Need), out, what, commas(e.Limit))
+			e.Name, humanize.Comma(e.Need), out, what, humanize.Comma(e.Limit))
 	}
 	return fmt.Sprintf("%s does not fit one request (%s)", e.Name, e.Cap)
 }
@@ -238,7 +241,7 @@ func MakePlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error)
 			return nil, &AlwaysNeedsFFprobeError{Err: err}
 		}
 		return nil, fmt.Errorf("%s is too large for one request (a %s-byte data URI) and splitting it needs ffprobe: %w",
-			shown, commas(whole.dataURI), err)
+			shown, humanize.Comma(whole.dataURI), err)
 	}
 	info := in.Probe // read when the input was resolved: not probed twice
 	if info == nil {
@@ -265,7 +268,7 @@ func MakePlan(ctx context.Context, in *media.Input, opts Options) (*Plan, error)
 	if over == nil && opts.Mode != Always {
 		p.keepWhole(whole)
 		p.notef("fits one request: %s data URI, about %s input and %s output tokens",
-			megabytes(whole.dataURI), commas(int64(whole.input)), commas(int64(whole.output)))
+			bytesize.Text(whole.dataURI), humanize.Comma(int64(whole.input)), humanize.Comma(int64(whole.output)))
 		if err := p.checkSpeech(ctx); err != nil {
 			return nil, err
 		}
@@ -364,9 +367,9 @@ func (p *Plan) planSegments(ctx context.Context, shown string, over *TooLargeErr
 	if over != nil {
 		switch over.Cap {
 		case CapDataURI:
-			p.notef("too large for one request: a %s-byte data URI (limit %s)", commas(over.Need), commas(over.Limit))
+			p.notef("too large for one request: a %s-byte data URI (limit %s)", humanize.Comma(over.Need), humanize.Comma(over.Limit))
 		default:
-			p.notef("too long for one request: about %s %s (limit %s)", commas(over.Need), over.Cap, commas(over.Limit))
+			p.notef("too long for one request: about %s %s (limit %s)", humanize.Comma(over.Need), over.Cap, humanize.Comma(over.Limit))
 		}
 	}
 	if _, err := media.LookFFmpeg(opts.FFmpeg); err != nil {
@@ -392,7 +395,7 @@ func (p *Plan) planSegments(ctx context.Context, shown string, over *TooLargeErr
 		p.Reencoded = true
 		p.Segments = nil
 		p.addSegment(0, p.Duration)
-		p.notef("re-encoded to %s: about %s instead of %s", p.encodingName(), megabytes(p.Segments[0].Size), megabytes(p.Input.Size))
+		p.notef("re-encoded to %s: about %s instead of %s", p.encodingName(), bytesize.Text(p.Segments[0].Size), bytesize.Text(p.Input.Size))
 		return p.checkSpeech(ctx)
 	}
 
@@ -445,35 +448,12 @@ func displayName(name string) string {
 	return name
 }
 
-// commas formats n with thousands separators: 49152 → "49,152".
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 // plural says "1 silence", "2 silences".
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// megabytes formats a byte count for people: "10.5 MB" (decimal, as file managers show).
-func megabytes(n int64) string {
-	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // roundDuration shows a duration to the second: 13m39s.

@@ -3,6 +3,8 @@ package split
 import (
 	"fmt"
 	"time"
+
+	"github.com/dustin/go-humanize"
 )
 
 // The errors and notes below are about one of the caller's options (Mode, Segment, MaxDataURI,
@@ -29,7 +31,7 @@ type UnsplittableError struct {
 
 func (e *UnsplittableError) Error() string {
 	return fmt.Sprintf("%s cannot be split into requests that fit: even %s of it breaks the %s cap (%s)",
-		e.Name, e.Min, e.Cap, commas(e.Limit))
+		e.Name, e.Min, e.Cap, humanize.Comma(e.Limit))
 }
 
 // SegmentTooShortError refuses an Options.Segment below MinSegment.
