@@ -63,6 +63,10 @@ type Pipeline struct {
 	// (split.Note, *NoSpeechWarning, *MixIgnoredWarning) that a caller can word its own way, its
 	// String being the pipeline's words.
 	Info, Warn func(format string, args ...any)
+	// OnProgress, if set, is told how far an input's sending has come: once its parts are known
+	// (or, for an input cut as it is read, each time one is cut) and each time one is answered.
+	// It may be called from several goroutines, one call at a time.
+	OnProgress func(Progress)
 }
 
 func (p *Pipeline) info(format string, args ...any) {
@@ -232,7 +236,8 @@ func (p *Pipeline) RunTargets(ctx context.Context, it batch.Item, targets []Targ
 	}
 	defer pl.cleanup()
 
-	produce, stop := tee(ctx, pl.produce, len(targets))
+	tr := p.track(pl, len(targets))
+	produce, stop := tee(ctx, tr.produce(pl.produce), len(targets))
 	defer stop()
 	slots := make(chan struct{}, max(p.Settings.Request.Jobs, 1))
 	outs := make([]Outcome, len(targets))
@@ -250,7 +255,7 @@ func (p *Pipeline) RunTargets(ctx context.Context, it batch.Item, targets []Targ
 			if len(targets) > 1 {
 				label += " [" + t.Lang + "]"
 			}
-			r, err := p.send(ctx, in, label, pl, ts, t.Output, produce[i], i == 0)
+			r, err := p.send(ctx, in, label, pl, ts, t.Output, produce[i], tr, i == 0)
 			if err == nil {
 				r.ElapsedSeconds = math.Round(time.Since(start).Seconds()*1000) / 1000
 			}
@@ -262,10 +267,10 @@ func (p *Pipeline) RunTargets(ctx context.Context, it batch.Item, targets []Targ
 }
 
 // send sends an input's parts as produce hands them over, with the settings of one target, and
-// places their results in out. label names the input (and the target, when there are several)
+// places their results in out; tr (nil for none) counts the parts answered. label names the input (and the target, when there are several)
 // in errors and warnings; first is the input's first target, the one that says what is true of
 // the input whatever its language (that nobody speaks in it).
-func (p *Pipeline) send(ctx context.Context, in *media.Input, label string, pl *inputPlan, ts translate.Settings, out Output, produce translate.Producer, first bool) (*Result, error) {
+func (p *Pipeline) send(ctx context.Context, in *media.Input, label string, pl *inputPlan, ts translate.Settings, out Output, produce translate.Producer, tr *tracker, first bool) (*Result, error) {
 	name := label
 	runner := p.hook(ctx, ts, in.Name, in.Kind.String(), out.Files, pl.wholePath())
 	place := p.placement(pl, out)
@@ -296,7 +301,14 @@ func (p *Pipeline) send(ctx context.Context, in *media.Input, label string, pl *
 	j := translate.NewOrdered(0, joined, pl.separator, "") // held speech in $TMPDIR
 	j.HoldAll = pl.pieces != nil                           // a piece is placed whole
 	defer j.Close()
-	res, err := runner.Send(ctx, produce, ts, j.Sink, j.Finish)
+	finish := func(i int) error {
+		if err := j.Finish(i); err != nil {
+			return err
+		}
+		tr.answered(i)
+		return nil
+	}
+	res, err := runner.Send(ctx, produce, ts, j.Sink, finish)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
