@@ -674,7 +674,7 @@ func TestInterruptedBatchSaysNotDone(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	in := filepath.Join(media, "speech.wav")
-	c := command(t, srv.URL, dir, "translate", in, in+"", filepath.Join(media, "speech.mp3"), filepath.Join(media, "speech.flac"), "--to", "en", "-j", "2", "--progress", "never", "--out-dir", "out")
+	c := command(t, srv.URL, dir, "translate", in, in+"", filepath.Join(media, "speech.mp3"), filepath.Join(media, "speech.flac"), "--to", "en", "-j", "2", "--out-dir", "out")
 	var stderr strings.Builder
 	c.Stderr = &stderr
 	if err := c.Start(); err != nil {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/term"
 
 	"github.com/livetranslate/livetranslate/cmd"
 )
@@ -41,6 +42,11 @@ func runChecked() int {
 	schemaDir := os.Getenv("JSONCHECK_SCHEMA_DIR")
 	if logPath == "" || schemaDir == "" || !slices.Contains(os.Args[1:], "translate") {
 		return cmd.Main() // usage --json and the tables have JSON of their own
+	}
+	if term.IsTerminal(int(os.Stdout.Fd())) {
+		// A terminal (script(1)'s, in progress_tty.txtar) is for people, and the tee would hide
+		// from the command that its text and its progress share one.
+		return cmd.Main()
 	}
 	realOut := os.Stdout
 	r, w, err := os.Pipe()

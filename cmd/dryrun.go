@@ -45,7 +45,9 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	if len(s.targets) > 1 {
 		each = fmt.Sprintf("; each input is sent once per target language (%d), and counted so", len(s.targets))
 	}
-	fmt.Fprintf(a.io.Err, "livetranslate: dry run: nothing was sent%s; costs are estimates from the price table (%s, %s)\n", each, prices.Source, prices.AsOf)
+	if !a.quiet {
+		fmt.Fprintf(a.io.Err, "livetranslate: dry run: nothing was sent%s; costs are estimates from the price table (%s, %s)\n", each, prices.Source, prices.AsOf)
+	}
 	if err := a.checkCap(s, rows); err != nil {
 		return err
 	}

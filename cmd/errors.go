@@ -25,6 +25,11 @@ import (
 // errSilent marks an error already reported on stderr; only its exit code matters.
 var errSilent = errors.New("already reported")
 
+// quietVerbose refuses -q with -v: one asks for nothing but errors, the other for more.
+func quietVerbose() error {
+	return usagef("use one of them", "-q/--quiet and -v/--verbose cannot be used together")
+}
+
 // usagef returns a usage error (exit code 2) with its hint ("" for none).
 func usagef(hint, format string, args ...any) error {
 	return usage.Errorf(hint, format, args...)

@@ -36,10 +36,15 @@ const (
 
 // streams are the process's standard streams, injected so commands never touch os.Stdout.
 type streams struct {
-	In         io.Reader
-	Out        io.Writer
-	Err        io.Writer
-	StderrTTY  bool
+	In        io.Reader
+	Out       io.Writer
+	Err       io.Writer
+	StderrTTY bool
+	// SharedTTY: standard output is the same terminal as stderr, so a progress line on stderr
+	// would land in the text.
+	SharedTTY bool
+	// Width is the terminal's width in columns (0 when stderr is not a terminal).
+	Width      func() int
 	Getenv     func(string) string
 	LookupPath func(string) (string, error)
 }
@@ -49,6 +54,7 @@ type app struct {
 	io      streams
 	cfg     *config.Config
 	verbose bool
+	quiet   bool // -q: nothing on stderr but what explains a failure
 	cfgFile string
 }
 
@@ -60,8 +66,16 @@ func (a *app) getenv() func(string) string {
 	return os.Getenv
 }
 
-// warnf prints one warning line on stderr.
+// warnf prints one warning line on stderr, unless -q.
 func (a *app) warnf(format string, args ...any) {
+	if !a.quiet {
+		a.exitWarnf(format, args...)
+	}
+}
+
+// exitWarnf prints a warning that explains the exit code (a translation cut short, exit 5):
+// -q prints it too, as it prints errors.
+func (a *app) exitWarnf(format string, args ...any) {
 	fmt.Fprint(a.io.Err, a.redact("livetranslate: warning: "+fmt.Sprintf(format, args...)+"\n"))
 }
 
@@ -103,9 +117,28 @@ func Main() int {
 		Out:       os.Stdout,
 		Err:       os.Stderr,
 		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-		Getenv:    os.Getenv,
+		SharedTTY: sameTerminal(os.Stdout, os.Stderr),
+		Width: func() int {
+			w, _, err := term.GetSize(int(os.Stderr.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
+		},
+		Getenv: os.Getenv,
 	}
 	return execute(ctx, s, os.Args[1:])
+}
+
+// sameTerminal reports whether a and b are one terminal (a shell's stdout and stderr, unless
+// one is redirected).
+func sameTerminal(a, b *os.File) bool {
+	if !term.IsTerminal(int(a.Fd())) || !term.IsTerminal(int(b.Fd())) {
+		return false
+	}
+	ai, aerr := a.Stat()
+	bi, berr := b.Stat()
+	return aerr == nil && berr == nil && os.SameFile(ai, bi)
 }
 
 // execute runs args and reports the error, if any, as one line (plus a hint) on stderr.
@@ -180,6 +213,9 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		DisableSuggestions:         true,
 		SuggestionsMinimumDistance: 2,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if a.quiet && a.verbose {
+				return quietVerbose()
+			}
 			if !loadsConfig(cmd) {
 				return nil
 			}
@@ -218,6 +254,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	pf.String("region", "intl", "endpoint region: intl (Singapore) or cn (Beijing)")
 	pf.String("base-url", "", "OpenAI-compatible base URL; overrides --region (env DASHSCOPE_BASE_URL)")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print request ids, usage and decisions on stderr")
+	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print nothing on stderr but errors: no progress, warnings, or summary of a run that succeeded")
 	completeFlag(root, "region", fixed(regionChoices))
 
 	root.AddCommand(
@@ -225,7 +262,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 		usesGlobals(newVoicesCmd(a)),
 		usesGlobals(newLanguagesCmd(a)),
 		usesGlobals(newVersionCmd(a)),
-		usesGlobals(newUsageCmd(a), "config", "verbose"),
+		usesGlobals(newUsageCmd(a), "config", "verbose", "quiet"),
 		newConfigCmd(a),
 	)
 	// cobra's completion command, added now rather than when the root runs, so that it too lists

@@ -38,6 +38,7 @@ type translateOptions struct {
 	FailFast    bool
 	DryRun      bool
 	Progress    string
+	Quiet       bool // the global -q
 	Split       string
 	Segment     time.Duration
 	NoLedger    bool
@@ -115,7 +116,7 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	f.IntVarP(&opts.Jobs, "jobs", "j", 4, "inputs translated at once (and segments of a long input)")
 	f.BoolVar(&opts.FailFast, "fail-fast", false, "stop the batch at the first failed input")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "say what would be sent (inputs, kinds, sizes, estimated tokens) and send nothing")
-	f.StringVar(&opts.Progress, "progress", "auto", "progress on stderr: auto (bars on a terminal), always, never")
+	f.StringVar(&opts.Progress, "progress", "auto", "progress on stderr: auto (a status line on a terminal, plain lines elsewhere), always (the status line), never (none)")
 	f.StringVar(&opts.Split, "split", "auto", "split long inputs at silences: auto (when over a cap), always, never (refuse them)")
 	f.DurationVar(&opts.Segment, "segment", 0, "longest segment when splitting, e.g. 5m (default: as long as the caps allow)")
 	f.StringVar(&opts.Ledger, "ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
@@ -151,6 +152,7 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 func (o *translateOptions) fromCommand(cmd *cobra.Command, args []string) {
 	o.Inputs = args
 	o.cueMaxGiven = cmd.Flags().Changed("cue-max")
+	o.Quiet, _ = cmd.Flags().GetBool("quiet")
 }
 
 // settings is everything runTranslate decided before sending.
@@ -315,6 +317,9 @@ func (o *translateOptions) checkRun(s *settings) error {
 	case "auto", "always", "never":
 	default:
 		return usagef("", "unknown --progress %q; choose auto, always or never", o.Progress)
+	}
+	if o.Quiet && o.Progress == "always" {
+		return usagef("drop one of them", "-q/--quiet shows no progress; it cannot be used with --progress always")
 	}
 	var err error
 	if s.split, err = split.ParseMode(o.Split); err != nil {

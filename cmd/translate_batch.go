@@ -17,8 +17,7 @@ import (
 // summary, and the exit code.
 func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOptions, items []batch.Item) error {
 	r := a.newRun(s, opts)
-	b := run.Batch{Jobs: s.jobs, FailFast: opts.FailFast, Model: s.model,
-		Bar: opts.Progress == "always" || (opts.Progress == "auto" && a.io.StderrTTY)}
+	b := run.Batch{Jobs: s.jobs, FailFast: opts.FailFast, Model: s.model}
 	if opts.OutDir != "" {
 		l := resultLayout(s, opts, textExt(s))
 		b.Dir = &l
@@ -26,7 +25,13 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 		f := singleFiles(opts) // one input into several targets (checkInputs)
 		b.Files = &f
 	}
+	screen, end := a.startProgress(opts)
+	if screen != nil {
+		b.Progress = screen.Batch(len(items) * len(s.targets))
+		r.Stdout = screen.Stdout(r.Stdout)
+	}
 	out, err := r.Batch(ctx, items, b)
+	end()
 	if err != nil {
 		return err
 	}
@@ -35,15 +40,18 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 
 // summarize prints the batch summary on stderr, with how rate limits slowed it down, and decides
 // the exit: 0 when every input was translated or skipped, 4 when some failed, the first
-// failure's own code when all did.
+// failure's own code when all did. With -q the summary line is printed only when some input
+// failed or was not done: it says what the failures it lists are out of.
 func (a *app) summarize(parent context.Context, t sink.Tally, elapsed time.Duration, paced api.ThrottleStats) error {
-	fmt.Fprintln(a.io.Err, "livetranslate: "+t.Line(elapsed, paced.String()))
+	if !a.quiet || t.Failed > 0 || t.NotDone > 0 {
+		fmt.Fprintln(a.io.Err, "livetranslate: "+t.Line(elapsed, paced.String()))
+	}
 	for _, f := range t.Failures {
 		// Every error names its input; a newline in it is escaped.
 		fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: failed: %s\n", message(f.Err))))
 	}
 	if t.Truncated > 0 {
-		a.warnf("%d of the translations were cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the inputs", t.Truncated)
+		a.exitWarnf("%d of the translations were cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the inputs", t.Truncated)
 	}
 	// The first failure that says what to do says it once, under the summary.
 	for _, f := range t.Failures {

@@ -193,7 +193,6 @@ func (a *app) newRun(s *settings, opts *translateOptions) *run.Run {
 	return &run.Run{
 		Pipeline: a.newPipeline(s, opts),
 		Stdout:   a.io.Out,
-		Stderr:   a.io.Err,
 		Format:   run.Format{Name: s.format, Subs: s.subs, Timed: s.timed},
 		Targets:  s.runTargets(),
 		Timeout:  s.timeout,
@@ -244,15 +243,22 @@ func singleFiles(opts *translateOptions) run.Single {
 // translateSingle is the one-input run: text (or subtitles) to stdout or -o, speech to
 // --audio-out, the dubbed video to --dub. Every file appears only when all of them are complete.
 func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
-	tr, err := a.newRun(s, opts).Single(ctx, it, singleFiles(opts).For(s.to.Code))
+	r := a.newRun(s, opts)
+	screen, end := a.startProgress(opts)
+	if screen != nil {
+		r.Pipeline.OnProgress = screen.Parts(it.Name).Update
+		r.Stdout = screen.Stdout(r.Stdout)
+	}
+	tr, err := r.Single(ctx, it, singleFiles(opts).For(s.to.Code))
+	end()
 	if err != nil {
 		return err
 	}
 	if tr.FinishReason == "length" {
 		if s.timed {
-			a.warnf("%s: a piece's translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096)", it.Name)
+			a.exitWarnf("%s: a piece's translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096)", it.Name)
 		} else {
-			a.warnf("%s: the translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the input", it.Name)
+			a.exitWarnf("%s: the translation was cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the input", it.Name)
 		}
 		return &silentExit{code: exitTruncated}
 	}

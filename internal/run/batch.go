@@ -10,7 +10,6 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/prettyjson"
-	"github.com/livetranslate/livetranslate/internal/progress"
 	"github.com/livetranslate/livetranslate/internal/results"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/translate"
@@ -20,13 +19,26 @@ import (
 type Batch struct {
 	Jobs     int             // inputs at once
 	FailFast bool            // stop at the first failure
-	Bar      bool            // progress as a bar (else a line an input)
+	Progress Progress        // told as each input starts and ends; nil: nothing is told
 	Dir      *results.Layout // their result files; nil: to stdout, in input order
 	// Files are the destinations of one input's targets, their paths holding the target's
 	// code in place of Lang ("{lang}"): -o, --audio-out, --dub of one input into several targets.
 	Files *Single
 	Model string // for the JSON document's inputs that were not translated
 }
+
+// Progress is told as each input of a batch (in each target language) starts and ends, from
+// several goroutines at once.
+type Progress interface {
+	Start(name string)
+	// Done says how the input ended: "translated", "skipped", "failed" or "not done".
+	Done(name, status string)
+}
+
+type noProgress struct{}
+
+func (noProgress) Start(string)        {}
+func (noProgress) Done(string, string) {}
 
 // Lang is the placeholder, in Batch.Files' paths, that each target's code replaces.
 const Lang = "{lang}"
@@ -59,8 +71,10 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 		}}, "", "")
 		defer ord.Close()
 	}
-	prog := progress.New(r.Stderr, b.Bar, units)
-	defer prog.Close()
+	prog := b.Progress
+	if prog == nil {
+		prog = noProgress{}
+	}
 
 	list := make([]sink.Outcome, units)
 	batch.Each(ctx, len(items), b.Jobs, func(i int) {
@@ -105,7 +119,6 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 			prog.Done(name, shown)
 		}
 	})
-	prog.Close()
 	out := Outcomes{List: list, Elapsed: time.Since(start),
 		Stopped: func(err error) bool { return errors.Is(err, context.Canceled) && ctx.Err() != nil }}
 	for _, o := range list {

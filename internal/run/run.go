@@ -44,7 +44,6 @@ type Format struct {
 type Run struct {
 	Pipeline *pipeline.Pipeline
 	Stdout   io.Writer
-	Stderr   io.Writer // progress
 	Format   Format
 	Targets  []Target      // the languages each input is translated into, at least one
 	Timeout  time.Duration // each input's, when set
