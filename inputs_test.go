@@ -276,7 +276,7 @@ func TestEndlessSourcesAreBounded(t *testing.T) {
 		binary.LittleEndian.PutUint32(wavHead[40:], 0xFFFFFFFF)
 		c.Stdin = io.MultiReader(bytes.NewReader(wavHead), endless)
 		r := runBounded(t, c, limits(dir))
-		want := "livetranslate: error: standard input goes on past 48.0 KiB, more than one request can carry (--split never, --inline-limit): allow splitting, or raise --inline-limit\n"
+		want := "livetranslate: error: standard input goes on past 48 KiB, more than one request can carry (--split never, --inline-limit): allow splitting, or raise --inline-limit\n"
 		if r.code != 2 || r.stderr != want {
 			t.Fatalf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
 		}

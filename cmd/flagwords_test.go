@@ -38,7 +38,7 @@ func TestMessageNamesTheFlags(t *testing.T) {
 		{in(&media.CutShortError{Name: "x.m4a", Container: "m4a", Held: 3, Promised: 100}),
 			"a.wav: x.m4a (detected m4a) is cut short: it holds 3 of the 100 audio frames its index lists; export or download it again, or pass --input-format to send it as is"},
 		{in(&media.StreamTooLongError{Name: "standard input", Limit: 10 << 20}),
-			"a.wav: standard input goes on past 10.0 MiB, more than one request can carry (--split never, --inline-limit): allow splitting, or raise --inline-limit"},
+			"a.wav: standard input goes on past 10 MiB, more than one request can carry (--split never, --inline-limit): allow splitting, or raise --inline-limit"},
 		{in(&media.TextError{Name: "standard input", Format: "wav"}),
 			"a.wav: standard input is text, not sound (--input-format wav cannot make it sound)"},
 		{usage.Wrap(&media.UnknownFormatError{Value: "xyz", Choices: "wav, mp3"}, ""), `unknown --input-format "xyz": choose auto or one of wav, mp3`},
