@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -416,7 +417,7 @@ func (o *translateOptions) checkTargetFiles(s *settings) error {
 		return usagef("name a file per language, e.g. --audio-out talk.{lang}.wav", "--audio-out - streams one language's speech; this run asks for %d", len(s.targets))
 	}
 	for _, f := range []struct{ flag, path string }{{"-o", o.Output}, {"--audio-out", o.AudioOut}, {"--dub", o.Dub}} {
-		if f.path != "" && f.path != "-" && !strings.Contains(f.path, run.Lang) {
+		if f.path != "" && f.path != "-" && f.path != os.DevNull && !strings.Contains(f.path, run.Lang) {
 			return usagef(fmt.Sprintf("put %s in the name, e.g. %s", run.Lang, langExample(f.path)),
 				"%s %s: one file cannot hold the %d target languages", f.flag, f.path, len(s.targets))
 		}

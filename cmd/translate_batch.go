@@ -46,9 +46,15 @@ func (a *app) summarize(parent context.Context, t sink.Tally, elapsed time.Durat
 	if !a.quiet || t.Failed > 0 || t.NotDone > 0 {
 		fmt.Fprintln(a.io.Err, "livetranslate: "+t.Line(elapsed, paced.String()))
 	}
+	said := map[string]bool{}
 	for _, f := range t.Failures {
-		// Every error names its input; a newline in it is escaped.
-		fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: failed: %s\n", message(f.Err))))
+		// Every error names its input; a newline in it is escaped. An input that failed before
+		// it was sent fails each of its target languages alike: said once.
+		line := a.redact(fmt.Sprintf("livetranslate: failed: %s\n", message(f.Err)))
+		if !said[line] {
+			said[line] = true
+			fmt.Fprint(a.io.Err, line)
+		}
 	}
 	if t.Truncated > 0 {
 		a.exitWarnf("%d of the translations were cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096) or split the inputs", t.Truncated)

@@ -79,6 +79,7 @@ func TestValidate(t *testing.T) {
 		{"several targets from the environment", with("LIVETRANSLATE_TO", "ja, ko"), []string{"a.wav"}, "", 0, func(s *settings) bool {
 			return fmt.Sprint(codes(s.targets)) == "[ja ko]"
 		}},
+		{"a size that is not a number", key, []string{"a.wav", "--to", "fr", "--inline-limit", "NaN"}, "invalid size", exitUsage, nil},
 		{"an empty target", key, []string{"a.wav", "--to", "fr,,de"}, "--to fr,,de: an empty language in the list", exitUsage, nil},
 		{"a voice one target lacks", key, []string{"a.wav", "--to", "fr,yue", "--voice", "Ethan", "--audio-out", "a.{lang}.wav"}, "Ethan", exitUsage, nil},
 		{"unknown target", key, []string{"a.wav", "--to", "Klingon"}, "--to", exitUsage, nil},

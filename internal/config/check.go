@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,7 +123,7 @@ func ParseBytes(s string) (int64, error) {
 		}
 	}
 	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 || f*mult > 1<<62 {
+	if err != nil || math.IsNaN(f) || f < 0 || f*mult > 1<<62 {
 		return 0, fmt.Errorf("invalid size %q: use bytes or a unit, e.g. 10MiB, 7.5MB, 0", s)
 	}
 	return int64(f * mult), nil

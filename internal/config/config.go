@@ -316,6 +316,12 @@ func (c *Config) String(key string) string {
 		return ""
 	case string:
 		return strings.TrimSpace(v)
+	case []any: // a YAML list (to: [fr, de]) is the comma-separated list a flag takes
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = strings.TrimSpace(fmt.Sprint(e))
+		}
+		return strings.Join(parts, ",")
 	default:
 		return strings.TrimSpace(fmt.Sprint(v))
 	}
