@@ -61,7 +61,9 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	return &silentExit{code: exitUsage}
 }
 
-// plans is how each input would be sent, priced, as the dry run shows it: nothing is sent.
+// plans is how each input would be sent, priced, as the dry run shows it: nothing is sent. An
+// input is priced once for each target language whose results are not already under --out-dir
+// (a rerun skips those), and left out when they all are.
 func (a *app) plans(ctx context.Context, s *settings, opts *translateOptions, items []batch.Item) ([]dryrun.Row, *pricing.Table, error) {
 	prices, err := a.cfg.Prices()
 	if err != nil {
@@ -72,7 +74,11 @@ func (a *app) plans(ctx context.Context, s *settings, opts *translateOptions, it
 	j := a.newPipeline(s, opts)
 	rows := make([]dryrun.Row, 0, len(items))
 	for _, it := range items {
-		r, err := dryrun.Plan(ctx, j, it, speech, len(s.targets), prices, region, s.model)
+		targets := a.toDo(s, opts, it)
+		if targets == 0 {
+			continue
+		}
+		r, err := dryrun.Plan(ctx, j, it, speech, targets, prices, region, s.model)
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err() // interrupted: exit 130, no table
 		}
@@ -80,6 +86,23 @@ func (a *app) plans(ctx context.Context, s *settings, opts *translateOptions, it
 		rows = append(rows, r)
 	}
 	return rows, prices, nil
+}
+
+// toDo is how many of the run's target languages the input would be translated into: under
+// --out-dir, those whose results are not there yet.
+func (a *app) toDo(s *settings, opts *translateOptions, it batch.Item) int {
+	if opts.OutDir == "" || opts.Overwrite || it.Err != nil {
+		return len(s.targets)
+	}
+	n := 0
+	for _, to := range s.targets {
+		l := resultLayout(s, opts, textExt(s))
+		l.Code = to.Code
+		if !l.Input(it).Done() {
+			n++
+		}
+	}
+	return n
 }
 
 // checkCap holds the run's estimate to --max-cost, if it has one: a run over it, or whose cost
