@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"iter"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -285,29 +286,68 @@ const columns = `start_ms, end_ms, input, input_sha256, input_size, kind, segmen
 	prompt_audio_tokens, prompt_video_tokens, prompt_text_tokens, completion_text_tokens,
 	completion_audio_tokens, total_tokens, cost, currency, outputs`
 
+const insertRow = `INSERT INTO requests (` + columns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // Record adds r to the ledger. The write is one statement, so it is atomic, and it waits for other
 // writers up to the busy timeout.
 func (l *Ledger) Record(ctx context.Context, r Row) error {
+	args, err := insertArgs(r)
+	if err != nil {
+		return err
+	}
+	if _, err := l.db.ExecContext(ctx, insertRow, args...); err != nil {
+		return fmt.Errorf("recording a request in usage ledger %s: %w", l.path, err)
+	}
+	return nil
+}
+
+// RecordAll adds rows to the ledger in one transaction: all of them or, on an error, none. It is
+// for many rows at once (an import, a benchmark's ledger), where a transaction per row would
+// spend its time waiting for the disk.
+func (l *Ledger) RecordAll(ctx context.Context, rows iter.Seq[Row]) (n int, err error) {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("recording requests in usage ledger %s: %w", l.path, err)
+	}
+	defer func() { _ = tx.Rollback() }() // a no-op after Commit
+	stmt, err := tx.PrepareContext(ctx, insertRow)
+	if err != nil {
+		return 0, fmt.Errorf("recording requests in usage ledger %s: %w", l.path, err)
+	}
+	defer stmt.Close()
+	for r := range rows {
+		args, err := insertArgs(r)
+		if err != nil {
+			return 0, fmt.Errorf("request %d: %w", n+1, err)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return 0, fmt.Errorf("recording requests in usage ledger %s: %w", l.path, err)
+		}
+		n++
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("recording requests in usage ledger %s: %w", l.path, err)
+	}
+	return n, nil
+}
+
+// insertArgs checks r and gives the values of insertRow for it.
+func insertArgs(r Row) ([]any, error) {
 	if r.Start.IsZero() {
-		return errors.New("recording a request: no start time")
+		return nil, errors.New("recording a request: no start time")
 	}
 	if !statuses[r.Status] {
-		return fmt.Errorf("recording a request: unknown status %q", r.Status)
+		return nil, fmt.Errorf("recording a request: unknown status %q", r.Status)
 	}
 	end := r.End
 	if end.IsZero() {
 		end = r.Start
 	}
-	_, err := l.db.ExecContext(ctx, `INSERT INTO requests (`+columns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Start.UnixMilli(), end.UnixMilli(), redactInput(r.Input), r.InputSHA256, r.InputSize, r.Kind, r.Segment,
+	return []any{r.Start.UnixMilli(), end.UnixMilli(), redactInput(r.Input), r.InputSHA256, r.InputSize, r.Kind, r.Segment,
 		r.Model, r.Region, r.SourceLang, r.TargetLang, r.Modalities, r.Voice, r.Status, r.HTTPStatus,
 		r.ErrorCode, r.RequestID, r.PromptAudioTokens, r.PromptVideoTokens, r.PromptTextTokens,
-		r.CompletionTextTokens, r.CompletionAudioTokens, r.TotalTokens, r.Cost, r.Currency, r.Outputs)
-	if err != nil {
-		return fmt.Errorf("recording a request in usage ledger %s: %w", l.path, err)
-	}
-	return nil
+		r.CompletionTextTokens, r.CompletionAudioTokens, r.TotalTokens, r.Cost, r.Currency, r.Outputs}, nil
 }
 
 // redactInput keeps an input's name but not what could be a secret or the media itself: the user

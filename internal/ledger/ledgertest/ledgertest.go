@@ -1,0 +1,133 @@
+// Package ledgertest fills a usage ledger with made-up requests, the same ones every time, for
+// benchmarks of the reports over a large ledger (the Go benchmarks and `make bench`). The requests
+// look like a heavy user's month: inputs split into segments, two models and a proxy the price table
+// does not know, both regions, a handful of language pairs, a few failures, some inputs renamed.
+package ledgertest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/ledger"
+)
+
+// Span is the time the requests of Rows start in: the days before its end, inside `usage`'s
+// default window of 30 days.
+const Span = 29 * 24 * time.Hour
+
+// SegmentsPerInput is how many requests an input makes: Rows(n) has about n/SegmentsPerInput
+// inputs.
+const SegmentsPerInput = 20
+
+// Rows yields n made-up requests that start in the Span before end, in the order of their start.
+func Rows(n int, end time.Time) iter.Seq[ledger.Row] {
+	return func(yield func(ledger.Row) bool) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		first := end.Add(-Span)
+		step := Span / time.Duration(max(n, 1))
+		langs := [][2]string{{"zh", "en"}, {"", "en"}, {"en", "zh"}, {"zh", "fr"}, {"ja", "en"}, {"en", "de"}}
+		var row ledger.Row
+		for i := range n {
+			seg := i % SegmentsPerInput
+			if seg == 0 { // a new input: what it is, where it is sent, in what languages
+				input := i / SegmentsPerInput
+				name := fmt.Sprintf("talks/%04d/recording-%06d.wav", input/1000, input)
+				sum := sha256.Sum256([]byte(name))
+				pair := langs[rng.IntN(len(langs))]
+				row = ledger.Row{Input: name, InputSHA256: hex.EncodeToString(sum[:]), InputSize: 20e6 + rng.Int64N(40e6),
+					Kind: ledger.KindAudio, Model: "qwen3-livetranslate-flash", Region: "intl",
+					SourceLang: pair[0], TargetLang: pair[1], Modalities: "text"}
+				switch r := rng.IntN(100); {
+				case r < 10:
+					row.Model = "qwen3-livetranslate-flash-2025-12-01"
+				case r < 12:
+					row.Model, row.Region = "my-proxy-model", ""
+				}
+				if rng.IntN(5) == 0 {
+					row.Region = "cn"
+				}
+				if rng.IntN(4) == 0 {
+					row.Modalities, row.Voice = "text,audio", "Cherry"
+				}
+				if rng.IntN(10) == 0 {
+					row.Kind = ledger.KindVideo
+				}
+			}
+			r := row
+			r.Start = first.Add(time.Duration(i)*step + time.Duration(rng.IntN(1000))*time.Millisecond)
+			r.End = r.Start.Add(time.Duration(5000+rng.IntN(20000)) * time.Millisecond)
+			r.Segment = seg + 1
+			if seg >= SegmentsPerInput/2 && i/SegmentsPerInput%25 == 0 { // renamed half-way
+				r.Input = "renamed/" + r.Input
+			}
+			r.RequestID = fmt.Sprintf("req-%08d", i)
+			r.Outputs = r.Input + ".en.txt"
+			r.Status, r.HTTPStatus = ledger.StatusOK, 200
+			switch f := rng.IntN(100); {
+			case f < 2:
+				r.Status, r.HTTPStatus, r.ErrorCode = ledger.StatusAPIError, 429, "Throttling.RateQuota"
+			case f < 3:
+				r.Status = ledger.StatusInterrupted
+			case f < 4:
+				r.Status = ledger.StatusFailed
+				r.InputSHA256 = "" // failed before the input was read through
+			}
+			if r.Status == ledger.StatusOK {
+				r.PromptAudioTokens = 3000 + rng.IntN(1000)
+				if r.Kind == ledger.KindVideo {
+					r.PromptVideoTokens = 2000 + rng.IntN(2000)
+				}
+				r.CompletionTextTokens = 200 + rng.IntN(200)
+				if r.Voice != "" {
+					r.CompletionAudioTokens = 1500 + rng.IntN(1500)
+				}
+				r.TotalTokens = r.PromptAudioTokens + r.PromptVideoTokens + r.CompletionTextTokens + r.CompletionAudioTokens
+				if r.Model != "my-proxy-model" {
+					r.Cost, r.Currency = float64(r.TotalTokens)*1e-6, "CNY"
+				}
+			}
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
+
+// Fill records Rows(n, end) into the ledger at path (created when missing), in transactions of
+// 100,000 requests.
+func Fill(ctx context.Context, path string, n int, end time.Time) error {
+	l, err := ledger.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	if err := fill(ctx, l, n, end); err != nil {
+		l.Close()
+		return err
+	}
+	return l.Close()
+}
+
+func fill(ctx context.Context, l *ledger.Ledger, n int, end time.Time) error {
+	const batch = 100_000
+	next, stop := iter.Pull(Rows(n, end))
+	defer stop()
+	for done := 0; done < n; done += batch {
+		chunk := func(yield func(ledger.Row) bool) {
+			for range min(batch, n-done) {
+				r, ok := next()
+				if !ok || !yield(r) {
+					return
+				}
+			}
+		}
+		if _, err := l.RecordAll(ctx, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
