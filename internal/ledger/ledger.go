@@ -237,6 +237,8 @@ var migrations = []string{
 		outputs                 TEXT    NOT NULL DEFAULT ''
 	);
 	CREATE INDEX requests_by_start ON requests (start_ms);`,
+	// v2: running sums for `usage` (sums.go), filled from the requests already there.
+	sumsSchema(),
 }
 
 // SchemaVersion is the version of the schema this package writes.

@@ -529,7 +529,7 @@ func TestSummaryDaysFollowTheTimeZone(t *testing.T) {
 
 func TestSummaryWithPrices(t *testing.T) {
 	l, _ := fixture(t)
-	price := func(r Row) (float64, string, bool) {
+	price := func(r Sum) (float64, string, bool) {
 		if r.Model != "flash" {
 			return 0, "", false
 		}
@@ -543,7 +543,7 @@ func TestSummaryWithPrices(t *testing.T) {
 	if len(got) != 1 || math.Abs(got[0].Cost-0.67) > 1e-9 || got[0].Currency != "USD" || got[0].Unpriced != 2 {
 		t.Fatalf("priced summary = %+v, want cost 0.67 USD, 2 unpriced", got)
 	}
-	mixed := func(r Row) (float64, string, bool) {
+	mixed := func(r Sum) (float64, string, bool) {
 		return 1, map[bool]string{true: "USD", false: "CNY"}[r.Model == "flash"], true
 	}
 	got, _ = l.Summary(t.Context(), Query{Price: mixed})

@@ -2,9 +2,11 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -30,9 +32,61 @@ type Query struct {
 	Limit int
 	// Location is the time zone of ByDay's days; nil means time.Local.
 	Location *time.Location
-	// Price, when set, prices a request for Summary (with the price table of today, say); ok false
-	// means it has none. When nil, Summary adds up the costs recorded with the requests.
-	Price func(Row) (cost float64, currency string, ok bool)
+	// Price, when set, prices requests for Summary (with the price table of today, say); ok false
+	// means it has none. When nil, Summary adds up the costs recorded with the requests. Summary
+	// calls it with the sum of a group's requests that share a model, a region and a recorded
+	// currency, not with each request: it must price a sum as the sum of its requests' prices, as a
+	// price per token does, and decide its currency (and ok) from the model, region and currency.
+	Price func(Sum) (cost float64, currency string, ok bool)
+}
+
+// Sum is the usage of one or more requests of one model, in one region, recorded with one
+// currency: what a price applies to.
+type Sum struct {
+	Model, Region string
+	// Currency is the one recorded with the requests, "" when none was; Cost the costs recorded,
+	// added up.
+	Currency string
+	Cost     float64
+	// Requests counts the requests; Failures those whose status is not ok; Used those that used
+	// tokens.
+	Requests, Failures, Used int64
+	// Token counts, added up.
+	PromptAudioTokens     int64
+	PromptVideoTokens     int64
+	PromptTextTokens      int64
+	CompletionTextTokens  int64
+	CompletionAudioTokens int64
+	TotalTokens           int64
+}
+
+// Sum is the request's own Sum.
+func (r Row) Sum() Sum {
+	s := Sum{Model: r.Model, Region: r.Region, Currency: r.Currency, Cost: r.Cost, Requests: 1,
+		PromptAudioTokens: int64(r.PromptAudioTokens), PromptVideoTokens: int64(r.PromptVideoTokens),
+		PromptTextTokens: int64(r.PromptTextTokens), CompletionTextTokens: int64(r.CompletionTextTokens),
+		CompletionAudioTokens: int64(r.CompletionAudioTokens), TotalTokens: int64(r.TotalTokens)}
+	if r.Status != StatusOK {
+		s.Failures = 1
+	}
+	if s.PromptAudioTokens+s.PromptVideoTokens+s.PromptTextTokens+s.CompletionTextTokens+s.CompletionAudioTokens+s.TotalTokens > 0 {
+		s.Used = 1
+	}
+	return s
+}
+
+// add adds o's counts to s, which keeps its model, region and currency.
+func (s *Sum) add(o Sum) {
+	s.Cost += o.Cost
+	s.Requests += o.Requests
+	s.Failures += o.Failures
+	s.Used += o.Used
+	s.PromptAudioTokens += o.PromptAudioTokens
+	s.PromptVideoTokens += o.PromptVideoTokens
+	s.PromptTextTokens += o.PromptTextTokens
+	s.CompletionTextTokens += o.CompletionTextTokens
+	s.CompletionAudioTokens += o.CompletionAudioTokens
+	s.TotalTokens += o.TotalTokens
 }
 
 // Group is the sum of the requests of one group.
@@ -87,65 +141,35 @@ func mergeCurrency(a, b string) string {
 	return CurrencyMixed
 }
 
-// groupOf is the one-request group of r, priced by price (nil: the recorded cost).
-func groupOf(r Row, price func(Row) (float64, string, bool)) Group {
+// priced is the group of the requests of s, priced by price (nil: the recorded costs).
+func priced(s Sum, price func(Sum) (float64, string, bool)) Group {
 	g := Group{
-		Requests:              1,
-		PromptAudioTokens:     int64(r.PromptAudioTokens),
-		PromptVideoTokens:     int64(r.PromptVideoTokens),
-		PromptTextTokens:      int64(r.PromptTextTokens),
-		CompletionTextTokens:  int64(r.CompletionTextTokens),
-		CompletionAudioTokens: int64(r.CompletionAudioTokens),
-		TotalTokens:           int64(r.TotalTokens),
+		Requests:              s.Requests,
+		Failures:              s.Failures,
+		PromptAudioTokens:     s.PromptAudioTokens,
+		PromptVideoTokens:     s.PromptVideoTokens,
+		PromptTextTokens:      s.PromptTextTokens,
+		CompletionTextTokens:  s.CompletionTextTokens,
+		CompletionAudioTokens: s.CompletionAudioTokens,
+		TotalTokens:           s.TotalTokens,
 	}
-	if r.Status != StatusOK {
-		g.Failures = 1
-	}
-	used := r.PromptAudioTokens+r.PromptVideoTokens+r.PromptTextTokens+r.CompletionTextTokens+r.CompletionAudioTokens+r.TotalTokens > 0
 	var ok bool
 	if price != nil {
-		g.Cost, g.Currency, ok = price(r)
+		g.Cost, g.Currency, ok = price(s)
 	} else {
-		g.Cost, g.Currency, ok = r.Cost, r.Currency, r.Currency != ""
+		g.Cost, g.Currency, ok = s.Cost, s.Currency, s.Currency != ""
 	}
 	if !ok {
-		g.Cost, g.Currency = 0, ""
-		if used {
-			g.Unpriced = 1
-		}
+		g.Cost, g.Currency, g.Unpriced = 0, "", s.Used
 	}
 	return g
 }
 
-func (q Query) keyFunc() (func(Row) string, error) {
-	loc := q.Location
-	if loc == nil {
-		loc = time.Local
+func (q Query) location() *time.Location {
+	if q.Location == nil {
+		return time.Local
 	}
-	switch q.By {
-	case ByTotal:
-		return func(Row) string { return "" }, nil
-	case ByDay:
-		return func(r Row) string { return r.Start.In(loc).Format(time.DateOnly) }, nil
-	case ByModel:
-		return func(r Row) string { return r.Model }, nil
-	case ByLanguage:
-		return func(r Row) string {
-			src := r.SourceLang
-			if src == "" {
-				src = "auto"
-			}
-			return src + "→" + r.TargetLang
-		}, nil
-	case ByInput:
-		return func(r Row) string {
-			if r.InputSHA256 != "" {
-				return "sha256:" + r.InputSHA256
-			}
-			return "name:" + r.Input
-		}, nil
-	}
-	return nil, fmt.Errorf("cannot group by %q: choose one of %v", q.By, Groupings())
+	return q.Location
 }
 
 func (q Query) bounds() (lo, hi int64) {
@@ -162,59 +186,54 @@ func (q Query) bounds() (lo, hi int64) {
 // Summary adds up the requests that started in [q.Since, q.Until), grouped by q.By. Days come in
 // order; other groups by cost, then number of requests, most first, then by key. ByTotal gives one
 // group with an empty key, or none when no request matched.
+//
+// It reads the running sums of whole quarters of an hour (sums.go) and the requests themselves
+// only in the quarters the window starts or ends in (or, for days in a zone whose offset is not
+// whole quarters, those a midnight falls in): the work grows with the groups and the quarters, not
+// with the requests.
 func (l *Ledger) Summary(ctx context.Context, q Query) ([]Group, error) {
-	keyOf, err := q.keyFunc()
-	if err != nil {
-		return nil, err
+	if q.By != ByTotal && !slices.Contains(Groupings(), q.By) {
+		return nil, fmt.Errorf("cannot group by %q: choose one of %v", q.By, Groupings())
 	}
 	lo, hi := q.bounds()
-	// The rows are folded one at a time as they are read, so memory grows with the groups only.
-	rows, err := l.db.QueryContext(ctx, `SELECT `+columns+` FROM requests WHERE start_ms >= ? AND start_ms < ?`, lo, hi)
+	first, last, found, err := l.span(ctx, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("reading usage ledger %s: %w", l.path, err)
 	}
-	defer rows.Close()
-	groups := map[string]*Group{}
-	latest := map[string]time.Time{} // ByInput: when the group's name was last used
-	for rows.Next() {
-		r, err := scanRow(rows, false)
-		if err != nil {
+	if !found {
+		return []Group{}, nil
+	}
+	p := newPlan(first, last+1, q.By == ByDay, q.location())
+	t := newTally(q)
+	if p.buckets() {
+		if err := t.readSums(ctx, l.db, p); err != nil {
 			return nil, fmt.Errorf("reading usage ledger %s: %w", l.path, err)
 		}
-		key := keyOf(r)
-		g := groups[key]
-		if g == nil {
-			g = &Group{Key: key}
-			groups[key] = g
-		}
-		g.Add(groupOf(r, q.Price))
-		if q.By == ByInput && (g.Key == key || !r.Start.Before(latest[key])) {
-			g.Key, g.InputSHA256, latest[key] = r.Input, r.InputSHA256, r.Start
+	}
+	for _, iv := range p.raw {
+		if err := t.readRequests(ctx, l.db, iv); err != nil {
+			return nil, fmt.Errorf("reading usage ledger %s: %w", l.path, err)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading usage ledger %s: %w", l.path, err)
+	return t.groups(), nil
+}
+
+// span gives the first and last start in [lo, hi), and found false when there is none.
+func (l *Ledger) span(ctx context.Context, lo, hi int64) (first, last int64, found bool, err error) {
+	err = l.db.QueryRowContext(ctx, `SELECT start_ms FROM requests WHERE start_ms >= ? AND start_ms < ?
+		ORDER BY start_ms LIMIT 1`, lo, hi).Scan(&first)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, false, nil
 	}
-	out := make([]Group, 0, len(groups))
-	for _, g := range groups {
-		out = append(out, *g)
+	if err != nil {
+		return 0, 0, false, err
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if q.By != ByDay {
-			if a.Cost != b.Cost {
-				return a.Cost > b.Cost
-			}
-			if a.Requests != b.Requests {
-				return a.Requests > b.Requests
-			}
-		}
-		if a.Key != b.Key {
-			return a.Key < b.Key
-		}
-		return a.InputSHA256 < b.InputSHA256 // one name, several contents
-	})
-	return out, nil
+	err = l.db.QueryRowContext(ctx, `SELECT start_ms FROM requests WHERE start_ms >= ? AND start_ms < ?
+		ORDER BY start_ms DESC LIMIT 1`, lo, hi).Scan(&last)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	return first, last, true, nil
 }
 
 // List returns the requests that started in [q.Since, q.Until), newest first, at most q.Limit

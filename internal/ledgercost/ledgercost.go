@@ -9,14 +9,14 @@ import (
 	"github.com/livetranslate/livetranslate/internal/pricing"
 )
 
-// Tokens is a row's usage by kind of token.
-func Tokens(r ledger.Row) pricing.Tokens {
+// Tokens is the usage of one or more requests by kind of token.
+func Tokens(s ledger.Sum) pricing.Tokens {
 	return pricing.Tokens{
-		InputAudio:  int64(r.PromptAudioTokens),
-		InputVideo:  int64(r.PromptVideoTokens),
-		InputText:   int64(r.PromptTextTokens),
-		OutputText:  int64(r.CompletionTextTokens),
-		OutputAudio: int64(r.CompletionAudioTokens),
+		InputAudio:  s.PromptAudioTokens,
+		InputVideo:  s.PromptVideoTokens,
+		InputText:   s.PromptTextTokens,
+		OutputText:  s.CompletionTextTokens,
+		OutputAudio: s.CompletionAudioTokens,
 	}
 }
 
@@ -42,16 +42,18 @@ func SetUsage(r *ledger.Row, u *api.Usage, t *pricing.Table) {
 	} else {
 		r.CompletionTextTokens = u.CompletionTokens
 	}
-	if cost, cur, ok := t.Estimate(r.Region, r.Model, Tokens(*r)); ok {
+	if cost, cur, ok := t.Estimate(r.Region, r.Model, Tokens(r.Sum())); ok {
 		r.Cost, r.Currency = cost, cur
 	}
 }
 
-// Repricer prices a recorded request with t, in the region it was sent to (the table's default
-// region when that is unknown); it is a ledger.Query's Price. A model the table does not know keeps
-// the cost recorded with it, if any; ok is false when there is none.
-func Repricer(t *pricing.Table) func(ledger.Row) (cost float64, currency string, ok bool) {
-	return func(r ledger.Row) (float64, string, bool) {
+// Repricer prices recorded requests (one, Row.Sum, or the sum of several of one model, region and
+// currency) with t, in the region they were sent to (the table's default region when that is
+// unknown); it is a ledger.Query's Price. A model the table does not know keeps the cost recorded
+// with it, if any; ok is false when there is none. A price per token prices a sum of tokens as
+// the sum of their prices, as the ledger's Summary needs.
+func Repricer(t *pricing.Table) func(ledger.Sum) (cost float64, currency string, ok bool) {
+	return func(r ledger.Sum) (float64, string, bool) {
 		if cost, cur, ok := t.Estimate(r.Region, r.Model, Tokens(r)); ok {
 			return cost, cur, true
 		}

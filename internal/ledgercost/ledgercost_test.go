@@ -44,14 +44,14 @@ func TestRepricer(t *testing.T) {
 		t.Fatal(err)
 	}
 	price := Repricer(prices)
-	known := ledger.Row{Model: "qwen3-livetranslate-flash", Region: "cn", PromptAudioTokens: 1_000_000, Cost: 99, Currency: "USD"}
+	known := ledger.Row{Model: "qwen3-livetranslate-flash", Region: "cn", PromptAudioTokens: 1_000_000, Cost: 99, Currency: "USD"}.Sum()
 	if cost, cur, ok := price(known); !ok || cur != "CNY" || cost != 64 {
 		t.Errorf("a known model: %v %s %v; want today's price, 64 CNY", cost, cur, ok)
 	}
-	if cost, cur, ok := price(ledger.Row{Model: "retired", Cost: 0.5, Currency: "CNY"}); !ok || cost != 0.5 || cur != "CNY" {
+	if cost, cur, ok := price(ledger.Row{Model: "retired", Cost: 0.5, Currency: "CNY"}.Sum()); !ok || cost != 0.5 || cur != "CNY" {
 		t.Errorf("an unknown model with a recorded cost: %v %s %v; want the recorded cost", cost, cur, ok)
 	}
-	if _, _, ok := price(ledger.Row{Model: "unknown", PromptAudioTokens: 5}); ok {
+	if _, _, ok := price(ledger.Row{Model: "unknown", PromptAudioTokens: 5}.Sum()); ok {
 		t.Error("an unknown model without a recorded cost is priced")
 	}
 }

@@ -47,7 +47,7 @@ func read[T any](ctx context.Context, path string, get func(*ledger.Ledger) (T, 
 func NewList(rows []ledger.Row, limit int, win Window, prices *pricing.Table) *List {
 	price := ledgercost.Repricer(prices)
 	for i := range rows {
-		cost, currency, ok := price(rows[i])
+		cost, currency, ok := price(rows[i].Sum())
 		if !ok {
 			cost, currency = 0, ""
 		}

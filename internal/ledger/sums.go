@@ -1,0 +1,151 @@
+package ledger
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The ledger keeps running sums beside its requests so that `usage` over a large ledger reads a
+// few thousand sums instead of every request: a million requests take seconds to read and add up,
+// their sums a few milliseconds. Two tables, each filled by triggers on requests in the statement
+// that inserts (updates, deletes) the request, so a sum can never disagree with its requests:
+//
+//   - sums: the requests of each quarter of an hour (UTC) by model, region, recorded currency and
+//     language pair; what the summary, by day, by model and by language read. A quarter of an hour
+//     divides every local day of every time zone in use (offsets are whole quarters: +5:45,
+//     +12:45), so the days of any zone are whole quarters.
+//   - input_sums: the requests of each quarter of an hour by input (its content's SHA-256, or its
+//     name when it has none), model, region and recorded currency, with the latest request's name;
+//     what `usage --by input` reads. Its key starts with the input, so the groups come out of it in
+//     order, with no sorting.
+//
+// Prices are not in the sums: a price is per token of each kind, so the cost of a sum of tokens of
+// one model in one region is the sum of the costs, and the price table of the day of the report
+// applies. A window of time that starts or ends within a quarter reads that quarter's requests
+// themselves.
+
+// bucketMS is the length of a bucket, the quarter of an hour the sums are kept by. The migration
+// that created the sums holds the same number; it cannot change without a migration.
+const bucketMS = 15 * 60 * 1000
+
+// bucketOf is the bucket of a start time in Unix milliseconds (rounded down, before 1970 too).
+func bucketOf(ms int64) int64 { return floorDiv(ms, bucketMS) }
+
+// tokenColumns are the token counts of a request, summed as they are.
+var tokenColumns = []string{"prompt_audio_tokens", "prompt_video_tokens", "prompt_text_tokens",
+	"completion_text_tokens", "completion_audio_tokens", "total_tokens"}
+
+// sumsSchema is migration 2: the sums, filled from the requests already there, and the triggers that
+// keep them. It is generated, but it is a released migration: what it produces must never change
+// (TestSumsSchemaIsFrozen).
+func sumsSchema() string {
+	sumDefs := `
+		requests INTEGER NOT NULL, -- how many
+		failures INTEGER NOT NULL, -- of them with a status other than ok
+		used     INTEGER NOT NULL, -- of them that used tokens
+		prompt_audio_tokens INTEGER NOT NULL, prompt_video_tokens INTEGER NOT NULL,
+		prompt_text_tokens INTEGER NOT NULL, completion_text_tokens INTEGER NOT NULL,
+		completion_audio_tokens INTEGER NOT NULL, total_tokens INTEGER NOT NULL,
+		-- the costs recorded with the requests, added up
+		cost REAL NOT NULL`
+	var b strings.Builder
+	fmt.Fprintf(&b, `CREATE TABLE sums (
+		bucket INTEGER NOT NULL, -- quarter of an hour since 1970 (UTC), floor(start_ms / %[1]d)
+		model TEXT NOT NULL, region TEXT NOT NULL, currency TEXT NOT NULL,
+		source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,%[2]s,
+		PRIMARY KEY (bucket, model, region, currency, source_lang, target_lang)
+	) WITHOUT ROWID;
+	CREATE TABLE input_sums (
+		input_sha256 TEXT NOT NULL,
+		name_key TEXT NOT NULL, -- the input's name when it has no SHA-256, else ''
+		model TEXT NOT NULL, region TEXT NOT NULL, currency TEXT NOT NULL,
+		bucket INTEGER NOT NULL,%[2]s,
+		last_start_ms INTEGER NOT NULL, -- the latest request (by start, then id) and its input
+		last_id INTEGER NOT NULL,
+		last_input TEXT NOT NULL,
+		PRIMARY KEY (input_sha256, name_key, model, region, currency, bucket)
+	) WITHOUT ROWID;
+`, bucketMS, sumDefs)
+	// The backfill is the trigger's own statement over every request, in one pass.
+	b.WriteString(addSums("r.", "FROM requests AS r"))
+	fmt.Fprintf(&b, "CREATE TRIGGER requests_sums_insert AFTER INSERT ON requests BEGIN\n%sEND;\n", addSums("NEW.", ""))
+	fmt.Fprintf(&b, "CREATE TRIGGER requests_sums_delete AFTER DELETE ON requests BEGIN\n%sEND;\n", removeSums("OLD."))
+	fmt.Fprintf(&b, "CREATE TRIGGER requests_sums_update AFTER UPDATE ON requests BEGIN\n%s%sEND;\n",
+		removeSums("OLD."), addSums("NEW.", ""))
+	return b.String()
+}
+
+// bucketExpr is the bucket of p's start_ms in SQL: floor division, as bucketOf.
+func bucketExpr(p string) string {
+	return fmt.Sprintf("((%[1]sstart_ms - ((%[1]sstart_ms %% %[2]d) + %[2]d) %% %[2]d) / %[2]d)", p, bucketMS)
+}
+
+// nameKeyExpr is input_sums.name_key of p.
+func nameKeyExpr(p string) string {
+	return fmt.Sprintf("(CASE WHEN %[1]sinput_sha256 = '' THEN %[1]sinput ELSE '' END)", p)
+}
+
+// sumValues are the values request p adds to a sum, in the order of sumColumns: one request,
+// whether it failed, whether it used tokens, its tokens, its recorded cost.
+func sumValues(p string) []string {
+	used := make([]string, len(tokenColumns))
+	for i, c := range tokenColumns {
+		used[i] = p + c
+	}
+	vals := []string{"1", p + "status <> 'ok'", "(" + strings.Join(used, " + ") + ") > 0"}
+	vals = append(vals, used...)
+	return append(vals, p+"cost")
+}
+
+var sumColumns = append([]string{"requests", "failures", "used"}, append(tokenColumns[:len(tokenColumns):len(tokenColumns)], "cost")...)
+
+// addSums adds request p to both tables: an upsert each, whose conflict adds the new request's
+// values to the sum (and makes it the latest when it is: later start, or the same start and a
+// later id). from is "" in a trigger (p is NEW.), or the FROM clause of the backfill.
+func addSums(p, from string) string {
+	set := make([]string, len(sumColumns))
+	for i, c := range sumColumns {
+		set[i] = fmt.Sprintf("%[1]s = %[1]s + excluded.%[1]s", c)
+	}
+	later := "(excluded.last_start_ms, excluded.last_id) > (last_start_ms, last_id)"
+	// "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert's, not a join's.
+	return fmt.Sprintf(`INSERT INTO sums (bucket, model, region, currency, source_lang, target_lang, %[1]s)
+	SELECT %[2]s, %[3]smodel, %[3]sregion, %[3]scurrency, %[3]ssource_lang, %[3]starget_lang, %[4]s %[5]s WHERE true
+	ON CONFLICT (bucket, model, region, currency, source_lang, target_lang) DO UPDATE SET %[6]s;
+INSERT INTO input_sums (input_sha256, name_key, model, region, currency, bucket, %[1]s, last_start_ms, last_id, last_input)
+	SELECT %[3]sinput_sha256, %[7]s, %[3]smodel, %[3]sregion, %[3]scurrency, %[2]s, %[4]s, %[3]sstart_ms, %[3]sid, %[3]sinput %[5]s WHERE true
+	ON CONFLICT (input_sha256, name_key, model, region, currency, bucket) DO UPDATE SET %[6]s,
+		last_input = CASE WHEN %[8]s THEN excluded.last_input ELSE last_input END,
+		last_id = CASE WHEN %[8]s THEN excluded.last_id ELSE last_id END,
+		last_start_ms = CASE WHEN %[8]s THEN excluded.last_start_ms ELSE last_start_ms END;
+`, strings.Join(sumColumns, ", "), bucketExpr(p), p, strings.Join(sumValues(p), ", "), from, strings.Join(set, ", "), nameKeyExpr(p), later)
+}
+
+// removeSums takes request p (OLD.) out of both tables: its values subtracted, a sum left with no
+// request deleted, and the latest request found again among the bucket's requests when it was p.
+func removeSums(p string) string {
+	vals := sumValues(p)
+	set := make([]string, len(sumColumns))
+	for i, c := range sumColumns {
+		set[i] = fmt.Sprintf("%s = %s - (%s)", c, c, vals[i])
+	}
+	subtract := strings.Join(set, ", ")
+	sumsKey := fmt.Sprintf("bucket = %[1]s AND model = %[2]smodel AND region = %[2]sregion AND currency = %[2]scurrency "+
+		"AND source_lang = %[2]ssource_lang AND target_lang = %[2]starget_lang", bucketExpr(p), p)
+	inputKey := fmt.Sprintf("input_sha256 = %[2]sinput_sha256 AND name_key = %[3]s AND model = %[2]smodel "+
+		"AND region = %[2]sregion AND currency = %[2]scurrency AND bucket = %[1]s", bucketExpr(p), p, nameKeyExpr(p))
+	var b strings.Builder
+	for _, t := range []struct{ table, key string }{{"sums", sumsKey}, {"input_sums", inputKey}} {
+		fmt.Fprintf(&b, "UPDATE %s SET %s WHERE %s;\n", t.table, subtract, t.key)
+		fmt.Fprintf(&b, "DELETE FROM %s WHERE %s AND requests = 0;\n", t.table, t.key)
+	}
+	fmt.Fprintf(&b, `UPDATE input_sums SET (last_start_ms, last_id, last_input) = (
+		SELECT r.start_ms, r.id, r.input FROM requests AS r
+		WHERE r.start_ms >= input_sums.bucket * %[1]d AND r.start_ms < (input_sums.bucket + 1) * %[1]d
+			AND r.input_sha256 = input_sums.input_sha256 AND %[2]s = input_sums.name_key AND r.model = input_sums.model
+			AND r.region = input_sums.region AND r.currency = input_sums.currency
+		ORDER BY r.start_ms DESC, r.id DESC LIMIT 1)
+	WHERE %[3]s AND last_id = %[4]sid;
+`, bucketMS, nameKeyExpr("r."), inputKey, p)
+	return b.String()
+}
