@@ -31,19 +31,20 @@ func (a latest) after(b latest) bool {
 	return a.startMS > b.startMS || a.startMS == b.startMS && a.id > b.id
 }
 
-// part is the sum of a part and, ByInput, its latest request.
-type part struct {
-	group groupID
-	sum   Sum
-	last  latest
+// acc is a group being added up.
+type acc struct {
+	Group
+	id   groupID
+	last latest
 }
 
-// tally adds up the requests of a Summary by part: those of the running sums, each part once and in
-// the order the query gave them, and those read one by one.
+// tally adds up the requests of a Summary: the running sums into groups as the query gives them,
+// in the order of their groupIDs (so no map is needed to find a group), then the requests read one
+// by one, kept by part until the end.
 type tally struct {
 	q       Query
 	loc     *time.Location
-	parts   []part
+	accs    []acc
 	raw     map[partKey]*Sum
 	rawLast map[groupID]latest
 }
@@ -133,8 +134,8 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 		return err
 	}
 	defer rows.Close()
-	var pt part
-	s := &pt.sum
+	var s Sum
+	var last latest
 	var sha256, source, target string
 	var day int64
 	dest := []any{&s.Model, &s.Region, &s.Currency, &s.Requests, &s.Failures, &s.Used, &s.PromptAudioTokens,
@@ -142,7 +143,7 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 		&s.TotalTokens, &s.Cost}
 	switch t.q.By {
 	case ByInput:
-		dest = append(append([]any{&sha256}, dest...), &pt.last.startMS, &pt.last.id, &pt.last.input)
+		dest = append(append([]any{&sha256}, dest...), &last.startMS, &last.id, &last.input)
 	case ByDay:
 		dest = append([]any{&day}, dest...)
 	case ByLanguage:
@@ -152,48 +153,46 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
+		var id groupID
 		switch t.q.By {
 		case ByInput:
-			pt.group = inputGroup(sha256, pt.last.input)
+			id = inputGroup(sha256, last.input)
 		case ByDay:
-			pt.group = groupID{a: dayName(day)}
+			id = groupID{a: dayName(day)}
 		case ByModel:
-			pt.group = groupID{a: s.Model}
+			id = groupID{a: s.Model}
 		case ByLanguage:
-			pt.group = groupID{source, target}
+			id = groupID{source, target}
 		}
-		t.parts = append(t.parts, pt)
+		// The parts come ordered by group: a group's parts one after the other.
+		if n := len(t.accs); n == 0 || t.accs[n-1].id != id {
+			t.accs = append(t.accs, acc{id: id, last: last})
+		}
+		t.accs[len(t.accs)-1].add(s, last, t.q.Price)
 	}
 	return rows.Err()
 }
 
-// groups prices the parts and adds them up by group, in the order Summary gives.
+func (a *acc) add(s Sum, last latest, price func(Sum) (float64, string, bool)) {
+	a.Add(priced(s, price))
+	if last.after(a.last) {
+		a.last = last
+	}
+}
+
+// find is the index of the group id among the first n accs, which are in the order of their ids.
+func (t *tally) find(id groupID, n int) (int, bool) {
+	return slices.BinarySearchFunc(t.accs[:n], id, func(a acc, id groupID) int { return compareIDs(a.id, id) })
+}
+
+func compareIDs(a, b groupID) int { return cmp.Or(cmp.Compare(a.a, b.a), cmp.Compare(a.b, b.b)) }
+
+func compareAccs(a, b acc) int { return compareIDs(a.id, b.id) }
+
+// groups adds the requests read one by one to the groups of the running sums, prices them, and
+// gives the groups in the order Summary gives.
 func (t *tally) groups() []Group {
-	type acc struct {
-		Group
-		id   groupID
-		last latest
-	}
-	accs := make([]acc, 0, len(t.parts)+len(t.raw))
-	index := make(map[groupID]int, len(t.parts)+len(t.raw))
-	add := func(id groupID, s Sum, last latest) {
-		i, ok := index[id]
-		if !ok {
-			i = len(accs)
-			index[id] = i
-			accs = append(accs, acc{id: id, last: last})
-		}
-		a := &accs[i]
-		a.Add(priced(s, t.q.Price))
-		if last.after(a.last) {
-			a.last = last
-		}
-	}
-	// In a fixed order (the query's, then sorted), so that a group's cost is added up the same
-	// way every time.
-	for _, p := range t.parts {
-		add(p.group, p.sum, p.last)
-	}
+	// In a fixed order, so that a group's cost is added up the same way every time.
 	keys := make([]partKey, 0, len(t.raw))
 	for k := range t.raw {
 		keys = append(keys, k)
@@ -202,9 +201,25 @@ func (t *tally) groups() []Group {
 		return cmp.Or(cmp.Compare(a.group.a, b.group.a), cmp.Compare(a.group.b, b.group.b), cmp.Compare(a.model, b.model),
 			cmp.Compare(a.region, b.region), cmp.Compare(a.currency, b.currency))
 	})
-	for _, k := range keys {
-		add(k.group, *t.raw[k], t.rawLast[k.group])
+	// The sums' groups came in the order of their ids (the query's ORDER BY): a day's number orders
+	// as its date does, but should anything not, sort them rather than miss one.
+	if !slices.IsSortedFunc(t.accs, compareAccs) {
+		slices.SortStableFunc(t.accs, compareAccs)
 	}
+	ordered := len(t.accs)
+	for _, k := range keys {
+		i, found := t.find(k.group, ordered)
+		if !found {
+			if j := len(t.accs) - 1; j >= ordered && t.accs[j].id == k.group {
+				i = j // the raw parts are sorted too: a group's parts one after the other
+			} else {
+				i = len(t.accs)
+				t.accs = append(t.accs, acc{id: k.group, last: t.rawLast[k.group]})
+			}
+		}
+		t.accs[i].add(*t.raw[k], t.rawLast[k.group], t.q.Price)
+	}
+	accs := t.accs
 	out := make([]Group, len(accs))
 	for i, a := range accs {
 		g := a.Group
