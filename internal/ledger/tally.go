@@ -182,12 +182,10 @@ func (a *acc) add(s Sum, last latest, price func(Sum) (float64, string, bool)) {
 
 // find is the index of the group id among the first n accs, which are in the order of their ids.
 func (t *tally) find(id groupID, n int) (int, bool) {
-	return slices.BinarySearchFunc(t.accs[:n], id, func(a acc, id groupID) int { return compareIDs(a.id, id) })
+	return sort.Find(n, func(i int) int { return compareIDs(id, t.accs[i].id) })
 }
 
 func compareIDs(a, b groupID) int { return cmp.Or(cmp.Compare(a.a, b.a), cmp.Compare(a.b, b.b)) }
-
-func compareAccs(a, b acc) int { return compareIDs(a.id, b.id) }
 
 // groups adds the requests read one by one to the groups of the running sums, prices them, and
 // gives the groups in the order Summary gives.
@@ -203,8 +201,11 @@ func (t *tally) groups() []Group {
 	})
 	// The sums' groups came in the order of their ids (the query's ORDER BY): a day's number orders
 	// as its date does, but should anything not, sort them rather than miss one.
-	if !slices.IsSortedFunc(t.accs, compareAccs) {
-		slices.SortStableFunc(t.accs, compareAccs)
+	for i := 1; i < len(t.accs); i++ {
+		if compareIDs(t.accs[i-1].id, t.accs[i].id) > 0 {
+			slices.SortStableFunc(t.accs, func(a, b acc) int { return compareIDs(a.id, b.id) })
+			break
+		}
 	}
 	ordered := len(t.accs)
 	for _, k := range keys {
@@ -234,7 +235,7 @@ func (t *tally) groups() []Group {
 		out[i] = g
 	}
 	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+		a, b := &out[i], &out[j]
 		if t.q.By != ByDay {
 			if a.Cost != b.Cost {
 				return a.Cost > b.Cost
