@@ -5,27 +5,26 @@ import (
 	"strings"
 )
 
-// The ledger keeps running sums beside its requests so that `usage` over a large ledger reads a
-// few thousand sums instead of every request: a million requests take seconds to read and add up,
-// their sums a few milliseconds. Two tables, each filled by triggers on requests in the statement
-// that inserts (updates, deletes) the request, so a sum can never disagree with its requests:
+// The ledger keeps running sums beside its requests so that `usage` over a large ledger reads
+// sums instead of every request: a million requests take seconds to read and add up one by one.
+// Triggers on requests keep the sums in the statement that inserts (updates, deletes) a request,
+// so that a sum never disagrees with its requests:
 //
-//   - sums: the requests of each quarter of an hour (UTC) by model, region, recorded currency and
-//     language pair; what the summary, by day, by model and by language read. A quarter of an hour
-//     divides every local day of every time zone in use (offsets are whole quarters: +5:45,
-//     +12:45), so the days of any zone are whole quarters.
+//   - price_keys: the (model, region, recorded currency) the requests have been sent with, each
+//     under a number; a price depends on these three only, so the sums are kept by price key.
+//   - sums: the requests of each quarter of an hour (UTC) by price key and language pair; what the
+//     summary, by day, by model and by language read. A quarter of an hour divides every local day
+//     of every time zone in use (offsets are whole quarters: +5:45, +12:45).
 //   - input_sums: the requests of each quarter of an hour by input (its content's SHA-256, or its
-//     name when it has none), model, region and recorded currency, with the latest request's name;
-//     what `usage --by input` reads. Its key starts with the input, so the groups come out of it in
-//     order, with no sorting.
+//     name when it has none) and price key, with the latest request's name; what `usage --by
+//     input` reads. Its key starts with the input, so the groups come out of it in order.
 //
-// Prices are not in the sums: a price is per token of each kind, so the cost of a sum of tokens of
-// one model in one region is the sum of the costs, and the price table of the day of the report
-// applies. A window of time that starts or ends within a quarter reads that quarter's requests
-// themselves.
+// Costs are not in the sums: a price is per token of each kind, so the cost of a sum of tokens of
+// one model in one region is the sum of the costs, and the report applies the price table of its
+// day. A window that starts or ends within a quarter reads that quarter's requests themselves.
 
-// bucketMS is the length of a bucket, the quarter of an hour the sums are kept by. The migration
-// that created the sums holds the same number; it cannot change without a migration.
+// bucketMS is the length of a bucket, the quarter of an hour the sums are kept by. Migration 2
+// holds the same number; it cannot change without a migration.
 const bucketMS = 15 * 60 * 1000
 
 // bucketOf is the bucket of a start time in Unix milliseconds (rounded down, before 1970 too).
@@ -35,9 +34,12 @@ func bucketOf(ms int64) int64 { return floorDiv(ms, bucketMS) }
 var tokenColumns = []string{"prompt_audio_tokens", "prompt_video_tokens", "prompt_text_tokens",
 	"completion_text_tokens", "completion_audio_tokens", "total_tokens"}
 
-// sumsSchema is migration 2: the sums, filled from the requests already there, and the triggers that
-// keep them. It is generated, but it is a released migration: what it produces must never change
-// (TestSumsSchemaIsFrozen).
+// sumColumns are the columns of a sum, in the order of sumValues.
+var sumColumns = append([]string{"requests", "failures", "used"}, append(tokenColumns[:len(tokenColumns):len(tokenColumns)], "cost")...)
+
+// sumsSchema is migration 2: the sums, filled from the requests already there, and the triggers
+// that keep them. It is generated, but it is a released migration: its text must never change
+// (TestSumsSchemaIsFrozen holds it to testdata/migration-2.sql).
 func sumsSchema() string {
 	sumDefs := `
 		requests INTEGER NOT NULL, -- how many
@@ -49,29 +51,36 @@ func sumsSchema() string {
 		-- the costs recorded with the requests, added up
 		cost REAL NOT NULL`
 	var b strings.Builder
-	fmt.Fprintf(&b, `CREATE TABLE sums (
-		bucket INTEGER NOT NULL, -- quarter of an hour since 1970 (UTC), floor(start_ms / %[1]d)
-		model TEXT NOT NULL, region TEXT NOT NULL, currency TEXT NOT NULL,
-		source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,%[2]s,
-		PRIMARY KEY (bucket, model, region, currency, source_lang, target_lang)
-	) WITHOUT ROWID;
-	CREATE TABLE input_sums (
-		input_sha256 TEXT NOT NULL,
-		name_key TEXT NOT NULL, -- the input's name when it has no SHA-256, else ''
-		model TEXT NOT NULL, region TEXT NOT NULL, currency TEXT NOT NULL,
-		bucket INTEGER NOT NULL,%[2]s,
-		last_start_ms INTEGER NOT NULL, -- the latest request (by start, then id) and its input
-		last_id INTEGER NOT NULL,
-		last_input TEXT NOT NULL,
-		PRIMARY KEY (input_sha256, name_key, model, region, currency, bucket)
-	) WITHOUT ROWID;
-`, bucketMS, sumDefs)
-	// The backfill is the trigger's own statement over every request, in one pass.
-	b.WriteString(addSums("r.", "FROM requests AS r"))
-	fmt.Fprintf(&b, "CREATE TRIGGER requests_sums_insert AFTER INSERT ON requests BEGIN\n%sEND;\n", addSums("NEW.", ""))
+	fmt.Fprintf(&b, `CREATE TABLE price_keys (
+	id INTEGER PRIMARY KEY,
+	model TEXT NOT NULL, region TEXT NOT NULL, currency TEXT NOT NULL,
+	UNIQUE (model, region, currency)
+);
+CREATE TABLE sums (
+	bucket INTEGER NOT NULL, -- quarter of an hour since 1970 (UTC), floor(start_ms / %[1]d)
+	price_key INTEGER NOT NULL,
+	source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,%[2]s,
+	PRIMARY KEY (bucket, price_key, source_lang, target_lang)
+) WITHOUT ROWID;
+CREATE TABLE input_sums (
+	input_sha256 TEXT NOT NULL,
+	name_key TEXT NOT NULL, -- the input's name when it has no SHA-256, else ''
+	price_key INTEGER NOT NULL,
+	bucket INTEGER NOT NULL,%[2]s,
+	-- the latest request (by start, then id) and its input
+	last_start_ms INTEGER NOT NULL, last_id INTEGER NOT NULL, last_input TEXT NOT NULL,
+	PRIMARY KEY (input_sha256, name_key, price_key, bucket)
+) WITHOUT ROWID;
+`, bucketMS, strings.ReplaceAll(sumDefs, "\n\t\t", "\n\t"))
+	// The backfill is the triggers' own statements over every request, in one pass each.
+	b.WriteString(`INSERT INTO price_keys (model, region, currency) SELECT model, region, currency FROM requests WHERE true
+	ON CONFLICT DO NOTHING;
+`)
+	b.WriteString(addSums("r.", "FROM requests AS r JOIN price_keys AS k ON (k.model, k.region, k.currency) = (r.model, r.region, r.currency)"))
+	fmt.Fprintf(&b, "CREATE TRIGGER requests_sums_insert AFTER INSERT ON requests BEGIN\n%sEND;\n", addKeyAndSums("NEW."))
 	fmt.Fprintf(&b, "CREATE TRIGGER requests_sums_delete AFTER DELETE ON requests BEGIN\n%sEND;\n", removeSums("OLD."))
 	fmt.Fprintf(&b, "CREATE TRIGGER requests_sums_update AFTER UPDATE ON requests BEGIN\n%s%sEND;\n",
-		removeSums("OLD."), addSums("NEW.", ""))
+		removeSums("OLD."), addKeyAndSums("NEW."))
 	return b.String()
 }
 
@@ -85,36 +94,50 @@ func nameKeyExpr(p string) string {
 	return fmt.Sprintf("(CASE WHEN %[1]sinput_sha256 = '' THEN %[1]sinput ELSE '' END)", p)
 }
 
+// priceKeyOf is the SQL condition that price key k (a price_keys row) is p's.
+func priceKeyOf(k, p string) string {
+	return fmt.Sprintf("(%[1]smodel, %[1]sregion, %[1]scurrency) = (%[2]smodel, %[2]sregion, %[2]scurrency)", k, p)
+}
+
 // sumValues are the values request p adds to a sum, in the order of sumColumns: one request,
 // whether it failed, whether it used tokens, its tokens, its recorded cost.
 func sumValues(p string) []string {
-	used := make([]string, len(tokenColumns))
+	tokens := make([]string, len(tokenColumns))
 	for i, c := range tokenColumns {
-		used[i] = p + c
+		tokens[i] = p + c
 	}
-	vals := []string{"1", p + "status <> 'ok'", "(" + strings.Join(used, " + ") + ") > 0"}
-	vals = append(vals, used...)
+	vals := []string{"1", p + "status <> 'ok'", "(" + strings.Join(tokens, " + ") + ") > 0"}
+	vals = append(vals, tokens...)
 	return append(vals, p+"cost")
 }
 
-var sumColumns = append([]string{"requests", "failures", "used"}, append(tokenColumns[:len(tokenColumns):len(tokenColumns)], "cost")...)
+// addKeyAndSums adds request p (NEW.) to price_keys when its key is new, and to the sums.
+func addKeyAndSums(p string) string {
+	return fmt.Sprintf("INSERT INTO price_keys (model, region, currency) VALUES (%[1]smodel, %[1]sregion, %[1]scurrency)\n"+
+		"\tON CONFLICT DO NOTHING;\n", p) +
+		addSums(p, "FROM price_keys AS k WHERE "+priceKeyOf("k.", p))
+}
 
-// addSums adds request p to both tables: an upsert each, whose conflict adds the new request's
-// values to the sum (and makes it the latest when it is: later start, or the same start and a
-// later id). from is "" in a trigger (p is NEW.), or the FROM clause of the backfill.
+// addSums adds request p to both tables of sums: an upsert each, whose conflict adds the request's
+// values to the sum (and makes it the latest when it is: a later start, or the same start and a
+// later id). from gives p's rows, joined with their price key k.
 func addSums(p, from string) string {
 	set := make([]string, len(sumColumns))
 	for i, c := range sumColumns {
 		set[i] = fmt.Sprintf("%[1]s = %[1]s + excluded.%[1]s", c)
 	}
 	later := "(excluded.last_start_ms, excluded.last_id) > (last_start_ms, last_id)"
-	// "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert's, not a join's.
-	return fmt.Sprintf(`INSERT INTO sums (bucket, model, region, currency, source_lang, target_lang, %[1]s)
-	SELECT %[2]s, %[3]smodel, %[3]sregion, %[3]scurrency, %[3]ssource_lang, %[3]starget_lang, %[4]s %[5]s WHERE true
-	ON CONFLICT (bucket, model, region, currency, source_lang, target_lang) DO UPDATE SET %[6]s;
-INSERT INTO input_sums (input_sha256, name_key, model, region, currency, bucket, %[1]s, last_start_ms, last_id, last_input)
-	SELECT %[3]sinput_sha256, %[7]s, %[3]smodel, %[3]sregion, %[3]scurrency, %[2]s, %[4]s, %[3]sstart_ms, %[3]sid, %[3]sinput %[5]s WHERE true
-	ON CONFLICT (input_sha256, name_key, model, region, currency, bucket) DO UPDATE SET %[6]s,
+	if !strings.Contains(from, " WHERE ") {
+		from += " WHERE true" // tells SQLite's parser that ON CONFLICT is the upsert's, not a join's
+	}
+	return fmt.Sprintf(`INSERT INTO sums (bucket, price_key, source_lang, target_lang, %[1]s)
+	SELECT %[2]s, k.id, %[3]ssource_lang, %[3]starget_lang, %[4]s
+	%[5]s
+	ON CONFLICT (bucket, price_key, source_lang, target_lang) DO UPDATE SET %[6]s;
+INSERT INTO input_sums (input_sha256, name_key, price_key, bucket, %[1]s, last_start_ms, last_id, last_input)
+	SELECT %[3]sinput_sha256, %[7]s, k.id, %[2]s, %[4]s, %[3]sstart_ms, %[3]sid, %[3]sinput
+	%[5]s
+	ON CONFLICT (input_sha256, name_key, price_key, bucket) DO UPDATE SET %[6]s,
 		last_input = CASE WHEN %[8]s THEN excluded.last_input ELSE last_input END,
 		last_id = CASE WHEN %[8]s THEN excluded.last_id ELSE last_id END,
 		last_start_ms = CASE WHEN %[8]s THEN excluded.last_start_ms ELSE last_start_ms END;
@@ -130,22 +153,23 @@ func removeSums(p string) string {
 		set[i] = fmt.Sprintf("%s = %s - (%s)", c, c, vals[i])
 	}
 	subtract := strings.Join(set, ", ")
-	sumsKey := fmt.Sprintf("bucket = %[1]s AND model = %[2]smodel AND region = %[2]sregion AND currency = %[2]scurrency "+
-		"AND source_lang = %[2]ssource_lang AND target_lang = %[2]starget_lang", bucketExpr(p), p)
-	inputKey := fmt.Sprintf("input_sha256 = %[2]sinput_sha256 AND name_key = %[3]s AND model = %[2]smodel "+
-		"AND region = %[2]sregion AND currency = %[2]scurrency AND bucket = %[1]s", bucketExpr(p), p, nameKeyExpr(p))
+	key := fmt.Sprintf("(SELECT k.id FROM price_keys AS k WHERE %s)", priceKeyOf("k.", p))
+	sumsKey := fmt.Sprintf("bucket = %[1]s AND price_key = %[2]s AND source_lang = %[3]ssource_lang AND target_lang = %[3]starget_lang",
+		bucketExpr(p), key, p)
+	inputKey := fmt.Sprintf("input_sha256 = %[3]sinput_sha256 AND name_key = %[4]s AND price_key = %[2]s AND bucket = %[1]s",
+		bucketExpr(p), key, p, nameKeyExpr(p))
 	var b strings.Builder
 	for _, t := range []struct{ table, key string }{{"sums", sumsKey}, {"input_sums", inputKey}} {
-		fmt.Fprintf(&b, "UPDATE %s SET %s WHERE %s;\n", t.table, subtract, t.key)
+		fmt.Fprintf(&b, "UPDATE %s SET %s\n\tWHERE %s;\n", t.table, subtract, t.key)
 		fmt.Fprintf(&b, "DELETE FROM %s WHERE %s AND requests = 0;\n", t.table, t.key)
 	}
 	fmt.Fprintf(&b, `UPDATE input_sums SET (last_start_ms, last_id, last_input) = (
-		SELECT r.start_ms, r.id, r.input FROM requests AS r
-		WHERE r.start_ms >= input_sums.bucket * %[1]d AND r.start_ms < (input_sums.bucket + 1) * %[1]d
-			AND r.input_sha256 = input_sums.input_sha256 AND %[2]s = input_sums.name_key AND r.model = input_sums.model
-			AND r.region = input_sums.region AND r.currency = input_sums.currency
+		SELECT r.start_ms, r.id, r.input FROM requests AS r JOIN price_keys AS k ON %[1]s
+		WHERE k.id = input_sums.price_key
+			AND r.start_ms >= input_sums.bucket * %[2]d AND r.start_ms < (input_sums.bucket + 1) * %[2]d
+			AND r.input_sha256 = input_sums.input_sha256 AND %[3]s = input_sums.name_key
 		ORDER BY r.start_ms DESC, r.id DESC LIMIT 1)
-	WHERE %[3]s AND last_id = %[4]sid;
-`, bucketMS, nameKeyExpr("r."), inputKey, p)
+	WHERE %[4]s AND last_id = %[5]sid;
+`, priceKeyOf("k.", "r."), bucketMS, nameKeyExpr("r."), inputKey, p)
 	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -44,7 +45,7 @@ type acc struct {
 type tally struct {
 	q       Query
 	loc     *time.Location
-	accs    []acc
+	accs    []*acc // pointers: tens of thousands of groups are not copied as the slice grows
 	raw     map[partKey]*Sum
 	rawLast map[groupID]latest
 }
@@ -108,6 +109,10 @@ func (t *tally) readRequests(ctx context.Context, db *sql.DB, iv interval) error
 
 // readSums adds up the running sums of p's whole buckets, by part.
 func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
+	priceKeys, err := readPriceKeys(ctx, db)
+	if err != nil {
+		return err
+	}
 	sums := make([]string, len(sumColumns))
 	for i, c := range sumColumns {
 		sums[i] = "SUM(" + c + ")"
@@ -125,9 +130,9 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 	case ByLanguage:
 		keys, groupBy = "source_lang, target_lang, ", "source_lang, target_lang, "
 	}
-	// ByTotal and ByModel have no key of their own: the model is in every part's.
-	groupBy += "model, region, currency"
-	rows, err := db.QueryContext(ctx, `SELECT `+keys+`model, region, currency, `+strings.Join(sums, ", ")+
+	// ByTotal and ByModel have no key of their own: the model is in the price key.
+	groupBy += "price_key"
+	rows, err := db.QueryContext(ctx, `SELECT `+keys+`price_key, `+strings.Join(sums, ", ")+
 		` FROM `+table+` WHERE bucket >= ? AND bucket < ?`+where+` GROUP BY `+groupBy+` ORDER BY `+groupBy,
 		p.bucketLo, p.bucketHi)
 	if err != nil {
@@ -136,11 +141,10 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 	defer rows.Close()
 	var s Sum
 	var last latest
+	var priceKey, day int64
 	var sha256, source, target string
-	var day int64
-	dest := []any{&s.Model, &s.Region, &s.Currency, &s.Requests, &s.Failures, &s.Used, &s.PromptAudioTokens,
-		&s.PromptVideoTokens, &s.PromptTextTokens, &s.CompletionTextTokens, &s.CompletionAudioTokens,
-		&s.TotalTokens, &s.Cost}
+	dest := []any{&priceKey, &s.Requests, &s.Failures, &s.Used, &s.PromptAudioTokens, &s.PromptVideoTokens,
+		&s.PromptTextTokens, &s.CompletionTextTokens, &s.CompletionAudioTokens, &s.TotalTokens, &s.Cost}
 	switch t.q.By {
 	case ByInput:
 		dest = append(append([]any{&sha256}, dest...), &last.startMS, &last.id, &last.input)
@@ -153,6 +157,11 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
+		k, ok := priceKeys[priceKey]
+		if !ok {
+			return fmt.Errorf("sums of price key %d, which is not in price_keys", priceKey)
+		}
+		s.Model, s.Region, s.Currency = k.model, k.region, k.currency
 		var id groupID
 		switch t.q.By {
 		case ByInput:
@@ -164,13 +173,63 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 		case ByLanguage:
 			id = groupID{source, target}
 		}
-		// The parts come ordered by group: a group's parts one after the other.
+		// The parts come ordered by group (but by model's, which come by price key): a group's
+		// parts one after the other.
 		if n := len(t.accs); n == 0 || t.accs[n-1].id != id {
-			t.accs = append(t.accs, acc{id: id, last: last})
+			t.accs = append(t.accs, &acc{id: id, last: last})
 		}
 		t.accs[len(t.accs)-1].add(s, last, t.q.Price)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	t.order()
+	return nil
+}
+
+type priceKey struct{ model, region, currency string }
+
+// readPriceKeys reads the price keys by number.
+func readPriceKeys(ctx context.Context, db *sql.DB) (map[int64]priceKey, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id, model, region, currency FROM price_keys`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keys := map[int64]priceKey{}
+	for rows.Next() {
+		var id int64
+		var k priceKey
+		if err := rows.Scan(&id, &k.model, &k.region, &k.currency); err != nil {
+			return nil, err
+		}
+		keys[id] = k
+	}
+	return keys, rows.Err()
+}
+
+// order puts the groups of the sums in the order of their ids, each once: they come so from the
+// query, but for by model's (ordered by price key) and, should a day's number ever not order as
+// its date, by day's.
+func (t *tally) order() {
+	for i := 1; i < len(t.accs); i++ {
+		if compareIDs(t.accs[i-1].id, t.accs[i].id) >= 0 {
+			slices.SortStableFunc(t.accs, func(a, b *acc) int { return compareIDs(a.id, b.id) })
+			merged := t.accs[:0]
+			for _, a := range t.accs {
+				if n := len(merged); n > 0 && merged[n-1].id == a.id {
+					merged[n-1].Add(a.Group)
+					if a.last.after(merged[n-1].last) {
+						merged[n-1].last = a.last
+					}
+					continue
+				}
+				merged = append(merged, a)
+			}
+			t.accs = merged
+			return
+		}
+	}
 }
 
 func (a *acc) add(s Sum, last latest, price func(Sum) (float64, string, bool)) {
@@ -199,14 +258,6 @@ func (t *tally) groups() []Group {
 		return cmp.Or(cmp.Compare(a.group.a, b.group.a), cmp.Compare(a.group.b, b.group.b), cmp.Compare(a.model, b.model),
 			cmp.Compare(a.region, b.region), cmp.Compare(a.currency, b.currency))
 	})
-	// The sums' groups came in the order of their ids (the query's ORDER BY): a day's number orders
-	// as its date does, but should anything not, sort them rather than miss one.
-	for i := 1; i < len(t.accs); i++ {
-		if compareIDs(t.accs[i-1].id, t.accs[i].id) > 0 {
-			slices.SortStableFunc(t.accs, func(a, b acc) int { return compareIDs(a.id, b.id) })
-			break
-		}
-	}
 	ordered := len(t.accs)
 	for _, k := range keys {
 		i, found := t.find(k.group, ordered)
@@ -215,40 +266,34 @@ func (t *tally) groups() []Group {
 				i = j // the raw parts are sorted too: a group's parts one after the other
 			} else {
 				i = len(t.accs)
-				t.accs = append(t.accs, acc{id: k.group, last: t.rawLast[k.group]})
+				t.accs = append(t.accs, &acc{id: k.group, last: t.rawLast[k.group]})
 			}
 		}
 		t.accs[i].add(*t.raw[k], t.rawLast[k.group], t.q.Price)
 	}
-	accs := t.accs
-	out := make([]Group, len(accs))
-	for i, a := range accs {
-		g := a.Group
+	for _, a := range t.accs {
 		switch t.q.By {
 		case ByInput:
-			g.Key, g.InputSHA256 = a.last.input, a.id.a
+			a.Key, a.InputSHA256 = a.last.input, a.id.a
 		case ByLanguage:
-			g.Key = languageKey(a.id.a, a.id.b)
+			a.Key = languageKey(a.id.a, a.id.b)
 		default:
-			g.Key = a.id.a
+			a.Key = a.id.a
 		}
-		out[i] = g
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
+	// Pointers are sorted, not the groups themselves, which are large.
+	slices.SortFunc(t.accs, func(a, b *acc) int {
 		if t.q.By != ByDay {
-			if a.Cost != b.Cost {
-				return a.Cost > b.Cost
-			}
-			if a.Requests != b.Requests {
-				return a.Requests > b.Requests
+			if c := cmp.Or(cmp.Compare(b.Cost, a.Cost), cmp.Compare(b.Requests, a.Requests)); c != 0 {
+				return c // most first
 			}
 		}
-		if a.Key != b.Key {
-			return a.Key < b.Key
-		}
-		return a.InputSHA256 < b.InputSHA256 // one name, several contents
+		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.InputSHA256, b.InputSHA256)) // one name, several contents
 	})
+	out := make([]Group, len(t.accs))
+	for i, a := range t.accs {
+		out[i] = a.Group
+	}
 	return out
 }
 

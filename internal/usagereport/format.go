@@ -31,6 +31,9 @@ func formatCost(cost float64, currency string, unpriced int64) string {
 
 // cell makes a value safe for a tab-separated table: a tab or newline in a file name would break it.
 func cell(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s // most names: no copy
+	}
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return '?'
