@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -101,18 +100,6 @@ func (p *plan) straddling() []int64 {
 	}
 	slices.Sort(skip)
 	return slices.Compact(skip)
-}
-
-// skipped is the SQL condition that leaves out the skipped buckets, "" when there are none.
-func (p *plan) skipped() string {
-	if len(p.skip) == 0 {
-		return ""
-	}
-	list := make([]string, len(p.skip))
-	for i, b := range p.skip {
-		list[i] = strconv.FormatInt(b, 10)
-	}
-	return " AND bucket NOT IN (" + strings.Join(list, ", ") + ")"
 }
 
 // dayExpr is the SQL of a bucket's local day, in days since 1970-01-01: the day its start falls on

@@ -210,10 +210,8 @@ func (l *Ledger) Summary(ctx context.Context, q Query) ([]Group, error) {
 			return nil, fmt.Errorf("reading usage ledger %s: %w", l.path, err)
 		}
 	}
-	for _, iv := range p.raw {
-		if err := t.readRequests(ctx, l.db, iv); err != nil {
-			return nil, fmt.Errorf("reading usage ledger %s: %w", l.path, err)
-		}
+	if err := t.readRequests(ctx, l.db, p.raw); err != nil {
+		return nil, fmt.Errorf("reading usage ledger %s: %w", l.path, err)
 	}
 	return t.groups(), nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -77,9 +78,14 @@ func inputGroup(sha256, name string) groupID {
 	return groupID{b: name}
 }
 
-// readRequests adds up the requests that started in iv one by one.
-func (t *tally) readRequests(ctx context.Context, db *sql.DB, iv interval) error {
-	rows, err := db.QueryContext(ctx, `SELECT id, `+columns+` FROM requests WHERE start_ms >= ? AND start_ms < ?`, iv.lo, iv.hi)
+// readRequests adds up the requests that started in ivs one by one, in one query: an index
+// search per interval.
+func (t *tally) readRequests(ctx context.Context, db *sql.DB, ivs []interval) error {
+	if len(ivs) == 0 {
+		return nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT r.id, `+prefixed("r.", columns)+` FROM json_each(?) AS iv
+		JOIN requests AS r ON r.start_ms >= iv.value->>0 AND r.start_ms < iv.value->>1`, intervalsJSON(ivs))
 	if err != nil {
 		return err
 	}
@@ -119,6 +125,7 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 	}
 	var keys, groupBy, where string
 	table := "sums"
+	args := []any{p.bucketLo, p.bucketHi}
 	switch t.q.By {
 	case ByInput:
 		// name_key is last_input when it is not ''. With one max() in the query, SQLite takes
@@ -126,15 +133,17 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 		keys, groupBy, table = "input_sha256, ", "input_sha256, name_key, ", "input_sums"
 		sums = append(sums, "MAX(last_start_ms)", "last_id", "last_input")
 	case ByDay:
-		keys, groupBy, where = p.dayExpr()+" AS day, ", "day, ", p.skipped()
+		keys, groupBy = p.dayExpr()+" AS day, ", "day, "
+		if len(p.skip) > 0 {
+			where, args = " AND bucket NOT IN (SELECT value FROM json_each(?))", append(args, int64sJSON(p.skip))
+		}
 	case ByLanguage:
 		keys, groupBy = "source_lang, target_lang, ", "source_lang, target_lang, "
 	}
 	// ByTotal and ByModel have no key of their own: the model is in the price key.
 	groupBy += "price_key"
 	rows, err := db.QueryContext(ctx, `SELECT `+keys+`price_key, `+strings.Join(sums, ", ")+
-		` FROM `+table+` WHERE bucket >= ? AND bucket < ?`+where+` GROUP BY `+groupBy+` ORDER BY `+groupBy,
-		p.bucketLo, p.bucketHi)
+		` FROM `+table+` WHERE bucket >= ? AND bucket < ?`+where+` GROUP BY `+groupBy+` ORDER BY `+groupBy, args...)
 	if err != nil {
 		return err
 	}
@@ -302,4 +311,41 @@ func languageKey(source, target string) string {
 		source = "auto"
 	}
 	return source + "→" + target
+}
+
+// prefixed is a list of columns, each with the prefix (a table's alias).
+func prefixed(prefix, list string) string {
+	cols := strings.Split(list, ",")
+	for i, c := range cols {
+		cols[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// intervalsJSON is ivs as a JSON array of [lo, hi] pairs, for json_each.
+func intervalsJSON(ivs []interval) string {
+	b := []byte{'['}
+	for i, iv := range ivs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = strconv.AppendInt(b, iv.lo, 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, iv.hi, 10)
+		b = append(b, ']')
+	}
+	return string(append(b, ']'))
+}
+
+// int64sJSON is ns as a JSON array, for json_each.
+func int64sJSON(ns []int64) string {
+	b := []byte{'['}
+	for i, n := range ns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return string(append(b, ']'))
 }

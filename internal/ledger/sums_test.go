@@ -1,0 +1,396 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// referenceSummary is Summary as it was before the running sums: every request read, priced
+// and added up one by one. The sums must give what it gives.
+func referenceSummary(rows []Row, q Query) []Group {
+	loc := q.location()
+	lo, hi := q.bounds()
+	// In the order of start, then id, as the requests were read then.
+	rows = slices.Clone(rows)
+	sort.Slice(rows, func(i, j int) bool {
+		if !rows[i].Start.Equal(rows[j].Start) {
+			return rows[i].Start.Before(rows[j].Start)
+		}
+		return rows[i].ID < rows[j].ID
+	})
+	key := func(r Row) string {
+		switch q.By {
+		case ByDay:
+			return r.Start.In(loc).Format(time.DateOnly)
+		case ByModel:
+			return r.Model
+		case ByLanguage:
+			return languageKey(r.SourceLang, r.TargetLang)
+		case ByInput:
+			if r.InputSHA256 != "" {
+				return "sha256:" + r.InputSHA256
+			}
+			return "name:" + r.Input
+		}
+		return ""
+	}
+	groups := map[string]*Group{}
+	for _, r := range rows {
+		if ms := r.Start.UnixMilli(); ms < lo || ms >= hi {
+			continue
+		}
+		k := key(r)
+		g := groups[k]
+		if g == nil {
+			g = &Group{Key: k}
+			groups[k] = g
+		}
+		g.Add(priced(r.Sum(), q.Price))
+		if q.By == ByInput {
+			g.Key, g.InputSHA256 = r.Input, r.InputSHA256 // the latest so far
+		}
+	}
+	out := []Group{}
+	for _, g := range groups {
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if q.By != ByDay {
+			if a.Cost != b.Cost {
+				return a.Cost > b.Cost
+			}
+			if a.Requests != b.Requests {
+				return a.Requests > b.Requests
+			}
+		}
+		if a.Key != b.Key {
+			return a.Key < b.Key
+		}
+		return a.InputSHA256 < b.InputSHA256
+	})
+	return out
+}
+
+// sameGroups reports how got differs from want: counts exactly, costs to a part in 10^12 (the
+// sums add up in another order).
+func sameGroups(got, want []Group) string {
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d groups, want %d:\n got %+v\nwant %+v", len(got), len(want), got, want)
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if math.Abs(g.Cost-w.Cost) > 1e-12*math.Max(1, math.Abs(w.Cost)) {
+			return fmt.Sprintf("group %d: cost %v, want %v", i, g.Cost, w.Cost)
+		}
+		g.Cost = w.Cost
+		if g != w {
+			return fmt.Sprintf("group %d:\n got %+v\nwant %+v", i, g, w)
+		}
+	}
+	return ""
+}
+
+// testZones are zones whose days the sums must count right: with daylight saving time (by an
+// hour, by half an hour), with offsets of a half and three quarters of an hour, and with offsets
+// that are not whole quarters of an hour (as local mean time was), east and west.
+func testZones(t *testing.T) []*time.Location {
+	zones := []*time.Location{time.UTC, time.FixedZone("LMT+0:19:32", 19*60+32), time.FixedZone("LMT-9:30:07", -(9*3600 + 30*60 + 7))}
+	for _, name := range []string{"Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Logf("zone %s skipped: %v", name, err)
+			continue
+		}
+		zones = append(zones, loc)
+	}
+	return zones
+}
+
+// randomRows are n requests around the end of October 2026 (when Europe and North America leave
+// daylight saving time, and Lord Howe Island enters it), with some far before, one before 1970,
+// starts shared to the millisecond, inputs renamed, hashes missing, models the prices do not know,
+// recorded costs in two currencies, and every status.
+func randomRows(rng *rand.Rand, n int) []Row {
+	base := time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
+	models := []string{"flash", "snapshot", "proxy", "retired"}
+	regions := []string{"intl", "cn", ""}
+	langs := [][2]string{{"zh", "en"}, {"", "en"}, {"en", "fr"}, {"ja", ""}}
+	statuses := []string{StatusOK, StatusOK, StatusOK, StatusOK, StatusAPIError, StatusFailed, StatusInterrupted, StatusTruncated}
+	var rows []Row
+	var prev time.Time
+	for i := range n {
+		var start time.Time
+		switch f := rng.IntN(100); {
+		case f < 3 && i > 0:
+			start = prev // the same millisecond as another request
+		case f < 5:
+			start = base.Add(-time.Duration(rng.Int64N(int64(200 * 24 * time.Hour))))
+		case f < 6:
+			start = time.Date(1969, 12, 31, 23, 59, 59, 500e6, time.UTC).Add(-time.Duration(rng.IntN(3600)) * time.Second)
+		default:
+			start = base.Add(time.Duration(rng.Int64N(int64(17 * 24 * time.Hour))))
+		}
+		start = start.Truncate(time.Millisecond)
+		prev = start
+		content := rng.IntN(40)
+		r := Row{Start: start, Input: fmt.Sprintf("in-%d.wav", content), InputSHA256: fmt.Sprintf("%064x", content),
+			Model: models[rng.IntN(len(models))], Region: regions[rng.IntN(len(regions))], Status: statuses[rng.IntN(len(statuses))]}
+		pair := langs[rng.IntN(len(langs))]
+		r.SourceLang, r.TargetLang = pair[0], pair[1]
+		if rng.IntN(4) == 0 {
+			r.Input = fmt.Sprintf("renamed-%d-%d.wav", content, rng.IntN(3))
+		}
+		if rng.IntN(10) == 0 {
+			r.InputSHA256 = ""
+		}
+		if i%50 == 49 { // the same content under another name, started in the same millisecond
+			p := rows[i-1]
+			r.Start, r.Input, r.InputSHA256 = p.Start, p.Input+".copy", p.InputSHA256
+		}
+		if r.Status != StatusAPIError && r.Status != StatusFailed {
+			r.PromptAudioTokens, r.PromptVideoTokens, r.PromptTextTokens = rng.IntN(5000), rng.IntN(3)*rng.IntN(3000), rng.IntN(4)
+			r.CompletionTextTokens, r.CompletionAudioTokens = rng.IntN(400), rng.IntN(2)*rng.IntN(3000)
+			r.TotalTokens = r.PromptAudioTokens + r.PromptVideoTokens + r.PromptTextTokens + r.CompletionTextTokens + r.CompletionAudioTokens
+			switch rng.IntN(4) {
+			case 0, 1:
+				r.Cost, r.Currency = float64(r.TotalTokens)*7.3e-5, "CNY"
+			case 2:
+				r.Cost, r.Currency = float64(r.TotalTokens)*1e-5, "USD"
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// testPrices prices flash and snapshot per token (snapshot in USD in cn), keeps the recorded cost
+// of the others, and has none for a request without one: linear, as a price table is.
+func testPrices(s Sum) (float64, string, bool) {
+	switch {
+	case s.Model == "flash":
+		return (float64(s.PromptAudioTokens)*73.392 + float64(s.PromptVideoTokens)*9.541 + float64(s.CompletionTextTokens)*73.392 +
+			float64(s.CompletionAudioTokens)*278.891) / 1e6, "CNY", true
+	case s.Model == "snapshot" && s.Region == "cn":
+		return float64(s.TotalTokens) * 3e-6, "USD", true
+	case s.Currency != "":
+		return s.Cost, s.Currency, true
+	}
+	return 0, "", false
+}
+
+// windows are the windows the sums are checked over: open; from and to odd milliseconds; within
+// one quarter of an hour; on whole quarters; one day of Berlin across its change of offset; before
+// everything.
+func windows() [][2]time.Time {
+	at := func(s string) time.Time {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			panic(err)
+		}
+		return t
+	}
+	return [][2]time.Time{
+		{},
+		{at("2026-10-24T13:07:11.123Z"), at("2026-11-02T00:00:00.001Z")},
+		{at("2026-10-28T10:01:00Z"), at("2026-10-28T10:14:59.999Z")},
+		{at("2026-10-22T00:15:00Z"), at("2026-10-30T23:45:00Z")},
+		{at("2026-10-24T22:00:00Z"), at("2026-10-25T23:00:00Z")},
+		{time.Time{}, at("1970-01-01T00:00:00Z")},
+		{at("2020-01-01T00:00:00Z"), at("2020-01-02T00:00:00Z")},
+	}
+}
+
+// checkAgainstReference checks every grouping, window, zone and pricing of l's Summary against
+// referenceSummary of the requests l holds.
+func checkAgainstReference(t *testing.T, l *Ledger) {
+	t.Helper()
+	rows, err := l.List(t.Context(), Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, loc := range testZones(t) {
+		for _, by := range append([]string{ByTotal}, Groupings()...) {
+			if by != ByDay && loc != time.UTC {
+				continue // only days depend on the zone
+			}
+			for _, w := range windows() {
+				for _, price := range []func(Sum) (float64, string, bool){nil, testPrices} {
+					q := Query{Since: w[0], Until: w[1], By: by, Location: loc, Price: price}
+					got, err := l.Summary(t.Context(), q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := sameGroups(got, referenceSummary(rows, q)); diff != "" {
+						t.Fatalf("by %q in %s, %v to %v, priced %v: %s", by, loc, w[0], w[1], price != nil, diff)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestSummaryMatchesRequestByRequest(t *testing.T) {
+	l := openTemp(t)
+	rows := randomRows(rand.New(rand.NewPCG(7, 8)), 3000)
+	if _, err := l.RecordAll(t.Context(), slices.Values(rows)); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstReference(t, l)
+}
+
+// TestSumsFollowDeletesAndUpdates: the ledger never deletes or changes a request, but whoever
+// prunes it with sqlite3 must not leave the sums telling another story.
+func TestSumsFollowDeletesAndUpdates(t *testing.T) {
+	l := openTemp(t)
+	rows := randomRows(rand.New(rand.NewPCG(9, 10)), 2000)
+	if _, err := l.RecordAll(t.Context(), slices.Values(rows)); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`DELETE FROM requests WHERE id % 7 = 0`,
+		`DELETE FROM requests WHERE start_ms < 0`,
+		`UPDATE requests SET model = 'flash', status = 'ok' WHERE id % 11 = 0`,
+		`UPDATE requests SET start_ms = start_ms + 600000, input = 'moved-' || input WHERE id % 13 = 0`,
+		`UPDATE requests SET input_sha256 = '' WHERE id % 17 = 0`,
+		`UPDATE requests SET currency = 'EUR', cost = cost * 2 WHERE id % 19 = 0`,
+	} {
+		if _, err := l.db.ExecContext(t.Context(), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	checkAgainstReference(t, l)
+	// Every request gone: no sum left.
+	if _, err := l.db.ExecContext(t.Context(), `DELETE FROM requests`); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"sums", "input_sums"} {
+		var n int
+		if err := l.db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+table).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s: %d rows (%v) after every request was deleted, want 0", table, n, err)
+		}
+	}
+}
+
+// createVersion1 makes a ledger as the first release wrote it (schema version 1, no sums) holding
+// rows.
+func createVersion1(t *testing.T, path string, rows []Row) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(t.Context(), migrations[0]+"; PRAGMA user_version = 1"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		args, err := insertArgs(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(t.Context(), insertRow, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMigrationFromVersion1KeepsTheReports(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "usage.db")
+	createVersion1(t, path, randomRows(rand.New(rand.NewPCG(11, 12)), 1500))
+	l, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var v int
+	if err := l.db.QueryRowContext(t.Context(), "PRAGMA user_version").Scan(&v); err != nil || v != SchemaVersion() {
+		t.Fatalf("user_version %d (%v) after opening, want %d", v, err, SchemaVersion())
+	}
+	checkAgainstReference(t, l)
+	// And the triggers are there: a new request counts.
+	before, _ := l.Summary(t.Context(), Query{})
+	if err := l.Record(t.Context(), Row{Start: time.Now(), Status: StatusOK, TotalTokens: 3}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := l.Summary(t.Context(), Query{})
+	if after[0].Requests != before[0].Requests+1 || after[0].TotalTokens != before[0].TotalTokens+3 {
+		t.Errorf("after one more request: %+v, before %+v", after[0], before[0])
+	}
+}
+
+// TestSumsSchemaIsFrozen: migration 2 is generated from Go, and released; what it generates must
+// not change, or ledgers migrated by two versions would differ.
+func TestSumsSchemaIsFrozen(t *testing.T) {
+	path := filepath.Join("testdata", "migration-2.sql")
+	got := sumsSchema()
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./internal/ledger -run Frozen -update writes it, once)", err)
+	}
+	if got != string(want) {
+		t.Errorf("migration 2 is no longer what %s holds: a released migration must not change; add a new one", path)
+	}
+	if migrations[1] != got {
+		t.Error("migrations[1] is not sumsSchema()")
+	}
+}
+
+// TestSumsUnderConcurrentRecorders: the sums are kept in the statement that records a request, so
+// parallel jobs lose no request from them either.
+func TestSumsUnderConcurrentRecorders(t *testing.T) {
+	l := openTemp(t)
+	rec := NewRecorder(l, func(err error) { t.Errorf("warned: %v", err) })
+	const jobs, each = 8, 25
+	done := make(chan struct{})
+	for j := range jobs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range each {
+				rec.Record(context.Background(), Row{Start: time.Date(2026, 10, 1, 12, 0, i, j*1e6, time.UTC), Input: "in.wav",
+					InputSHA256: strings.Repeat("c", 64), Model: "m", Status: StatusOK, TotalTokens: 2})
+			}
+		}()
+	}
+	for range jobs {
+		<-done
+	}
+	for _, by := range []string{ByTotal, ByInput} {
+		got, err := l.Summary(t.Context(), Query{By: by})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Requests != jobs*each || got[0].TotalTokens != 2*jobs*each {
+			t.Errorf("by %q: %+v, want one group of %d requests, %d tokens", by, got, jobs*each, 2*jobs*each)
+		}
+	}
+}
