@@ -121,9 +121,10 @@ func testZones(t *testing.T) []*time.Location {
 }
 
 // randomRows are n requests around the end of October 2026 (when Europe and North America leave
-// daylight saving time, and Lord Howe Island enters it), with some far before, one before 1970,
-// starts shared to the millisecond, inputs renamed, hashes missing, models the prices do not know,
-// recorded costs in two currencies, and every status.
+// daylight saving time, and Lord Howe Island enters it), most in runs of an input's segments a
+// minute apart, with some far before, some before 1970, starts shared to the millisecond, inputs
+// renamed, hashes missing, models the prices do not know, recorded costs in two currencies, and
+// every status.
 func randomRows(rng *rand.Rand, n int) []Row {
 	base := time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
 	models := []string{"flash", "snapshot", "proxy", "retired"}
@@ -141,18 +142,27 @@ func randomRows(rng *rand.Rand, n int) []Row {
 			start = base.Add(-time.Duration(rng.Int64N(int64(200 * 24 * time.Hour))))
 		case f < 6:
 			start = time.Date(1969, 12, 31, 23, 59, 59, 500e6, time.UTC).Add(-time.Duration(rng.IntN(3600)) * time.Second)
+		case f < 60 && i > 0:
+			start = prev.Add(time.Duration(rng.IntN(120_000)) * time.Millisecond) // the next segment of a run
 		default:
 			start = base.Add(time.Duration(rng.Int64N(int64(17 * 24 * time.Hour))))
 		}
 		start = start.Truncate(time.Millisecond)
-		prev = start
-		content := rng.IntN(40)
-		r := Row{Start: start, Input: fmt.Sprintf("in-%d.wav", content), InputSHA256: fmt.Sprintf("%064x", content),
-			Model: models[rng.IntN(len(models))], Region: regions[rng.IntN(len(regions))], Status: statuses[rng.IntN(len(statuses))]}
+		r := Row{Start: start, Status: statuses[rng.IntN(len(statuses))]}
+		if inRun := start.Sub(prev) >= 0 && start.Sub(prev) < 2*time.Minute && i > 0; inRun && rng.IntN(4) > 0 {
+			r.Model, r.Region, r.InputSHA256 = rows[i-1].Model, rows[i-1].Region, rows[i-1].InputSHA256 // most runs are one input's segments
+		} else {
+			r.Model, r.Region, r.InputSHA256 = models[rng.IntN(len(models))], regions[rng.IntN(len(regions))], fmt.Sprintf("%064x", rng.IntN(40))
+		}
+		content := "none"
+		if r.InputSHA256 != "" {
+			content = r.InputSHA256[56:]
+		}
+		r.Input = "in-" + content + ".wav"
 		pair := langs[rng.IntN(len(langs))]
 		r.SourceLang, r.TargetLang = pair[0], pair[1]
 		if rng.IntN(4) == 0 {
-			r.Input = fmt.Sprintf("renamed-%d-%d.wav", content, rng.IntN(3))
+			r.Input = fmt.Sprintf("renamed-%s-%d.wav", content, rng.IntN(3))
 		}
 		if rng.IntN(10) == 0 {
 			r.InputSHA256 = ""
@@ -173,6 +183,7 @@ func randomRows(rng *rand.Rand, n int) []Row {
 			}
 		}
 		rows = append(rows, r)
+		prev = r.Start
 	}
 	return rows
 }
