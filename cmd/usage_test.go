@@ -6,12 +6,14 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/ledger"
+	"github.com/livetranslate/livetranslate/internal/ledger/ledgertest"
 	"github.com/livetranslate/livetranslate/internal/usagereport"
 )
 
@@ -88,6 +90,16 @@ func fillUsageLedger(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	for _, r := range usageRows(t) {
+		if err := l.Record(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// usageRows are the requests of fillUsageLedger.
+func usageRows(t *testing.T) []ledger.Row {
+	t.Helper()
 	at := func(s string) time.Time {
 		tm, err := time.Parse(time.RFC3339, s)
 		if err != nil {
@@ -126,22 +138,21 @@ func fillUsageLedger(t *testing.T, path string) {
 			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "ok", HTTPStatus: 200, RequestID: "req-0009",
 			PromptAudioTokens: 100, CompletionTextTokens: 10, TotalTokens: 110, Cost: 0.5, Currency: "CNY"},
 	}
-	for _, r := range rows {
-		if r.End.IsZero() {
-			r.End = r.Start.Add(12 * time.Second)
-		}
-		if err := l.Record(t.Context(), r); err != nil {
-			t.Fatal(err)
+	for i := range rows {
+		if rows[i].End.IsZero() {
+			rows[i].End = rows[i].Start.Add(12 * time.Second)
 		}
 	}
+	return rows
 }
 
-func TestUsageGolden(t *testing.T) {
-	env := usageEnv(t)
-	path := ledger.DefaultPath(func(k string) string { return env[k] })
-	fillUsageLedger(t, path)
+// usageGoldens are the reports of fillUsageLedger's requests checked against golden files.
+func usageGoldens() []struct {
+	name string
+	args []string
+} {
 	october := []string{"--since", "2026-10-01", "--until", "2026-10-31"}
-	tests := []struct {
+	return []struct {
 		name string
 		args []string
 	}{
@@ -161,7 +172,31 @@ func TestUsageGolden(t *testing.T) {
 		{"list-json", []string{"--list", "--limit", "4", "--json"}},
 		{"list-csv", []string{"--list", "--limit", "0", "--since", "2026-09-01", "--csv"}},
 	}
-	for _, tt := range tests {
+}
+
+func TestUsageGolden(t *testing.T) {
+	env := usageEnv(t)
+	fillUsageLedger(t, ledger.DefaultPath(func(k string) string { return env[k] }))
+	checkUsageGoldens(t, env)
+}
+
+// TestUsageGoldenAfterUpgrade: a ledger the first release wrote (no running sums) is upgraded in
+// place by the first usage that opens it, and every report is what it was.
+func TestUsageGoldenAfterUpgrade(t *testing.T) {
+	env := usageEnv(t)
+	path := ledger.DefaultPath(func(k string) string { return env[k] })
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := ledgertest.CreateVersion1(t.Context(), path, slices.Values(usageRows(t))); err != nil {
+		t.Fatal(err)
+	}
+	checkUsageGoldens(t, env)
+}
+
+func checkUsageGoldens(t *testing.T, env map[string]string) {
+	t.Helper()
+	for _, tt := range usageGoldens() {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, stderr, code := runUsageCommand(t, env, tt.args...)
 			if code != exitOK || stderr != "" {

@@ -1,16 +1,19 @@
-// Package ledgertest fills a usage ledger with made-up requests, the same ones every time, for
-// benchmarks of the reports over a large ledger (the Go benchmarks and `make bench`). The requests
-// look like a heavy user's month: inputs split into segments, two models and a proxy the price table
-// does not know, both regions, a handful of language pairs, a few failures, some inputs renamed.
+// Package ledgertest makes usage ledgers for tests and benchmarks: one filled with made-up requests,
+// the same ones every time, for the reports over a large ledger (the Go benchmarks and `make
+// bench`), and one as the first release wrote it, for the upgrade. The made-up requests look like
+// a heavy user's month: inputs split into segments, two models and a proxy the price table does
+// not know, both regions, a handful of language pairs, a few failures, some inputs renamed.
 package ledgertest
 
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/ledger"
@@ -127,6 +130,54 @@ func fill(ctx context.Context, l *ledger.Ledger, n int, end time.Time) error {
 		}
 		if _, err := l.RecordAll(ctx, chunk); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// CreateVersion1 makes a ledger at path as the first release of the ledger wrote it, holding rows:
+// the requests table and its index, schema version 1, none of what later versions add (the running
+// sums). It is what an upgrade finds.
+func CreateVersion1(ctx context.Context, path string, rows iter.Seq[ledger.Row]) error {
+	l, err := ledger.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	if _, err := l.RecordAll(ctx, rows); err != nil {
+		l.Close()
+		return err
+	}
+	if err := l.Close(); err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// Version 1 was the requests table and its index: drop everything else, triggers first.
+	objects, err := db.QueryContext(ctx, `SELECT type, name FROM sqlite_master
+		WHERE name NOT IN ('requests', 'requests_by_start') AND name NOT LIKE 'sqlite_%' AND type IN ('trigger', 'table')
+		ORDER BY type = 'table'`)
+	if err != nil {
+		return err
+	}
+	var drops []string
+	for objects.Next() {
+		var typ, name string
+		if err := objects.Scan(&typ, &name); err != nil {
+			objects.Close()
+			return err
+		}
+		drops = append(drops, fmt.Sprintf("DROP %s %q", strings.ToUpper(typ), name))
+	}
+	objects.Close()
+	if err := objects.Err(); err != nil {
+		return err
+	}
+	for _, stmt := range append(drops, "PRAGMA user_version = 1", "VACUUM") {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
 		}
 	}
 	return nil
