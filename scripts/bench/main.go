@@ -8,7 +8,7 @@
 // and prints one table, also written as JSON under bench/results/ for comparison over time.
 // Nothing here asserts: targets are printed beside the figures.
 //
-//	go run ./scripts/bench [-only memory,long,throughput,latency,speech,startup,batch] [-peers=false]
+//	go run ./scripts/bench [-only memory,long,throughput,latency,speech,startup,batch,usage] [-peers=false]
 package main
 
 import (
@@ -49,6 +49,7 @@ var groups = []struct {
 	{"speech", benchSpeech},
 	{"long", benchLong},
 	{"batch", benchBatch},
+	{"usage", benchUsage},
 }
 
 // suite is one run of the benchmarks: where things are and the rows measured so far.
