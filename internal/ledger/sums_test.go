@@ -130,7 +130,7 @@ func randomRows(rng *rand.Rand, n int) []Row {
 	models := []string{"flash", "snapshot", "proxy", "retired"}
 	regions := []string{"intl", "cn", ""}
 	langs := [][2]string{{"zh", "en"}, {"", "en"}, {"en", "fr"}, {"ja", ""}}
-	statuses := []string{StatusOK, StatusOK, StatusOK, StatusOK, StatusAPIError, StatusFailed, StatusInterrupted, StatusTruncated}
+	statuses := []string{StatusOK, StatusOK, StatusOK, StatusOK, StatusAPIError, StatusFailed, StatusInterrupted, StatusTruncated, StatusCached}
 	var rows []Row
 	var prev time.Time
 	for i := range n {
