@@ -47,6 +47,17 @@ func (t *Writer) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// Row adds a row of cells, as a line of them separated by tabs written to the Writer would, without
+// formatting and cutting up that line (a summary of fifty thousand inputs spent a tenth of its time
+// doing so). A cell must hold no tab or newline; a line written and not ended yet comes first.
+func (t *Writer) Row(cells ...string) {
+	if len(t.partial) > 0 {
+		t.rows = append(t.rows, strings.Split(string(t.partial), "\t"))
+		t.partial = t.partial[:0]
+	}
+	t.rows = append(t.rows, cells)
+}
+
 // Flush writes the table (a line not ended by a newline as a last row) and empties the Writer.
 func (t *Writer) Flush() error {
 	if len(t.partial) > 0 {
@@ -63,17 +74,18 @@ func (t *Writer) Flush() error {
 		}
 	}
 	bw := bufio.NewWriter(t.w) // one write a few KiB, not one a cell
-	var line strings.Builder
+	var line []byte
 	for _, row := range t.rows {
-		line.Reset()
+		line = line[:0]
 		for i, c := range row {
-			line.WriteString(c)
+			line = append(line, c...)
 			if i < len(row)-1 {
-				line.WriteString(strings.Repeat(" ", widths[i]-Width(c)+gap))
+				for range widths[i] - Width(c) + gap {
+					line = append(line, ' ')
+				}
 			}
 		}
-		bw.WriteString(strings.TrimRight(line.String(), " "))
-		bw.WriteByte('\n')
+		bw.Write(append(bytes.TrimRight(line, " "), '\n'))
 	}
 	t.rows = t.rows[:0]
 	return bw.Flush()

@@ -110,3 +110,31 @@ func TestWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestRowIsAWrittenLine: a row added as cells comes out as the same cells written as a line does,
+// after a line written and not ended yet.
+func TestRowIsAWrittenLine(t *testing.T) {
+	rows := [][]string{{"INPUT", "N", "COST"}, {"中文讲座.mp3", "12", "0.5 CNY"}, {"a.wav", "", ""}, {"", "3", "x "}}
+	var written, added strings.Builder
+	tw := NewWriter(&written)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	fmt.Fprint(tw, "partial\tline")
+	fmt.Fprintln(tw, "\nlast\trow\t")
+	ta := NewWriter(&added)
+	for _, r := range rows {
+		ta.Row(r...)
+	}
+	fmt.Fprint(ta, "partial\tline")
+	ta.Row("last", "row", "")
+	if err := tw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ta.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if added.String() != written.String() {
+		t.Errorf("rows added:\n%q\nlines written:\n%q", added.String(), written.String())
+	}
+}

@@ -3,7 +3,6 @@ package usagereport
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"time"
 
@@ -51,11 +50,11 @@ var groupHeader = map[string]string{
 // WriteTable writes the groups and their total as aligned columns, then the footer with notes.
 func (s *Summary) WriteTable(w io.Writer, notes ...string) error {
 	tw := tables.NewWriter(w)
-	fmt.Fprintf(tw, "%s\tREQUESTS\tFAILED\tIN AUDIO\tIN VIDEO\tIN TEXT\tOUT TEXT\tOUT AUDIO\tTOTAL TOKENS\tEST. COST\n", groupHeader[s.By])
+	tw.Row(groupHeader[s.By], "REQUESTS", "FAILED", "IN AUDIO", "IN VIDEO", "IN TEXT", "OUT TEXT", "OUT AUDIO", "TOTAL TOKENS", "EST. COST")
 	line := func(key string, g ledger.Group) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", cell(key), g.Requests, g.Failures,
-			g.PromptAudioTokens, g.PromptVideoTokens, g.PromptTextTokens, g.CompletionTextTokens,
-			g.CompletionAudioTokens, g.TotalTokens, formatCost(g.Cost, g.Currency, g.Unpriced))
+		tw.Row(cell(key), itoa(g.Requests), itoa(g.Failures), itoa(g.PromptAudioTokens), itoa(g.PromptVideoTokens),
+			itoa(g.PromptTextTokens), itoa(g.CompletionTextTokens), itoa(g.CompletionAudioTokens), itoa(g.TotalTokens),
+			formatCost(g.Cost, g.Currency, g.Unpriced))
 	}
 	for _, g := range s.Groups {
 		line(g.Key, g)
