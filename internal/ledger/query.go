@@ -184,7 +184,7 @@ func (q Query) bounds() (lo, hi int64) {
 }
 
 // Summary adds up the requests that started in [q.Since, q.Until), grouped by q.By. Days come in
-// order; other groups by cost, then number of requests, most first, then by key. ByTotal gives one
+// order; other groups by cost (to a billionth), then number of requests, most first, then by key. ByTotal gives one
 // group with an empty key, or none when no request matched.
 //
 // It reads the running sums of whole quarters of an hour (sums.go) and the requests themselves

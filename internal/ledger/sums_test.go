@@ -70,7 +70,7 @@ func referenceSummary(rows []Row, q Query) []Group {
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if q.By != ByDay {
-			if a.Cost != b.Cost {
+			if costOrder(a.Cost) != costOrder(b.Cost) {
 				return a.Cost > b.Cost
 			}
 			if a.Requests != b.Requests {
@@ -408,5 +408,34 @@ func TestSumsUnderConcurrentRecorders(t *testing.T) {
 		if len(got) != 1 || got[0].Requests != jobs*each || got[0].TotalTokens != 2*jobs*each {
 			t.Errorf("by %q: %+v, want one group of %d requests, %d tokens", by, got, jobs*each, 2*jobs*each)
 		}
+	}
+}
+
+// TestSummaryCostTiesGoByRequestsThenName: costs equal but for the noise of adding up in another
+// order (0.1 + 0.2 against 0.3) are equal: the groups go by requests, then name.
+func TestSummaryCostTiesGoByRequestsThenName(t *testing.T) {
+	l := openTemp(t)
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	for _, r := range []Row{
+		{Start: day, Input: "z.wav", Status: StatusOK, TotalTokens: 1, Cost: 0.1, Currency: "CNY"},
+		{Start: day.Add(time.Hour), Input: "z.wav", Status: StatusOK, TotalTokens: 1, Cost: 0.2, Currency: "CNY"},
+		{Start: day, Input: "a.wav", Status: StatusOK, TotalTokens: 1, Cost: 0.3, Currency: "CNY"},
+		{Start: day.Add(time.Hour), Input: "a.wav", Status: StatusOK, TotalTokens: 1, Currency: "CNY"},
+		{Start: day, Input: "m.wav", Status: StatusOK, TotalTokens: 1, Cost: 0.3, Currency: "CNY"},
+	} {
+		if err := l.Record(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := l.Summary(t.Context(), Query{By: ByInput})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, g := range got {
+		keys = append(keys, g.Key)
+	}
+	if want := []string{"a.wav", "z.wav", "m.wav"}; !slices.Equal(keys, want) {
+		t.Errorf("groups %v, want %v (0.1 + 0.2 is 0.3)", keys, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -293,7 +294,7 @@ func (t *tally) groups() []Group {
 	// Pointers are sorted, not the groups themselves, which are large.
 	slices.SortFunc(t.accs, func(a, b *acc) int {
 		if t.q.By != ByDay {
-			if c := cmp.Or(cmp.Compare(b.Cost, a.Cost), cmp.Compare(b.Requests, a.Requests)); c != 0 {
+			if c := cmp.Or(cmp.Compare(costOrder(b.Cost), costOrder(a.Cost)), cmp.Compare(b.Requests, a.Requests)); c != 0 {
 				return c // most first
 			}
 		}
@@ -305,6 +306,11 @@ func (t *tally) groups() []Group {
 	}
 	return out
 }
+
+// costOrder is a cost as groups are ordered by it: to a billionth, so that two costs that are
+// equal but for the noise of adding up floating-point numbers in another order (a request at a
+// time, or a sum at a time) are equal, and the groups go by requests, then name.
+func costOrder(c float64) float64 { return math.Round(c * 1e9) }
 
 func languageKey(source, target string) string {
 	if source == "" {
