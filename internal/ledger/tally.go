@@ -37,8 +37,9 @@ func (a latest) after(b latest) bool {
 // acc is a group being added up.
 type acc struct {
 	Group
-	id   groupID
-	last latest
+	id        groupID
+	last      latest
+	costOrder float64 // costOrder(Cost), once added up
 }
 
 // tally adds up the requests of a Summary: the running sums into groups as the query gives them,
@@ -291,14 +292,24 @@ func (t *tally) groups() []Group {
 			a.Key = a.id.a
 		}
 	}
-	// Pointers are sorted, not the groups themselves, which are large.
+	// Pointers are sorted, not the groups themselves, which are large; each key is worked out
+	// once, not at every comparison.
+	for _, a := range t.accs {
+		a.costOrder = costOrder(a.Cost)
+	}
 	slices.SortFunc(t.accs, func(a, b *acc) int {
 		if t.q.By != ByDay {
-			if c := cmp.Or(cmp.Compare(costOrder(b.Cost), costOrder(a.Cost)), cmp.Compare(b.Requests, a.Requests)); c != 0 {
-				return c // most first
+			if a.costOrder != b.costOrder {
+				return cmp.Compare(b.costOrder, a.costOrder) // most first
+			}
+			if a.Requests != b.Requests {
+				return cmp.Compare(b.Requests, a.Requests)
 			}
 		}
-		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.InputSHA256, b.InputSHA256)) // one name, several contents
+		if c := strings.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return strings.Compare(a.InputSHA256, b.InputSHA256) // one name, several contents
 	})
 	out := make([]Group, len(t.accs))
 	for i, a := range t.accs {
