@@ -65,7 +65,13 @@ func (t *Pipeline) hook(ctx context.Context, ts translate.Settings, input, kind 
 		return 0
 	}
 	r.OnSent = func(sent translate.Sent) {
-		cached(sent)
+		if sent.Cached {
+			// Nothing was sent or paid for. The ledger's sums count every row as a request
+			// sent, so an answer from the cache is not recorded (yet): it would read as a
+			// failure that cost what it saved.
+			cached(sent)
+			return
+		}
 		row := base
 		row.Start, row.End, row.Segment = sent.Start, sent.End, segmentOf(sent.Part)
 		row.InputSHA256, row.InputSize = sent.SHA256, max(sent.Part.Size, 0)
@@ -77,11 +83,8 @@ func (t *Pipeline) hook(ctx context.Context, ts translate.Settings, input, kind 
 			row.RequestID, usage = sent.Result.RequestID, sent.Result.Usage
 		}
 		row.Status = statusOf(sent.Err, sent.Result)
-		if sent.Cached {
-			row.Status = ledger.StatusCached
-		}
 		fillError(&row, sent.Err)
-		if row.Status == ledger.StatusOK || row.Status == ledger.StatusTruncated || row.Status == ledger.StatusCached {
+		if row.Status == ledger.StatusOK || row.Status == ledger.StatusTruncated {
 			row.Outputs = strings.Join(outputs, ",")
 		}
 		t.Recorder.Record(ctx, row, usage)
