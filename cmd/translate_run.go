@@ -13,6 +13,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/prettyjson"
 	"github.com/livetranslate/livetranslate/internal/run"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/translate"
@@ -41,7 +42,7 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		all := len(items)
 		if items = s.shard.Of(items); len(items) == 0 {
 			a.infof("shard %s: none of the %d inputs", s.shard, all)
-			return nil
+			return a.nothingToDo(ctx, s, opts)
 		}
 		a.infof("shard %s: %d of the %d inputs", s.shard, len(items), all)
 	}
@@ -78,6 +79,20 @@ func (a *app) trimCache(s *settings) {
 	if err := (&cache.Store{Dir: dir, MaxSize: s.cacheMax}).Trim(); err != nil {
 		a.infof("%v", err)
 	}
+}
+
+// nothingToDo ends a run left with no inputs (an empty shard) as one with inputs would end: a
+// dry run's plan and a JSON document say that there was nothing, so a script reading them gets
+// what it parses.
+func (a *app) nothingToDo(ctx context.Context, s *settings, opts *translateOptions) error {
+	switch {
+	case opts.DryRun:
+		return a.dryRun(ctx, s, opts, nil)
+	case s.format == sink.FormatJSON && opts.OutDir == "":
+		doc := sink.BatchDocument(nil, nil, nil, func(error) bool { return false }, 0, nil, s.model)
+		return prettyjson.Write(a.io.Out, doc)
+	}
+	return nil
 }
 
 // expandInputs turns the arguments and --files-from into the run's inputs.
