@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/livetranslate/livetranslate/internal/textfmt"
 )
 
 // Cap is the most a run may cost, as estimated before anything is sent.
@@ -60,7 +62,7 @@ func (e *OverCapError) Error() string {
 		return fmt.Sprintf("the cap %s is in %s; the price table prices in %s", e.Cap, e.Cap.Currency, e.Currency)
 	}
 	return fmt.Sprintf("the estimated cost, %.4f %s (%s, %s), is over the cap of %s; nothing was sent",
-		e.Total.Cost, e.Total.Currency, plural(e.Total.Inputs, "input"), plural(e.Total.Requests, "request"), e.Cap)
+		e.Total.Cost, e.Total.Currency, textfmt.Plural(e.Total.Inputs, "input"), textfmt.Plural(e.Total.Requests, "request"), e.Cap)
 }
 
 // Check holds rows, the dry run of a run, to c: nil when the estimate of the inputs that can
@@ -85,11 +87,4 @@ func (c Cap) Check(rows []Row) error {
 		return &OverCapError{Cap: c, Total: t}
 	}
 	return nil
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/split"
 	"github.com/livetranslate/livetranslate/internal/subtitle"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/livetranslate/livetranslate/internal/translate"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
@@ -184,7 +185,7 @@ func (p *Pipeline) timedPlan(ctx context.Context, in *media.Input, speech bool) 
 	}
 	sp.Segments = segs
 	sp.Notes = []split.Note{split.TextNote(fmt.Sprintf("speech: %s", rep)),
-		split.TextNote(fmt.Sprintf("cut at pauses into %s of speech of at most %s, re-encoded compactly", plural(len(pl.pieces), "piece"), cueMax))}
+		split.TextNote(fmt.Sprintf("cut at pauses into %s of speech of at most %s, re-encoded compactly", textfmt.Plural(len(pl.pieces), "piece"), cueMax))}
 	for _, n := range sp.Notes {
 		p.info("%s: %s", in.Name, n)
 	}
@@ -250,12 +251,4 @@ func partOf(plan *split.Plan, seg split.Segment) translate.Part {
 		p.URL = plan.Input.URL
 	}
 	return p
-}
-
-// plural says "1 piece", "2 pieces".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

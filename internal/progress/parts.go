@@ -6,6 +6,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/sink"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
 )
 
 // lineEvery is the least time between two plain lines about one input's parts: a log learns how
@@ -58,7 +59,7 @@ func (r *Parts) figures(now time.Time, sep string) string {
 // status is the input's status line; the caller holds the screen's mu.
 func (r *Parts) status(now time.Time) string {
 	if !r.started || r.p.Known == 0 {
-		return lineOf(r.name, -1, "preparing  "+clock(now.Sub(r.start)), r.s.width())
+		return lineOf(r.name, -1, "preparing  "+textfmt.Clock(now.Sub(r.start)), r.s.width())
 	}
 	return lineOf(r.name, share(r.p), r.figures(now, "  "), r.s.width())
 }

@@ -9,12 +9,12 @@
 package progress
 
 import (
-	"fmt"
 	"io"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/rivo/uniseg"
 )
 
@@ -226,23 +226,13 @@ func barText(f float64, width int) string {
 	return strings.Repeat("█", full) + strings.Repeat("░", width-full)
 }
 
-// clock is a duration as m:ss, or h:mm:ss from an hour.
-func clock(d time.Duration) string {
-	d = d.Round(time.Second)
-	h, m, sec := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
-	}
-	return fmt.Sprintf("%d:%02d", m, sec)
-}
-
 // timeText is the time spent, and the time left when a share f of the work is done in it.
 func timeText(elapsed time.Duration, f float64) string {
 	if f <= 0 || f >= 1 {
-		return clock(elapsed)
+		return textfmt.Clock(elapsed)
 	}
 	left := time.Duration(float64(elapsed) * (1 - f) / f)
-	return clock(elapsed) + ", about " + clock(left) + " left"
+	return textfmt.Clock(elapsed) + ", about " + textfmt.Clock(left) + " left"
 }
 
 // lineOf lays out a status line in width columns: what it is about (cut first when the line is

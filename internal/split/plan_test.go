@@ -21,6 +21,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pauses"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
@@ -250,7 +251,7 @@ func TestPlanLongSpeech(t *testing.T) {
 			t.Errorf("cut at %v is not inside a detected silence", s.Start)
 		}
 	}
-	if !strings.Contains(notesText(p), "cut at "+plural(len(p.Segments)-1, "pause")) {
+	if !strings.Contains(notesText(p), "cut at "+textfmt.Plural(len(p.Segments)-1, "pause")) {
 		t.Errorf("notes do not say every cut is at a silence: %q", p.Notes)
 	}
 

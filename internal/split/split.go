@@ -448,14 +448,6 @@ func displayName(name string) string {
 	return name
 }
 
-// plural says "1 silence", "2 silences".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // roundDuration shows a duration to the second: 13m39s.
 func roundDuration(d time.Duration) string {
 	return d.Round(time.Second).String()

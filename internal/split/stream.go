@@ -13,6 +13,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pauses"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
 )
 
 // findCuts runs the pause finder over the input and the cutter over its pauses, calling emit
@@ -23,7 +24,7 @@ func (p *Plan) findCuts(ctx context.Context, emit func(start, end time.Duration)
 		if err := c.finish(); err != nil {
 			return err
 		}
-		p.notef("no sound to find pauses in: %s", plural(c.hard, "even cut"))
+		p.notef("no sound to find pauses in: %s", textfmt.Plural(c.hard, "even cut"))
 		return nil
 	}
 	rep, err := pauses.Stream(ctx, p.Input.Path, p.pauseOptions(), func(u pauses.Update, d *pauses.Detector) error {
@@ -39,10 +40,10 @@ func (p *Plan) findCuts(ctx context.Context, emit func(start, end time.Duration)
 	p.notef("speech: %s", rep)
 	switch {
 	case c.hard == 0:
-		p.notef("cut at %s", plural(c.atPauses, "pause"))
+		p.notef("cut at %s", textfmt.Plural(c.atPauses, "pause"))
 	default:
 		p.notef("cut at %s and %s at the quietest moment (no pause within %s of the ideal point)",
-			plural(c.atPauses, "pause"), plural(c.hard, "cut"), roundDuration(c.tol))
+			textfmt.Plural(c.atPauses, "pause"), textfmt.Plural(c.hard, "cut"), roundDuration(c.tol))
 	}
 	if c.skipped > 0 {
 		p.notef("%s without speech not sent", roundDuration(c.skipped))

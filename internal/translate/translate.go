@@ -16,6 +16,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/cache"
 	"github.com/livetranslate/livetranslate/internal/lang"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
 )
 
 // Settings are what every request of the input asks for.
@@ -323,7 +324,7 @@ func (r *Runner) Send(ctx context.Context, produce Producer, s Settings, sinkFor
 				err = done(i)
 			}
 			if err != nil && p.Segment {
-				err = fmt.Errorf("segment %d (%s–%s): %w", i+1, clock(p.Start), clock(p.End), err)
+				err = fmt.Errorf("segment %d (%s–%s): %w", i+1, textfmt.Clock(p.Start), textfmt.Clock(p.End), err)
 			}
 			if err != nil {
 				fail(err)
@@ -345,16 +346,6 @@ func (r *Runner) Send(ctx context.Context, produce Producer, s Settings, sinkFor
 		return &Result{}, nil
 	}
 	return summarize(results), nil
-}
-
-// clock prints a source position as h:mm:ss or m:ss.
-func clock(d time.Duration) string {
-	d = d.Round(time.Second)
-	h, m, sec := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
-	}
-	return fmt.Sprintf("%d:%02d", m, sec)
 }
 
 // openMedia returns the Media.Open of a local file: each attempt reads it afresh, hashed when

@@ -1,0 +1,28 @@
+package textfmt
+
+import (
+	"testing"
+	"time"
+)
+
+func TestClock(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0:00", 1499 * time.Millisecond: "0:01", 59*time.Second + 600*time.Millisecond: "1:00",
+		61 * time.Minute: "1:01:00", 25*time.Hour + 2*time.Second: "25:00:02",
+	} {
+		if got := Clock(d); got != want {
+			t.Errorf("Clock(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 pieces"}, {1, "1 piece"}, {2, "2 pieces"}} {
+		if got := Plural(tt.n, "piece"); got != tt.want {
+			t.Errorf("Plural(%d) = %q", tt.n, got)
+		}
+	}
+}
