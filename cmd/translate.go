@@ -183,6 +183,7 @@ type settings struct {
 	shard     *batch.Shard    // --shard; nil for all the inputs
 	cache     string          // auto, always or never
 	cacheMax  int64           // --cache-max-size
+	store     *cache.Store    // the result cache the run uses; nil for none
 }
 
 // validate checks the options and decides the run's settings, before anything is read, opened or

@@ -63,6 +63,9 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
+	if dir := cache.DefaultDir(a.getenv()); dir != "" && s.cache != "never" {
+		s.store = &cache.Store{Dir: dir, MaxSize: s.cacheMax}
+	}
 	defer a.trimCache(s)
 	if single {
 		return a.translateSingle(ctx, s, opts, items[0])
@@ -70,13 +73,13 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	return a.translateBatch(ctx, s, opts, items)
 }
 
-// trimCache keeps the result cache within --cache-max-size once the run is done.
+// trimCache keeps the result cache within --cache-max-size once the run is done, when the run
+// stored something in it (trimming walks the whole cache).
 func (a *app) trimCache(s *settings) {
-	dir := cache.DefaultDir(a.getenv())
-	if dir == "" || s.cache == "never" {
+	if s.store == nil {
 		return
 	}
-	if err := (&cache.Store{Dir: dir, MaxSize: s.cacheMax}).Trim(); err != nil {
+	if err := s.store.TrimIfStored(); err != nil {
 		a.infof("%v", err)
 	}
 }
@@ -162,8 +165,8 @@ func (a *app) newRunner(s *settings) *translate.Runner {
 		c.Trace = func(line string) { a.infof("%s", line) }
 	}
 	r := &translate.Runner{Client: c}
-	if dir := cache.DefaultDir(a.getenv()); dir != "" && s.cache != "never" {
-		r.Cache = &cache.Store{Dir: dir, MaxSize: s.cacheMax}
+	if s.store != nil {
+		r.Cache = s.store
 		r.CacheAlways = s.cache == "always"
 	}
 	return r

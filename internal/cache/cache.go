@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
@@ -84,6 +85,8 @@ func DefaultDir(getenv func(string) string) string {
 type Store struct {
 	Dir     string
 	MaxSize int64 // 0: DefaultMaxSize
+
+	stored atomic.Bool // an entry was stored through this Store
 }
 
 func (s *Store) path(key, ext string) string { return filepath.Join(s.Dir, key[:2], key+ext) }
@@ -258,6 +261,7 @@ func (w *Writer) Commit(res *api.Result) error {
 		os.Remove(f.Name())
 		return fmt.Errorf("cache: %w", werr)
 	}
+	w.s.stored.Store(true)
 	return nil
 }
 
@@ -268,6 +272,15 @@ func (w *Writer) Abort() {
 		os.Remove(w.audio.Name())
 		w.audio = nil
 	}
+}
+
+// TrimIfStored trims the store when an entry was stored through it: a run that only read from
+// the cache, or did not use it, leaves it as it was without walking it.
+func (s *Store) TrimIfStored() error {
+	if !s.stored.Load() {
+		return nil
+	}
+	return s.Trim()
 }
 
 // staleTemp is how old a temporary file must be before Trim takes it for one a killed run left.

@@ -242,3 +242,27 @@ func TestDefaultDir(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// TestTrimIfStored: a run that stored nothing leaves the store as it is, unwalked; one that
+// stored an entry trims it.
+func TestTrimIfStored(t *testing.T) {
+	dir := t.TempDir()
+	writer := &Store{Dir: dir, MaxSize: 1 << 20}
+	for i := range 4 {
+		store(t, writer, Key(req(fmt.Sprint(i))), "x", bytes.Repeat([]byte{1}, 400000))
+	}
+	reader := &Store{Dir: dir, MaxSize: 1 << 20}
+	reader.Get(Key(req("0")), true)
+	if err := reader.TrimIfStored(); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := filepath.Glob(filepath.Join(dir, "*", "*.json")); len(n) != 4 {
+		t.Errorf("a store only read from was trimmed: %d entries left", len(n))
+	}
+	if err := writer.TrimIfStored(); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := filepath.Glob(filepath.Join(dir, "*", "*.json")); len(n) != 2 {
+		t.Errorf("%d entries left, want the 2 that fit 1 MiB", len(n))
+	}
+}
