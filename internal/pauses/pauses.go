@@ -126,7 +126,7 @@ func Stream(ctx context.Context, path string, opts Options, progress Progress) (
 	cmd := exec.CommandContext(ctx, bin, "-nostdin", "-hide_banner", "-loglevel", "error",
 		"-i", "file:"+path, "-map", "0:a:0", "-af", filter, "-f", "s16le", "-")
 	cmd.WaitDelay = 5 * time.Second
-	stderr := &tailBuffer{max: 4 << 10}
+	stderr := &media.StderrTail{}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -157,7 +157,7 @@ func Stream(ctx context.Context, path string, opts Options, progress Progress) (
 	if waitErr != nil {
 		var exitErr *exec.ExitError
 		if errors.As(waitErr, &exitErr) {
-			return nil, &media.FFmpegError{Reason: lastLine(stderr.String()), Err: waitErr}
+			return nil, &media.FFmpegError{Reason: stderr.Reason(), Err: waitErr}
 		}
 		return nil, fmt.Errorf("run ffmpeg: %w", waitErr)
 	}
@@ -218,34 +218,4 @@ func feed(r io.Reader, d *Detector, rep *Report, progress Progress) error {
 // Find runs Stream to the end and returns its report.
 func Find(ctx context.Context, path string, opts Options) (*Report, error) {
 	return Stream(ctx, path, opts, nil)
-}
-
-// tailBuffer keeps the last max bytes written: ffmpeg's complaint is at the end.
-type tailBuffer struct {
-	buf []byte
-	max int
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string { return string(t.buf) }
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	line := strings.TrimSpace(lines[len(lines)-1])
-	if strings.HasPrefix(line, "[") {
-		if _, rest, ok := strings.Cut(line, "] "); ok {
-			line = rest
-		}
-	}
-	if line == "" {
-		return "ffmpeg failed"
-	}
-	return line
 }
