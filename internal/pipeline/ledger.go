@@ -162,3 +162,10 @@ func fileSHA256(path string) (string, int64) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), n
 }
+
+// Requests is a copy of the pipeline's Runner whose requests are recorded in the ledger (and
+// whose answers from the cache are noted) as the requests of input, of kind kind: for a caller
+// that sends its parts itself, one at a time (live), with the rows a pipeline's input gets.
+func (t *Pipeline) Requests(ctx context.Context, ts translate.Settings, input, kind string) *translate.Runner {
+	return t.hook(ctx, ts, input, kind, nil, "")
+}

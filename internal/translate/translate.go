@@ -6,7 +6,10 @@
 package translate
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -48,6 +51,7 @@ type Part struct {
 	Segment    bool          // one segment of a split input (else the whole input)
 	Start, End time.Duration // in the source; zero for a whole input of unknown length
 	Path       string        // local file to send
+	Data       []byte        // or the media itself, held in memory (a live utterance)
 	URL        string        // or an http(s) URL passed through
 	Kind       api.Kind
 	Format     string
@@ -151,7 +155,11 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 		out = entry.tee(out)
 	}
 	var hashes *attemptHashes // of the attempts' bodies; nil: not hashed
-	if p.URL == "" {
+	switch {
+	case p.Data != nil:
+		req.Media.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(p.Data)), nil }
+		req.Media.Size = int64(len(p.Data))
+	case p.URL == "":
 		// Without OnSent no one is told the hash, and SHA-256 costs a third of the CPU of sending.
 		if r.OnSent != nil {
 			hashes = &attemptHashes{}
@@ -195,8 +203,12 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 		res, err = client.Translate(ctx, req, onEvent)
 	}
 	sent.End, sent.Result, sent.Err = time.Now(), res, err
-	if hashes != nil {
+	switch {
+	case hashes != nil:
 		sent.SHA256 = hashes.digest(ctx)
+	case p.Data != nil && r.OnSent != nil:
+		sum := sha256.Sum256(p.Data)
+		sent.SHA256 = hex.EncodeToString(sum[:])
 	}
 	if r.OnSent != nil {
 		r.OnSent(sent)
@@ -213,6 +225,13 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 	}
 	return &PartResult{Index: p.Index, Start: p.Start, End: p.End, ID: res.ID, RequestID: res.RequestID,
 		FinishReason: res.FinishReason, Usage: res.Usage}, nil
+}
+
+// SendPart makes the request for one part on its own, its output going to out as it arrives
+// (Reset, when set, lets a request broken mid-stream be retried from the start). The hooks
+// (OnSent, OnRetry, OnResult) and the cache apply as for Send's parts.
+func (r *Runner) SendPart(ctx context.Context, p Part, s Settings, out Sink) (*PartResult, error) {
+	return r.send(ctx, p, s, out)
 }
 
 func summarize(parts []PartResult) *Result {
