@@ -119,7 +119,8 @@ type Update struct {
 	// is best divided.
 	Gaps []Pause
 	// Through is the time up to which the classification is final (it trails the audio read by
-	// up to a second, while a pause's start may still move back over a room's tail): every pause
+	// up to a second, while a pause's start may still move back over a room's tail; not so in a
+	// live detector, see NewLiveDetector): every pause
 	// that ends before it has been reported, and what is not a reported pause before it is
 	// speech, except that [OpenSince, Through] is quiet when OpenSince is not negative.
 	Through time.Duration
@@ -135,6 +136,12 @@ type Detector struct {
 	fixed    bool
 	fixedThr float64
 	minPause int // frames
+
+	// How long the classification waits: for the first decision (initial), behind the audio
+	// (lookahead), and how far Through trails the classified frames (settle), all in frames. A
+	// file's detector waits long (initialFrames, lookaheadFrames, maxReverbFrames); a live one
+	// hardly at all (NewLiveDetector).
+	initial, lookahead, settle int
 
 	// Frames in: raw energies of the last frames, for smoothing.
 	partial     []int16 // samples of an incomplete frame
@@ -191,6 +198,9 @@ func NewDetector(threshold float64, minPause time.Duration) *Detector {
 	}
 	d := &Detector{
 		minPause:    int(math.Round(float64(minPause) / float64(frameLen))),
+		initial:     initialFrames,
+		lookahead:   lookaheadFrames,
+		settle:      maxReverbFrames,
 		aboveLoFrom: -1,
 		window:      make([]uint16, 0, windowFrames),
 		quietStart:  0,
@@ -202,6 +212,30 @@ func NewDetector(threshold float64, minPause time.Duration) *Detector {
 	}
 	return d
 }
+
+// Live mode: the classification waits for liveInitialFrames of audio before its first decision
+// (then classifies that first second with what it measured of it), classifies each frame as soon
+// as its smoothed level is known (one frame after it), and does not hold Through back for a room's
+// tail. The window and thresholds are those of the file mode; the window only lies behind the
+// frame instead of around it.
+const liveInitialFrames = 100 // 1 s
+
+// NewLiveDetector returns a Detector for audio that arrives as it is spoken, whose caller must
+// act on a pause as soon as it has lasted minPause: OpenSince is reported as soon as the quiet
+// run reaches minPause, about 10 ms after it did in the audio, where a file's detector
+// (NewDetector) answers 2 s behind the audio and 3 s behind for Through. The price is that levels
+// are judged on the past alone, from the first second on, and that Through is not held back:
+// a pause that follows a room's reverberation may start (Pause.Start, OpenSince) before an
+// earlier update's Through. Arguments as for NewDetector.
+func NewLiveDetector(threshold float64, minPause time.Duration) *Detector {
+	d := NewDetector(threshold, minPause)
+	d.initial, d.lookahead, d.settle = liveInitialFrames, 0, 0
+	return d
+}
+
+// Classified is the end of the audio classified so far: Through, unless a quiet run too short yet
+// to be a pause (or a pause that a short sound may yet extend) is going on from Through.
+func (d *Detector) Classified() time.Duration { return frameTime(d.next) }
 
 // Write feeds samples; it returns what became certain.
 func (d *Detector) Write(samples []int16) Update {
@@ -311,8 +345,8 @@ func (d *Detector) emitSmoothed(i int, e float64, last bool) {
 	// Each frame is classified with the window as it stands when the frame's lookahead has
 	// arrived, whatever the sizes of the writes that brought the samples: the result depends on
 	// the audio alone.
-	if !last && d.smoothedN >= initialFrames {
-		d.classifyThrough(d.smoothedN - lookaheadFrames)
+	if !last && d.smoothedN >= d.initial {
+		d.classifyThrough(d.smoothedN - d.lookahead)
 	}
 }
 
@@ -510,7 +544,7 @@ func (d *Detector) update() Update {
 	}
 	// A pause's start may yet move back over a room's tail (reverbLead): what lies within
 	// maxReverbFrames of the classified frames is not final.
-	u.Through = frameTime(max(through-maxReverbFrames, 0))
+	u.Through = frameTime(max(through-d.settle, 0))
 	if u.OpenSince > u.Through {
 		u.OpenSince = -1 // the open pause began within the part not yet final
 	}
