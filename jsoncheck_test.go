@@ -40,7 +40,7 @@ var loadSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 func runChecked() int {
 	logPath := os.Getenv("JSONCHECK_LOG")
 	schemaDir := os.Getenv("JSONCHECK_SCHEMA_DIR")
-	if logPath == "" || schemaDir == "" || !slices.Contains(os.Args[1:], "translate") {
+	if logPath == "" || schemaDir == "" || !(slices.Contains(os.Args[1:], "translate") || slices.Contains(os.Args[1:], "live")) {
 		return cmd.Main() // usage --json and the tables have JSON of their own
 	}
 	if term.IsTerminal(int(os.Stdout.Fd())) {

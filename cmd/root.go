@@ -259,6 +259,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 
 	root.AddCommand(
 		newTranslateCmd(a),
+		newLiveCmd(a),
 		usesGlobals(newVoicesCmd(a)),
 		usesGlobals(newLanguagesCmd(a)),
 		usesGlobals(newVersionCmd(a)),

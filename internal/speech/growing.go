@@ -11,11 +11,11 @@ import (
 // up to the last Sync whenever it is read, and after the run is killed. It is written in place,
 // not renamed into place: a reader may follow it while it grows.
 type Growing struct {
-	f       *os.File
-	data    int64 // PCM bytes written
-	pair    [2]byte
-	carry   bool
-	synced  int64 // data as the header says it
+	f      *os.File
+	data   int64 // PCM bytes written
+	pair   [2]byte
+	carry  bool
+	synced int64 // data as the header says it
 }
 
 // CreateGrowing creates the WAV at path, refusing one that exists unless overwrite. Its header

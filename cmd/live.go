@@ -1,0 +1,381 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/live"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/sink"
+	"github.com/livetranslate/livetranslate/internal/speech"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
+)
+
+// liveOptions is what the live flags say: the settings it shares with translate, checked as
+// translate checks them, and its own.
+type liveOptions struct {
+	translateOptions
+	Source     string
+	Timestamps bool
+	InputArgs  string
+	Realtime   bool
+	Follow     time.Duration
+	Queue      int
+}
+
+func newLiveCmd(a *app) *cobra.Command {
+	opts := &liveOptions{translateOptions: translateOptions{CueMax: 7 * time.Second}, Follow: 10 * time.Second, Queue: 32}
+	cmd := &cobra.Command{
+		Use:   "live SOURCE --to LANG [flags]",
+		Short: "Translate a source as it plays (a microphone, a stream, a growing file, a pipe), an utterance at a time",
+		Long: `live translates a source as it plays. SOURCE is anything ffmpeg opens: a capture device as
+FORMAT:DEVICE (pulse:default, alsa:hw:0, avfoundation::0 on macOS, dshow:audio=NAME on Windows),
+a stream's URL (HLS, RTMP, SRT, RTSP, HTTP), a file (followed while it grows), or - for audio
+piped in. Each utterance is cut where the speaker pauses (or at --cue-max), sent at once, and
+its translation printed in source order as it arrives, one line an utterance. A device or a
+stream that drops is reopened; a file or a pipe ends the run at its end; Ctrl-C ends it after
+the utterances in flight (a second Ctrl-C abandons them).`,
+		Example: `  livetranslate live pulse:default --to English
+  livetranslate live https://example.com/stream.m3u8 --to fr --format vtt -o live.vtt
+  livetranslate live talk.mp3 --realtime --to de --timestamps
+  arecord -f S16_LE -r 16000 | livetranslate live - --to en --audio-out - | aplay
+  livetranslate live rtmp://host/app/key --to ja --out-dir captions --speech`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("e.g. livetranslate live pulse:default --to en", "live takes one SOURCE, got %d", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Source = args[0]
+			opts.cueMaxGiven = cmd.Flags().Changed("cue-max")
+			opts.Quiet, _ = cmd.Flags().GetBool("quiet")
+			return runLive(cmd.Context(), a, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.VarP(&opts.To, "to", "t", "target language: English name, code or native name (required unless configured)")
+	f.StringVar(&opts.Format, "format", "text", "output format: text (a line an utterance), jsonl (an event a line), srt or vtt (cue by cue)")
+	f.StringVarP(&opts.Output, "output", "o", "", "write the output to FILE as it grows, instead of stdout")
+	f.StringVar(&opts.AudioOut, "audio-out", "", "also request speech and append it to FILE.wav as it arrives (valid after every utterance); - for stdout")
+	f.StringVar(&opts.OutDir, "out-dir", "", "write the output to a new file every hour under DIR: 2026-12-05T14.<code>.txt (.jsonl .srt .vtt, and .wav with --speech)")
+	f.BoolVar(&opts.Speech, "speech", false, "with --out-dir, request speech and write it to the hour's .wav")
+	f.BoolVar(&opts.Timestamps, "timestamps", false, "text: begin each line with the utterance's time in the source, [m:ss]")
+	f.IntVarP(&opts.Jobs, "jobs", "j", 4, "utterances translated at once, when the speaker does not pause for their translations")
+	f.IntVar(&opts.Queue, "queue", opts.Queue, "utterances that may wait for a request when the service falls behind; past it the oldest is dropped (and reported)")
+	f.DurationVar(&opts.CueMax, "cue-max", opts.CueMax, "the longest utterance: a speaker who does not pause is cut at a quiet moment before it [1s, 1m]")
+	f.StringVar(&opts.InputArgs, "input-args", "", "ffmpeg input options for the source, before -i, e.g. \"-f s16le -ar 16000 -ac 1\" for raw audio piped in (split at spaces)")
+	f.BoolVar(&opts.Realtime, "realtime", false, "read a file or a pipe at its own pace, as if it were playing (ffmpeg -re)")
+	f.DurationVar(&opts.Follow, "follow", opts.Follow, "a file source is followed as it grows; the run ends when it has not grown for this long (0 = read it to its end once)")
+	requestFlags(a, cmd, &opts.translateOptions, "stop the run (the source closed, the utterances in flight finished) once the estimated cost of what was translated reaches AMOUNT, e.g. 0.50 or \"2 USD\"")
+	completeFlag(cmd, "to", languages(false, false, false))
+	completeFlag(cmd, "format", fixed(liveFormatChoices))
+	return cmd
+}
+
+var liveFormatChoices = []cobra.Completion{
+	cobra.CompletionWithDesc("text", "a line an utterance, as it arrives"),
+	cobra.CompletionWithDesc("jsonl", "an event a line"),
+	cobra.CompletionWithDesc("srt", "SubRip subtitles, cue by cue"),
+	cobra.CompletionWithDesc("vtt", "WebVTT subtitles, cue by cue"),
+}
+
+// validate checks the options before anything is opened: translate's checks of the languages,
+// the request, speech and the service, then live's own.
+func (o *liveOptions) validate(c *config.Config) (*settings, *live.Source, error) {
+	s := &settings{model: o.Model, format: strings.ToLower(strings.TrimSpace(o.Format)), speechTo: o.AudioOut, sampling: o.Sampling}
+	if s.model == "" {
+		s.model = config.DefaultModel
+	}
+	var src live.Source
+	for _, check := range []func(*settings) error{
+		o.checkLiveFormat,
+		o.checkLanguages,
+		func(*settings) error { return checkSampling(o.Sampling) },
+		func(s *settings) error { return o.checkSpeech(s, c) },
+		o.checkLiveRun,
+		o.checkRequests,
+		func(s *settings) error {
+			var err error
+			src, err = o.source()
+			return err
+		},
+		func(s *settings) error { return o.checkService(s, c) },
+	} {
+		if err := check(s); err != nil {
+			return nil, nil, err
+		}
+	}
+	return s, &src, nil
+}
+
+func (o *liveOptions) checkLiveFormat(s *settings) error {
+	switch s.format {
+	case live.FormatText, live.FormatJSONL, live.FormatSRT, live.FormatVTT:
+	case "json":
+		return usagef("use --format jsonl for an event a line as the run goes", "--format json is one document at the end, and a live run has no end")
+	default:
+		return usagef("", "unknown --format %q; choose text, jsonl, srt or vtt", s.format)
+	}
+	if o.Timestamps && s.format != live.FormatText {
+		return usagef("drop --timestamps: the other formats carry the times", "--timestamps prefixes the lines of --format text")
+	}
+	return nil
+}
+
+// checkLiveRun checks how the run goes: one target, where its output goes, how many utterances
+// at once, how long one may be.
+func (o *liveOptions) checkLiveRun(s *settings) error {
+	if len(s.targets) > 1 {
+		return usagef("run one live per language", "live translates into one language; --to names %d", len(s.targets))
+	}
+	switch {
+	case o.OutDir != "" && (o.Output != "" || o.AudioOut != ""):
+		return usagef("", "--out-dir names the files itself; drop -o and --audio-out")
+	case o.Speech && o.OutDir == "":
+		return usagef("use --audio-out FILE.wav, or add --out-dir DIR", "--speech writes the hour's .wav under --out-dir")
+	}
+	switch form := strings.ToLower(strings.TrimSpace(o.LangForm)); form {
+	case "codes", "":
+	case "names":
+		s.langNames = true
+	default:
+		return usagef("", "unknown --lang-form %q; choose codes or names", form)
+	}
+	if s.jobs = o.Jobs; s.jobs < 1 || s.jobs > 64 {
+		return usagef("", "--jobs %d is out of range: must be in [1, 64]", s.jobs)
+	}
+	if o.Queue < 1 || o.Queue > 10000 {
+		return usagef("", "--queue %d is out of range: must be in [1, 10000]", o.Queue)
+	}
+	if o.CueMax < time.Second || o.CueMax > time.Minute {
+		return usagef("e.g. --cue-max 5s", "--cue-max %s is out of range: must be in [1s, 1m]", o.CueMax)
+	}
+	if o.Follow < 0 {
+		return usagef("e.g. --follow 30s, or 0 to read a file once", "--follow %s is negative", o.Follow)
+	}
+	return nil
+}
+
+// source reads SOURCE; a file must exist.
+func (o *liveOptions) source() (live.Source, error) {
+	src, err := live.ParseSource(o.Source, live.SourceOptions{InputArgs: strings.Fields(o.InputArgs), Realtime: o.Realtime, Follow: o.Follow})
+	if err != nil {
+		return src, usagef("e.g. pulse:default, https://…/stream.m3u8, talk.wav or -", "source %s", err)
+	}
+	if src.Kind == live.File {
+		if _, err := os.Stat(o.Source); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return src, usagef("name a file, a device (pulse:default), a stream's URL or - for standard input", "%s: no such file", o.Source)
+			}
+			return src, fmt.Errorf("%s: %w", o.Source, err)
+		}
+	}
+	return src, nil
+}
+
+// runLive is the live command: validate, open the outputs and the ledger, run until the source
+// ends or a signal, and say what was done.
+func runLive(ctx context.Context, a *app, opts *liveOptions) error {
+	s, src, err := opts.validate(a.cfg)
+	if err != nil {
+		return a.fromSource(err)
+	}
+	if s.ledger, err = a.openLedger(ctx, s, opts.Ledger, opts.NoLedger); err != nil {
+		return err
+	}
+	defer s.ledger.close()
+	capAmount, err := a.liveCap(s)
+	if err != nil {
+		return err
+	}
+	dest, err := a.liveDest(s, opts)
+	if err != nil {
+		return err
+	}
+	ts := a.requestSettings(s, &opts.translateOptions)
+	p := &pipeline.Pipeline{Runner: a.newRunner(s), Recorder: s.ledger.recorder(), Info: worded(a.infof), Warn: worded(a.warnf)}
+	l := &live.Live{
+		Settings: live.Settings{
+			Source: *src, Stdin: a.io.In, Request: ts, Jobs: s.jobs, Queue: opts.Queue, MaxCost: capAmount,
+			Cut: live.CutterOptions{Threshold: s.pauses.Threshold, MinPause: s.pauses.MinPause, CueMax: opts.CueMax},
+		},
+		Runner: p.Requests(ctx, ts, src.Name, "audio"),
+		Out: &live.Writer{Format: s.format, Timestamps: opts.Timestamps, Source: src.Name, Target: s.to.Code, Dest: dest,
+			ErrorInfo: func(err error) *sink.ErrorInfo {
+				e := errorJSON(err)
+				e.Message = a.redact(e.Message)
+				return e
+			}},
+		Price: func(u *api.Usage) (float64, bool) {
+			cost, _, ok := s.ledger.estimate(s.model, "audio", u)
+			return cost, ok
+		},
+		Report: live.Report{Warn: a.warnf, Info: a.infof},
+	}
+	a.infof("live: %s (%s) into %s", src.Name, src.Kind, s.to.Code)
+	started := time.Now()
+	sum, err := l.Run(ctx)
+	if errors.Is(err, syscall.EPIPE) {
+		return err // the reader of the output went away: nothing more to say
+	}
+	a.liveSummary(s, sum, time.Since(started))
+	switch {
+	case err != nil:
+		return err
+	case ctx.Err() != nil:
+		return &silentExit{code: exitInterrupted} // stopped by a signal, cleanly: the summary says what was done
+	case sum.Failed+sum.Dropped+sum.NotSent > 0 || sum.CapReached:
+		return &silentExit{code: exitPartial}
+	case sum.Truncated > 0:
+		return &silentExit{code: exitTruncated}
+	}
+	return nil
+}
+
+// liveCap is --max-cost as an amount in the price table's currency (0 for none): the model must
+// be priced, and the cap in the table's currency.
+func (a *app) liveCap(s *settings) (float64, error) {
+	if s.maxCost == nil {
+		return 0, nil
+	}
+	_, cur, ok := s.ledger.estimate(s.model, "audio", &api.Usage{})
+	switch {
+	case !ok:
+		return 0, usagef("add the model's prices under pricing: in the config file, or drop --max-cost", "--max-cost %s: the price table has no price for %s", s.maxCost, s.model)
+	case s.maxCost.Currency != "" && !strings.EqualFold(s.maxCost.Currency, cur):
+		return 0, usagef("give the cap in the price table's currency, e.g. --max-cost 0.50", "--max-cost %s: the price table is in %s", s.maxCost, cur)
+	}
+	return s.maxCost.Amount, nil
+}
+
+// liveDest opens where the output goes: stdout or -o, --audio-out, or the hourly files of
+// --out-dir.
+func (a *app) liveDest(s *settings, opts *liveOptions) (live.Dest, error) {
+	if opts.OutDir != "" {
+		ext := map[string]string{live.FormatText: ".txt", live.FormatJSONL: ".jsonl", live.FormatSRT: ".srt", live.FormatVTT: ".vtt"}[s.format]
+		return &live.Hourly{Dir: opts.OutDir, Target: s.to.Code, Ext: ext, Speech: opts.Speech}, nil
+	}
+	d := &live.Fixed{}
+	var text io.Writer = a.io.Out
+	if opts.Output != "" && opts.Output != "-" {
+		f, err := openGrowing(opts.Output, opts.Overwrite)
+		if err != nil {
+			return nil, err
+		}
+		text = f
+		d.Closers = append(d.Closers, f)
+	}
+	if opts.AudioOut == "-" {
+		d.Files.Audio = streamAudio{speech.NewStream(a.io.Out)}
+		text = nil // the text then goes to -o (checkSpeech refused stdout for both)
+		if opts.Output != "" && opts.Output != "-" {
+			text = d.Closers[0].(io.Writer)
+		}
+	} else if opts.AudioOut != "" {
+		w, c, err := openGrowingWAV(opts.AudioOut, opts.Overwrite)
+		if err != nil {
+			d.Close()
+			return nil, err
+		}
+		d.Files.Audio = w
+		d.Closers = append(d.Closers, c)
+	}
+	d.Files.Text = text
+	return d, nil
+}
+
+// openGrowing opens -o's file to be written as the run goes: a file that exists is refused
+// unless overwrite; a device or a FIFO is written into.
+func openGrowing(path string, overwrite bool) (*os.File, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		return f, nil
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if overwrite {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return nil, usagef("pass --overwrite to replace it", "%s already exists", path)
+	case err != nil:
+		return nil, fmt.Errorf("creating %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// openGrowingWAV opens --audio-out's WAV, valid after every utterance; a device or a FIFO gets a
+// WAV stream.
+func openGrowingWAV(path string, overwrite bool) (live.AudioOut, io.Closer, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		return streamAudio{speech.NewStream(f)}, f, nil
+	}
+	g, err := speech.CreateGrowing(path, overwrite)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, g, nil
+}
+
+// streamAudio is a WAV stream as live's AudioOut: nothing to bring up to date after an utterance.
+type streamAudio struct{ *speech.StreamWriter }
+
+func (streamAudio) Sync() error { return nil }
+
+// liveSummary says what the run did, on stderr (unless -q).
+func (a *app) liveSummary(s *settings, sum *live.Summary, elapsed time.Duration) {
+	if sum == nil {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "live: %d of %s translated", sum.Translated, textfmt.Plural(sum.Utterances, "utterance"))
+	var gaps []string
+	if sum.Failed > 0 {
+		gaps = append(gaps, fmt.Sprintf("%d failed", sum.Failed))
+	}
+	if sum.Dropped > 0 {
+		gaps = append(gaps, fmt.Sprintf("%d dropped", sum.Dropped))
+	}
+	if sum.NotSent > 0 {
+		gaps = append(gaps, fmt.Sprintf("%d not sent at --max-cost", sum.NotSent))
+	}
+	if len(gaps) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(gaps, ", "))
+	}
+	fmt.Fprintf(&b, " in %s of source", textfmt.Clock(sum.Audio))
+	if sum.Drops > 0 {
+		fmt.Fprintf(&b, ", %s away in %s", textfmt.Clock(sum.Lost), textfmt.Plural(sum.Drops, "drop"))
+	}
+	fmt.Fprintf(&b, "; %d tokens", sum.Usage.TotalTokens)
+	if sum.Translated > 0 && sum.Priced {
+		_, cur, _ := s.ledger.estimate(s.model, "audio", &api.Usage{})
+		fmt.Fprintf(&b, ", about %.4f %s", sum.Cost, cur)
+	}
+	fmt.Fprintf(&b, "; %s elapsed", textfmt.Clock(elapsed))
+	if sum.CapReached {
+		b.WriteString("; stopped at --max-cost")
+	}
+	if !a.quiet {
+		fmt.Fprintln(a.io.Err, a.redact("livetranslate: "+b.String()))
+	}
+}

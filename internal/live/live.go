@@ -1,0 +1,362 @@
+// Package live translates a source as it plays: a microphone, a network stream, a file being
+// written, audio piped in. ffmpeg decodes it in real time; the Cutter cuts the audio into
+// utterances as each ends (the speaker pauses, or talks on past the longest an utterance may
+// be); each utterance is sent at once as a small WAV, several in flight when the speaker does not
+// pause, and the translations come out in source order, the one whose turn it is streaming as it
+// arrives. It is the file model of the rest of the tool, one utterance a request, so everything a
+// request does (retries, the shared pace after a 429, the ledger) applies unchanged.
+//
+// The package sends through a translate.Runner and writes through an Output; it prints nothing
+// itself: what happens (a drop of the source, an utterance lost) is said through Report.
+package live
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
+	"github.com/livetranslate/livetranslate/internal/translate"
+)
+
+// Settings are what a live run does.
+type Settings struct {
+	Source Source
+	FFmpeg string    // "" = ffmpeg on PATH
+	Stdin  io.Reader // the source "-"
+	Cut    CutterOptions
+	// Request is what every utterance's request asks for (Jobs, Slots and TempDir unused).
+	Request translate.Settings
+	// Jobs is how many utterances are translated at once (at least 1).
+	Jobs int
+	// Queue is how many cut utterances may wait for a free request; past it the oldest waiting
+	// is dropped (and reported), so a service that falls behind costs the oldest words, not
+	// memory without bound and an ever longer delay. At least 1.
+	Queue int
+	// MaxCost, when positive, stops the run once the estimated cost of what was translated
+	// reaches it: the source is closed, what is in flight finishes, nothing more is sent.
+	MaxCost float64
+	// Backoff bounds the wait before a dropped source is reopened: it starts at the first and
+	// doubles up to the second (defaults 1 s and 30 s).
+	Backoff [2]time.Duration
+}
+
+// Report is how a run tells what happens besides its output.
+type Report struct {
+	Warn func(format string, args ...any)
+	Info func(format string, args ...any)
+}
+
+// Live is one live run.
+type Live struct {
+	Settings
+	// Runner sends each utterance; its hooks record the requests (the usage ledger).
+	Runner *translate.Runner
+	Out    Output
+	// Price estimates the cost of an utterance's usage (ok false: no estimate).
+	Price  func(u *api.Usage) (cost float64, ok bool)
+	Report Report
+}
+
+// Summary is what a run did.
+type Summary struct {
+	Utterances int           // cut from the source
+	Translated int           // translated (Truncated of them cut short at the output limit)
+	Truncated  int           // translated, but cut short at the output limit
+	Failed     int           // sent, and failed after their retries
+	Dropped    int           // never sent: the queue was full
+	NotSent    int           // never sent: the cost cap was reached
+	Audio      time.Duration // of the source, gaps included
+	Speech     time.Duration // of the utterances cut
+	Usage      api.Usage     // of the utterances translated
+	Cost       float64       // estimated, of Usage
+	Priced     bool          // Cost is an estimate of every utterance translated
+	Drops      int           // times the source dropped and was reopened
+	Lost       time.Duration // of source time while it was away
+	CapReached bool          // the run stopped at MaxCost
+}
+
+// Errors a gap in the output gives as its reason.
+var (
+	// ErrDropped: the utterance waited while the queue was full and was dropped.
+	ErrDropped = errors.New("dropped: the service fell behind and the queue of utterances was full")
+	// ErrCapReached: the cost cap was reached before the utterance was sent.
+	ErrCapReached = errors.New("not sent: the cost cap was reached")
+)
+
+// Run reads the source until it ends (a file or a pipe), ctx is done (a signal: the source is
+// closed, the speech in progress is the last utterance, and what is in flight is finished), the
+// cost cap is reached, or the output fails. Requests are sent with ctx's values but not its
+// cancellation: to abandon them, end the process. The summary is returned in every case.
+func (l *Live) Run(ctx context.Context) (*Summary, error) {
+	sum := &Summary{Priced: true}
+	var mu sync.Mutex // guards sum while requests end
+	stopCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	ord := newOrderer(l.Out, func(err error) { stop(err) })
+	q := newQueue(max(l.Queue, 1), func(u *Utterance) {
+		mu.Lock()
+		sum.Dropped++
+		mu.Unlock()
+		l.Report.Warn("the utterance at %s–%s was dropped: the service fell behind and %d utterances were waiting", textfmt.Clock(u.Start), textfmt.Clock(u.End), max(l.Queue, 1))
+		ord.end(u, nil, ErrDropped)
+	})
+	capped := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return sum.CapReached
+	}
+	done := func(u *Utterance, r *translate.PartResult, err error) {
+		mu.Lock()
+		switch {
+		case err != nil && ord.broken():
+			// The output failed (a reader that went away): the run ends; this is not the
+			// utterance's failure.
+		case err != nil:
+			sum.Failed++
+		default:
+			sum.Translated++
+			if r.FinishReason == "length" {
+				sum.Truncated++
+			}
+			if r.Usage != nil {
+				sum.Usage.Add(*r.Usage)
+				if cost, ok := l.price(r.Usage); ok {
+					sum.Cost += cost
+				} else {
+					sum.Priced = false
+				}
+			}
+			if l.MaxCost > 0 && sum.Cost >= l.MaxCost && !sum.CapReached {
+				sum.CapReached = true
+				stop(ErrCapReached)
+			}
+		}
+		mu.Unlock()
+		if err != nil && !ord.broken() {
+			l.Report.Warn("the utterance at %s–%s was not translated: %v", textfmt.Clock(u.Start), textfmt.Clock(u.End), err)
+		}
+		ord.end(u, r, err)
+	}
+
+	// Requests are not cancelled by a stop: what is in flight is finished.
+	sendCtx := context.WithoutCancel(ctx)
+	var inflight sync.WaitGroup
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		slots := make(chan struct{}, max(l.Jobs, 1))
+		for {
+			slots <- struct{}{}
+			u, ok := q.pop()
+			if !ok {
+				return
+			}
+			if capped() {
+				<-slots
+				mu.Lock()
+				sum.NotSent++
+				mu.Unlock()
+				ord.end(u, nil, ErrCapReached)
+				continue
+			}
+			inflight.Add(1)
+			go func() {
+				defer inflight.Done()
+				defer func() { <-slots }()
+				r, err := l.Runner.SendPart(sendCtx, l.part(u), l.Request, ord.sink(u))
+				done(u, r, err)
+			}()
+		}
+	}()
+
+	cut := NewCutter(l.Cut)
+	push := func(us []Utterance) {
+		for i := range us {
+			u := &us[i]
+			mu.Lock()
+			sum.Utterances++
+			sum.Speech += u.End - u.Start
+			mu.Unlock()
+			ord.add(u)
+			q.push(u)
+		}
+	}
+	readErr := l.read(stopCtx, cut, push, sum)
+	push(cut.Close())
+	q.close()
+	<-dispatched
+	inflight.Wait()
+	sum.Audio = cut.Now()
+	if err := ord.close(); err != nil {
+		return sum, err
+	}
+	if readErr != nil && stopCtx.Err() == nil {
+		return sum, readErr
+	}
+	return sum, nil
+}
+
+func (l *Live) price(u *api.Usage) (float64, bool) {
+	if l.Price == nil {
+		return 0, false
+	}
+	return l.Price(u)
+}
+
+// read decodes the source into the cutter until it ends or ctx is done. A device or a stream
+// that drops is reopened (after a wait that doubles, from Backoff's first to its second, and
+// starts over once the source has played a while), the utterance in progress cut where it
+// stopped and the time it was away added to the source's clock. A source that never played
+// fails the run.
+func (l *Live) read(ctx context.Context, cut *Cutter, push func([]Utterance), sum *Summary) error {
+	dec := decoder{ffmpeg: l.FFmpeg, stdin: l.Stdin}
+	first, most := l.Backoff[0], l.Backoff[1]
+	if first <= 0 {
+		first = time.Second
+	}
+	if most < first {
+		most = max(30*time.Second, first)
+	}
+	wait := first
+	played := false
+	var droppedAt time.Time
+	for {
+		opened := time.Now()
+		err := dec.run(ctx, l.Source, func() {
+			if !droppedAt.IsZero() {
+				away := time.Since(droppedAt)
+				sum.Lost += away
+				push(cut.Gap(away))
+				l.Report.Warn("%s is back after %.1f s", l.Source.Name, away.Seconds())
+				droppedAt = time.Time{}
+			}
+			played = true
+		}, func(s []int16) error {
+			push(cut.Write(s))
+			return nil
+		})
+		if ctx.Err() != nil {
+			return nil
+		}
+		if !l.Source.Kind.Reopens() {
+			if err != nil {
+				return fmt.Errorf("reading %s: %w", l.Source.Name, err)
+			}
+			return nil
+		}
+		if !played {
+			if err == nil {
+				err = errors.New("it ended before any audio came")
+			}
+			return fmt.Errorf("opening %s: %w", l.Source.Name, err)
+		}
+		if time.Since(opened) > 10*most {
+			wait = first // it played a good while: a new drop starts over
+		}
+		why := "it ended"
+		if err != nil {
+			why = err.Error()
+		}
+		if droppedAt.IsZero() {
+			droppedAt = time.Now()
+			sum.Drops++
+			push(cut.Gap(0))
+			l.Report.Warn("%s dropped at %s (%s); reopening it", l.Source.Name, textfmt.Clock(cut.Now()), why)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, most)
+	}
+}
+
+// part is the request's media of an utterance: a 16 kHz mono WAV held in memory.
+func (l *Live) part(u *Utterance) translate.Part {
+	data := wavBytes(u.Samples)
+	return translate.Part{Index: u.Index, Segment: true, Start: u.Start, End: u.End, Data: data,
+		Kind: api.Audio, Format: "wav", MIME: "audio/wav", Size: int64(len(data))}
+}
+
+// wavBytes is samples as a 16 kHz mono 16-bit WAV file.
+func wavBytes(samples []int16) []byte {
+	n := len(samples) * 2
+	b := make([]byte, 0, 44+n)
+	b = append(b, "RIFF"...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(36+n))
+	b = append(b, "WAVEfmt "...)
+	b = binary.LittleEndian.AppendUint32(b, 16)
+	b = binary.LittleEndian.AppendUint16(b, 1) // PCM
+	b = binary.LittleEndian.AppendUint16(b, 1) // mono
+	b = binary.LittleEndian.AppendUint32(b, SampleRate)
+	b = binary.LittleEndian.AppendUint32(b, SampleRate*2)
+	b = binary.LittleEndian.AppendUint16(b, 2)
+	b = binary.LittleEndian.AppendUint16(b, 16)
+	b = append(b, "data"...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(n))
+	for _, s := range samples {
+		b = binary.LittleEndian.AppendUint16(b, uint16(s))
+	}
+	return b
+}
+
+// queue holds the utterances cut and not yet sent, the oldest dropped when it is full.
+type queue struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	items  []*Utterance
+	max    int
+	closed bool
+	drop   func(*Utterance)
+}
+
+func newQueue(n int, drop func(*Utterance)) *queue {
+	q := &queue{max: n, drop: drop}
+	q.cond = sync.NewCond(&q.mu)
+	return q
+}
+
+func (q *queue) push(u *Utterance) {
+	q.mu.Lock()
+	var dropped *Utterance
+	if len(q.items) >= q.max {
+		dropped = q.items[0]
+		q.items = q.items[1:]
+	}
+	q.items = append(q.items, u)
+	q.mu.Unlock()
+	q.cond.Signal()
+	if dropped != nil {
+		q.drop(dropped)
+	}
+}
+
+// pop waits for the oldest utterance; ok is false once the queue is closed and empty.
+func (q *queue) pop() (*Utterance, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.items) == 0 && !q.closed {
+		q.cond.Wait()
+	}
+	if len(q.items) == 0 {
+		return nil, false
+	}
+	u := q.items[0]
+	q.items[0] = nil
+	q.items = q.items[1:]
+	return u, true
+}
+
+func (q *queue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.cond.Broadcast()
+}
