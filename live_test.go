@@ -106,6 +106,8 @@ func TestLiveStreamDropsAndReturns(t *testing.T) {
 		case 2:
 			w.Write(h)
 			w.Write(pcm[half:])
+			w.(http.Flusher).Flush()
+			<-r.Context().Done() // and stays, silent, until the run ends
 		default:
 			http.Error(w, "gone", http.StatusNotFound)
 		}

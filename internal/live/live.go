@@ -271,6 +271,7 @@ func (l *Live) read(ctx context.Context, cut *Cutter, push func([]Utterance), su
 		}
 		select {
 		case <-ctx.Done():
+			sum.Lost += time.Since(droppedAt) // it was still away
 			return nil
 		case <-time.After(wait):
 		}

@@ -79,8 +79,11 @@ type SourceOptions struct {
 // input, and anything else as a file.
 func ParseSource(name string, o SourceOptions) (Source, error) {
 	s := Source{Name: name}
-	var in []string
-	in = append(in, o.InputArgs...)
+	// ffmpeg reads 5 s of a source to learn its streams before it decodes any: a live source
+	// would start 5 s late, and one that pauses (a stream back after a drop, silent until the
+	// speaker talks) would wait for more. What a source's first packets say is enough here.
+	in := []string{"-probesize", "32", "-analyzeduration", "0"}
+	var target []string // -i and what it names, after the caller's options
 	switch format, dev, ok := strings.Cut(name, ":"); {
 	case name == "":
 		return s, errors.New("the source is empty")
@@ -89,7 +92,7 @@ func ParseSource(name string, o SourceOptions) (Source, error) {
 		if o.Realtime {
 			in = append(in, "-re")
 		}
-		in = append(in, "-i", "pipe:0")
+		target = []string{"-i", "pipe:0"}
 	case urlScheme.MatchString(name):
 		s.Kind = Stream
 		scheme := strings.ToLower(name[:strings.Index(name, ":")])
@@ -100,13 +103,14 @@ func ParseSource(name string, o SourceOptions) (Source, error) {
 		if o.Realtime {
 			in = append(in, "-re")
 		}
-		in = append(in, "-i", name)
+		target = []string{"-i", name}
 	case ok && devices[strings.ToLower(format)]:
 		if dev == "" {
 			return s, fmt.Errorf("%s: name the device after %s: (e.g. %s:default)", name, format, format)
 		}
 		s.Kind = Device
-		in = append(in, "-f", strings.ToLower(format), "-i", dev)
+		in = append(in, "-f", strings.ToLower(format))
+		target = []string{"-i", dev}
 	default:
 		s.Kind = File
 		if o.Realtime {
@@ -117,9 +121,9 @@ func ParseSource(name string, o SourceOptions) (Source, error) {
 			// file that stopped growing: half of Follow each.
 			in = append(in, "-follow", "1", "-rw_timeout", strconv.FormatInt(max(o.Follow.Microseconds()/2, 1), 10))
 		}
-		in = append(in, "-i", "file:"+name)
+		target = []string{"-i", "file:" + name}
 	}
-	s.args = in
+	s.args = append(append(in, o.InputArgs...), target...)
 	return s, nil
 }
 
