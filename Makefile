@@ -19,7 +19,7 @@ STATICCHECK_VERSION := v0.8.2
 # both of which -race multiplies. A listed directory that no longer exists is skipped, so a
 # package's removal or rename does not break the target.
 RACE_DIRS := cmd internal/api internal/batch internal/ctxio internal/fakeapi internal/fakeapi/cmd/fakeapi internal/progress internal/run \
-	internal/pipeline internal/ledger internal/split internal/translate internal/atomicfile
+	internal/pipeline internal/ledger internal/split internal/translate internal/atomicfile internal/live
 RACE_PKGS := $(addprefix ./,$(wildcard $(RACE_DIRS)))
 
 .PHONY: all build emulator deps fixtures test vet tidy staticcheck lint race fuzz demo bench eval man release clean
