@@ -91,8 +91,10 @@ func (r *recorder) add(s string) error {
 	r.events = append(r.events, s)
 	return nil
 }
-func (r *recorder) Text(u *Utterance, s string) error    { return r.add(fmt.Sprintf("%d:%s", u.Index, s)) }
-func (r *recorder) Audio(u *Utterance, pcm []byte) error { return r.add(fmt.Sprintf("%d:audio", u.Index)) }
+func (r *recorder) Text(u *Utterance, s string) error { return r.add(fmt.Sprintf("%d:%s", u.Index, s)) }
+func (r *recorder) Audio(u *Utterance, pcm []byte) error {
+	return r.add(fmt.Sprintf("%d:audio", u.Index))
+}
 func (r *recorder) End(u *Utterance, _ *translate.PartResult, err error) error {
 	if err != nil {
 		return r.add(fmt.Sprintf("%d:gap", u.Index))
