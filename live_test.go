@@ -147,3 +147,29 @@ func TestLiveStreamDropsAndReturns(t *testing.T) {
 		t.Errorf("the stream was opened %d times, want at least 2", hits.Load())
 	}
 }
+
+// TestLiveSecondInterruptAbandons: the first Ctrl-C waits for the utterances in flight; a second
+// one abandons them at once.
+func TestLiveSecondInterruptAbandons(t *testing.T) {
+	media := mediaDir(t)
+	emu := fakeapi.New(fakeapi.Options{APIKey: testKey, Latency: time.Minute})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	c, _ := startCommand(t, srv.URL, dir, "live", filepath.Join(media, "speech.wav"), "--follow", "0", "--to", "fr")
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+	time.Sleep(1500 * time.Millisecond) // the file is read and its utterances sent: the answers take a minute
+	c.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-done:
+		t.Fatalf("ended at the first interrupt (%v), with its requests still in flight; stderr:\n%s", err, c.Stderr)
+	case <-time.After(time.Second):
+	}
+	c.Process.Signal(syscall.SIGINT)
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("still running 5 s after the second interrupt")
+	}
+}
