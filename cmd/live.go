@@ -227,8 +227,8 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 	a.infof("live: %s (%s) into %s", src.Name, src.Kind, s.to.Code)
 	started := time.Now()
 	sum, err := l.Run(ctx)
-	if errors.Is(err, syscall.EPIPE) {
-		return err // the reader of the output went away: nothing more to say
+	if errors.Is(err, syscall.EPIPE) || (err != nil && sum.Audio == 0) {
+		return err // the reader of the output went away, or the source never played: nothing to sum up
 	}
 	a.liveSummary(s, sum, time.Since(started))
 	switch {

@@ -16,12 +16,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/livetranslate/livetranslate/internal/translate"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // Settings are what a live run does.
@@ -245,7 +248,11 @@ func (l *Live) read(ctx context.Context, cut *Cutter, push func([]Utterance), su
 			return nil
 		}
 		if !l.Source.Kind.Reopens() {
-			if err != nil {
+			switch {
+			case err != nil && !played:
+				// A file or a pipe that is not audio: the input's fault, as translate says of it.
+				return usage.Wrap(fmt.Errorf("reading %s: %s", l.Source.Name, unreadable(err)), "")
+			case err != nil:
 				return fmt.Errorf("reading %s: %w", l.Source.Name, err)
 			}
 			return nil
@@ -254,7 +261,7 @@ func (l *Live) read(ctx context.Context, cut *Cutter, push func([]Utterance), su
 			if err == nil {
 				err = errors.New("it ended before any audio came")
 			}
-			return fmt.Errorf("opening %s: %w", l.Source.Name, err)
+			return fmt.Errorf("opening %s: %s", l.Source.Name, unreadable(err))
 		}
 		if time.Since(opened) > 10*most {
 			wait = first // it played a good while: a new drop starts over
@@ -360,4 +367,19 @@ func (q *queue) close() {
 	q.closed = true
 	q.mu.Unlock()
 	q.cond.Broadcast()
+}
+
+// unreadable words why ffmpeg could not read a source: its complaint, without the filter graph
+// it was given.
+func unreadable(err error) string {
+	var fe *media.FFmpegError
+	switch {
+	case !errors.As(err, &fe):
+		return err.Error()
+	case strings.Contains(fe.Reason, "matches no streams"):
+		return "it has no audio"
+	case strings.Contains(fe.Reason, "Invalid data found"):
+		return "it is not audio or video that ffmpeg can read"
+	}
+	return "ffmpeg: " + fe.Reason
 }

@@ -109,6 +109,9 @@ func ParseSource(name string, o SourceOptions) (Source, error) {
 			return s, fmt.Errorf("%s: name the device after %s: (e.g. %s:default)", name, format, format)
 		}
 		s.Kind = Device
+		if strings.EqualFold(format, "lavfi") {
+			in = append(in, "-re") // a generated source would come as fast as it is made
+		}
 		in = append(in, "-f", strings.ToLower(format))
 		target = []string{"-i", dev}
 	default:
