@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"strings"
@@ -18,8 +17,6 @@ import (
 	"github.com/livetranslate/livetranslate/internal/live"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/sink"
-	"github.com/livetranslate/livetranslate/internal/speech"
-	"github.com/livetranslate/livetranslate/internal/textfmt"
 )
 
 // liveOptions is what the live flags say: the settings it shares with translate, checked as
@@ -200,7 +197,8 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 	if err != nil {
 		return err
 	}
-	dest, err := a.liveDest(s, opts)
+	dest, err := live.Destination{Stdout: a.io.Out, Output: opts.Output, AudioOut: opts.AudioOut, OutDir: opts.OutDir,
+		Speech: opts.Speech, Overwrite: opts.Overwrite, Format: s.format, Target: s.to.Code}.Open()
 	if err != nil {
 		return err
 	}
@@ -260,122 +258,14 @@ func (a *app) liveCap(s *settings) (float64, error) {
 	return s.maxCost.Amount, nil
 }
 
-// liveDest opens where the output goes: stdout or -o, --audio-out, or the hourly files of
-// --out-dir.
-func (a *app) liveDest(s *settings, opts *liveOptions) (live.Dest, error) {
-	if opts.OutDir != "" {
-		ext := map[string]string{live.FormatText: ".txt", live.FormatJSONL: ".jsonl", live.FormatSRT: ".srt", live.FormatVTT: ".vtt"}[s.format]
-		return &live.Hourly{Dir: opts.OutDir, Target: s.to.Code, Ext: ext, Speech: opts.Speech}, nil
-	}
-	d := &live.Fixed{}
-	var text io.Writer = a.io.Out
-	if opts.Output != "" && opts.Output != "-" {
-		f, err := openGrowing(opts.Output, opts.Overwrite)
-		if err != nil {
-			return nil, err
-		}
-		text = f
-		d.Closers = append(d.Closers, f)
-	}
-	if opts.AudioOut == "-" {
-		d.Files.Audio = streamAudio{speech.NewStream(a.io.Out)}
-		text = nil // the text then goes to -o (checkSpeech refused stdout for both)
-		if opts.Output != "" && opts.Output != "-" {
-			text = d.Closers[0].(io.Writer)
-		}
-	} else if opts.AudioOut != "" {
-		w, c, err := openGrowingWAV(opts.AudioOut, opts.Overwrite)
-		if err != nil {
-			d.Close()
-			return nil, err
-		}
-		d.Files.Audio = w
-		d.Closers = append(d.Closers, c)
-	}
-	d.Files.Text = text
-	return d, nil
-}
-
-// openGrowing opens -o's file to be written as the run goes: a file that exists is refused
-// unless overwrite; a device or a FIFO is written into.
-func openGrowing(path string, overwrite bool) (*os.File, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, fmt.Errorf("opening %s: %w", path, err)
-		}
-		return f, nil
-	}
-	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if overwrite {
-		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	}
-	f, err := os.OpenFile(path, flags, 0o644)
-	switch {
-	case errors.Is(err, fs.ErrExist):
-		return nil, usagef("pass --overwrite to replace it", "%s already exists", path)
-	case err != nil:
-		return nil, fmt.Errorf("creating %s: %w", path, err)
-	}
-	return f, nil
-}
-
-// openGrowingWAV opens --audio-out's WAV, valid after every utterance; a device or a FIFO gets a
-// WAV stream.
-func openGrowingWAV(path string, overwrite bool) (live.AudioOut, io.Closer, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, nil, fmt.Errorf("opening %s: %w", path, err)
-		}
-		return streamAudio{speech.NewStream(f)}, f, nil
-	}
-	g, err := speech.CreateGrowing(path, overwrite)
-	if err != nil {
-		return nil, nil, err
-	}
-	return g, g, nil
-}
-
-// streamAudio is a WAV stream as live's AudioOut: nothing to bring up to date after an utterance.
-type streamAudio struct{ *speech.StreamWriter }
-
-func (streamAudio) Sync() error { return nil }
-
 // liveSummary says what the run did, on stderr (unless -q).
 func (a *app) liveSummary(s *settings, sum *live.Summary, elapsed time.Duration) {
-	if sum == nil {
+	if sum == nil || a.quiet {
 		return
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "live: %d of %s translated", sum.Translated, textfmt.Plural(sum.Utterances, "utterance"))
-	var gaps []string
-	if sum.Failed > 0 {
-		gaps = append(gaps, fmt.Sprintf("%d failed", sum.Failed))
+	cur := ""
+	if _, c, ok := s.ledger.estimate(s.model, "audio", &api.Usage{}); ok {
+		cur = c
 	}
-	if sum.Dropped > 0 {
-		gaps = append(gaps, fmt.Sprintf("%d dropped", sum.Dropped))
-	}
-	if sum.NotSent > 0 {
-		gaps = append(gaps, fmt.Sprintf("%d not sent at --max-cost", sum.NotSent))
-	}
-	if len(gaps) > 0 {
-		fmt.Fprintf(&b, " (%s)", strings.Join(gaps, ", "))
-	}
-	fmt.Fprintf(&b, " in %s of source", textfmt.Clock(sum.Audio))
-	if sum.Drops > 0 {
-		fmt.Fprintf(&b, ", %s away in %s", textfmt.Clock(sum.Lost), textfmt.Plural(sum.Drops, "drop"))
-	}
-	fmt.Fprintf(&b, "; %d tokens", sum.Usage.TotalTokens)
-	if sum.Translated > 0 && sum.Priced {
-		_, cur, _ := s.ledger.estimate(s.model, "audio", &api.Usage{})
-		fmt.Fprintf(&b, ", about %.4f %s", sum.Cost, cur)
-	}
-	fmt.Fprintf(&b, "; %s elapsed", textfmt.Clock(elapsed))
-	if sum.CapReached {
-		b.WriteString("; stopped at --max-cost")
-	}
-	if !a.quiet {
-		fmt.Fprintln(a.io.Err, a.redact("livetranslate: "+b.String()))
-	}
+	fmt.Fprintln(a.io.Err, a.redact("livetranslate: live: "+sum.Line(cur, elapsed)))
 }
