@@ -2,6 +2,8 @@ package dryrun
 
 import (
 	"fmt"
+	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,25 +17,52 @@ type Cap struct {
 	Currency string // "" = the price table's
 }
 
-// ParseCap reads an amount with an optional currency: "0.50", "2 USD", "1.5cny".
+// ParseCap reads an amount with an optional currency after it: "0.50", "2 USD", "1.5cny". The
+// amount is a plain decimal number, as prices are written: an exponent (1e2, whose "e2" would
+// otherwise read as a currency), a sign, NaN, Inf, a hexadecimal float or digit separators are
+// refused, each with a message that says what to write instead.
 func ParseCap(s string) (Cap, error) {
 	s = strings.TrimSpace(s)
-	i := strings.IndexFunc(s, unicode.IsLetter)
-	num, cur := s, ""
-	if i >= 0 {
-		num, cur = strings.TrimSpace(s[:i]), strings.ToUpper(strings.TrimSpace(s[i:]))
+	m := capPattern.FindStringSubmatch(s)
+	if m == nil {
+		return Cap{}, capError(s)
 	}
+	num, cur := m[1], strings.ToUpper(m[2])
 	v, err := strconv.ParseFloat(num, 64)
-	switch {
-	case err != nil || v != v: // NaN
-		return Cap{}, fmt.Errorf("%q is not an amount (e.g. 0.50, or 2 USD)", s)
-	case v < 0:
-		return Cap{}, fmt.Errorf("%q is negative", s)
-	case cur != "" && (len(cur) != 3 || strings.IndexFunc(cur, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0):
-		return Cap{}, fmt.Errorf("%q: %q is not a currency code (e.g. CNY, USD)", s, cur)
+	if err != nil || math.IsInf(v, 0) {
+		return Cap{}, fmt.Errorf("%q is too large to be an amount", s)
 	}
 	return Cap{Amount: v, Currency: cur}, nil
 }
+
+// capPattern is an amount as ParseCap takes it: digits with an optional fraction, then, with or
+// without a space, an optional three-letter currency code.
+var capPattern = regexp.MustCompile(`^([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:\s*([A-Za-z]{3}))?$`)
+
+// capError says what is wrong with s, which capPattern does not match.
+func capError(s string) error {
+	num := strings.TrimSpace(strings.TrimRightFunc(s, unicode.IsLetter))
+	letters := strings.TrimSpace(s[len(strings.TrimRightFunc(s, unicode.IsLetter)):])
+	switch {
+	case strings.HasPrefix(s, "-"):
+		return fmt.Errorf("%q is negative", s)
+	case exponentPattern.MatchString(s):
+		if v, err := strconv.ParseFloat(num, 64); err == nil && !math.IsInf(v, 0) && v < 1e15 {
+			return fmt.Errorf("%q has an exponent: write the amount as a plain decimal number (%s)", s, strconv.FormatFloat(v, 'f', -1, 64))
+		}
+		return fmt.Errorf("%q has an exponent: write the amount as a plain decimal number", s)
+	case letters != "" && capPattern.MatchString(num) && !strings.ContainsFunc(num, unicode.IsLetter):
+		return fmt.Errorf("%q: %q is not a currency code (e.g. CNY, USD)", s, strings.ToUpper(letters))
+	case currencyFirst.MatchString(s):
+		return fmt.Errorf("%q: write the currency after the amount, e.g. 2 USD", s)
+	}
+	return fmt.Errorf("%q is not an amount: write a plain decimal number, e.g. 0.50, or 2 USD", s)
+}
+
+var (
+	exponentPattern = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+(\s*[A-Za-z]{3})?$`)
+	currencyFirst   = regexp.MustCompile(`^[A-Za-z]{3}\s*([0-9]+\.?[0-9]*|\.[0-9]+)$`)
+)
 
 func (c Cap) String() string {
 	if c.Currency == "" {
