@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
@@ -271,8 +272,19 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	root.InitDefaultCompletionCmd()
 	if c, _, err := root.Find([]string{"completion"}); err == nil && c != root {
 		usesGlobals(c)
+		var shells []string
 		for _, sub := range c.Commands() {
 			usesGlobals(sub)
+			shells = append(shells, sub.Name())
+		}
+		// Without a shell, the help; a shell it has no script for is a usage error (cobra would
+		// print the help and succeed, and `completion tcsh > file` would leave the help there).
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			return usagef("see livetranslate completion --help", "livetranslate completion has no script for %q: choose %s", args[0], textfmt.Or(shells))
 		}
 	}
 	defaultHelp := root.HelpFunc()

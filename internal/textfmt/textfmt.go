@@ -1,9 +1,11 @@
 // Package textfmt words numbers the way the tool's messages print them: a position or a span of
-// time as a clock (m:ss, h:mm:ss), a count with its noun ("1 piece", "3 pieces").
+// time as a clock (m:ss, h:mm:ss), a count with its noun ("1 piece", "3 pieces"), choices as a
+// list ("bash, fish or zsh").
 package textfmt
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -23,4 +25,12 @@ func Plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Or lists choices as a message offers them: "a", "a or b", "a, b or c".
+func Or(choices []string) string {
+	if len(choices) < 2 {
+		return strings.Join(choices, "")
+	}
+	return strings.Join(choices[:len(choices)-1], ", ") + " or " + choices[len(choices)-1]
 }

@@ -26,3 +26,17 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+func TestOr(t *testing.T) {
+	for _, tt := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""}, {[]string{"a"}, "a"}, {[]string{"a", "b"}, "a or b"},
+		{[]string{"bash", "fish", "powershell", "zsh"}, "bash, fish, powershell or zsh"},
+	} {
+		if got := Or(tt.in); got != tt.want {
+			t.Errorf("Or(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
