@@ -29,17 +29,22 @@ var settingKeys = map[string]bool{
 }
 
 // checkConfig looks at the values that came from the config file or the environment, which
-// pflag has not parsed: one of the wrong type is an error that names the key and where it came
-// from (exit 3), not a flag the user never passed; a key no command knows is a warning that names
-// the closest valid one.
+// pflag has not parsed: a map or a list in the file for a setting that takes one value, and a
+// value of the wrong type, are errors that name the key and where it came from (exit 3), not a
+// flag the user never passed; a key no command knows is a warning that names the closest valid
+// one.
 func (a *app) checkConfig(run *cobra.Command) error {
-	keys := config.Keys{Flags: map[string]string{}, Settings: settingKeys}
+	keys := config.Keys{Flags: map[string]string{}, Settings: settingKeys, Lists: map[string]bool{}}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
 			fs.VisitAll(func(f *pflag.Flag) {
 				if f.Name != "help" && f.Name != "config" {
-					keys.Flags[strings.ReplaceAll(f.Name, "-", "_")] = f.Name
+					key := strings.ReplaceAll(f.Name, "-", "_")
+					keys.Flags[key] = f.Name
+					if t := f.Value.Type(); t == "langs" || strings.HasSuffix(t, "Slice") {
+						keys.Lists[key] = true
+					}
 				}
 			})
 		}
@@ -50,6 +55,9 @@ func (a *app) checkConfig(run *cobra.Command) error {
 	walk(run.Root())
 	for _, k := range configOnlyKeys {
 		keys.Flags[k] = ""
+	}
+	if err := a.cfg.CheckShapes(keys); err != nil {
+		return err
 	}
 	for _, w := range a.cfg.Warnings(keys, os.Environ()) {
 		a.warnf("%s", w)

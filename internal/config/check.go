@@ -16,6 +16,64 @@ import (
 type Keys struct {
 	Flags    map[string]string // key → flag name
 	Settings map[string]bool
+	// Lists are the settings whose flag takes a list (to: [fr, de] is --to fr,de): the config
+	// file may give them as a YAML list of single values; every other setting takes one value.
+	Lists map[string]bool
+}
+
+// CheckShapes refuses a setting the config file gives as a map, or as a list where it takes
+// one value (or a list holding a map or a list): YAML parses either, and String would make a
+// value of it that nobody wrote (map[a:1] as the API key, [x] as the model). The error names the
+// key and the file, not the value, which may be the key. Keys no command reads as a setting are
+// left to Warnings, and a section such as pricing to its own parser.
+func (c *Config) CheckShapes(k Keys) error {
+	for _, key := range c.FileKeys() {
+		if !k.Settings[key] || k.Flags[key] == "" {
+			continue
+		}
+		v := c.v.Get(key)
+		what := shape(v)
+		if what != "" {
+			what = "is " + what
+		}
+		if list, ok := v.([]any); ok && k.Lists[key] {
+			what = ""
+			for _, item := range list {
+				if w := shape(item); w != "" {
+					what = "has " + w + " among its items"
+					break
+				}
+			}
+		}
+		if what == "" {
+			continue
+		}
+		hint := fmt.Sprintf("give it one value there, e.g. %s: VALUE (see configs/config.example.yaml)", key)
+		if k.Lists[key] {
+			hint = fmt.Sprintf("give it one value or a list of values there, e.g. %s: [a, b] (see configs/config.example.yaml)", key)
+		}
+		return &Error{Msg: fmt.Sprintf("%s in %s %s; it takes %s", key, c.File, what, takes(k.Lists[key])), Hint: hint}
+	}
+	return nil
+}
+
+// shape is "a map" or "a list" for a YAML value that is one, "" for a single value.
+func shape(v any) string {
+	switch v.(type) {
+	case map[string]any, map[any]any:
+		return "a map"
+	case []any:
+		return "a list"
+	}
+	return ""
+}
+
+// takes says what a setting takes, for CheckShapes' message.
+func takes(list bool) string {
+	if list {
+		return "one value or a list of values"
+	}
+	return "one value"
 }
 
 // Warnings are what the config file and the environment (environ, as os.Environ gives it) hold

@@ -558,3 +558,45 @@ func TestWarningsAndCheckValue(t *testing.T) {
 		t.Error("a negative size was taken")
 	}
 }
+
+// TestCheckShapes: a map or a list in the file for a setting that takes one value is refused,
+// naming the key and the file and not the value; a list of single values for a list setting, a
+// section with its own parser and keys no setting has are left alone.
+func TestCheckShapes(t *testing.T) {
+	cleanEnv(t)
+	keys := Keys{
+		Flags:    map[string]string{"api_key": "api-key", "model": "model", "to": "to", "jobs": "jobs", "include": "include", "pricing": ""},
+		Settings: map[string]bool{"api_key": true, "model": true, "to": true, "jobs": true, "pricing": true},
+		Lists:    map[string]bool{"to": true, "include": true},
+	}
+	for _, tt := range []struct {
+		yaml, err string // err: "" for none
+	}{
+		{"api_key: {a: sk-secret-value}\n", "api_key in FILE is a map; it takes one value"},
+		{"model: [x]\n", "model in FILE is a list; it takes one value"},
+		{"jobs: [1, 2]\n", "jobs in FILE is a list; it takes one value"},
+		{"model: {}\n", "model in FILE is a map"},
+		{"to: {fr: 1}\n", "to in FILE is a map; it takes one value or a list of values"},
+		{"to: [fr, [de]]\n", "to in FILE has a list among its items; it takes one value or a list of values"},
+		{"to: [fr, {de: 1}]\n", "to in FILE has a map among its items"},
+		{"to: [fr, de]\nmodel: x\njobs: 2\napi_key: sk-123\n", ""},
+		{"to: fr\n", ""},
+		{"pricing: {models: {}}\n", ""},
+		{"include: [a, b]\nextras: {a: 1}\n", ""}, // not settings: Warnings says so
+		{"model: ~\n", ""},
+	} {
+		file := writeFile(t, "config.yaml", tt.yaml, 0o600)
+		c := load(t, file)
+		err := c.CheckShapes(keys)
+		want := strings.ReplaceAll(tt.err, "FILE", file)
+		var cerr *Error
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%q: %v", tt.yaml, err)
+		case want != "" && (!errors.As(err, &cerr) || !strings.HasPrefix(err.Error(), want)):
+			t.Errorf("%q: error %v, want a configuration error starting %q", tt.yaml, err, want)
+		case err != nil && (strings.Contains(err.Error(), "secret") || strings.Contains(cerr.Hint, "secret")):
+			t.Errorf("%q: the error shows the value: %v", tt.yaml, err)
+		}
+	}
+}
