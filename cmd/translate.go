@@ -382,10 +382,11 @@ func (o *translateOptions) checkRequests(s *settings) error {
 	return nil
 }
 
-// checkService takes the API key (a dry run sends nothing, so it needs none) and the base URL.
+// checkService takes the API key (a dry run sends nothing, so it needs none; a key set wrong is
+// refused all the same, before anything is read) and the base URL.
 func (o *translateOptions) checkService(s *settings, c *config.Config) error {
 	var err error
-	if s.apiKey, err = c.APIKey(); err != nil && !o.DryRun {
+	if s.apiKey, err = c.APIKey(); err != nil && !(o.DryRun && c.String(config.KeyAPIKey) == "") {
 		return err
 	}
 	if s.baseURL, err = c.BaseURL(); err != nil {

@@ -14,6 +14,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -349,14 +351,46 @@ func (c *Config) Int64(key string) int64 {
 // the built-in one or a flag's (viper's IsSet counts the built-in defaults too).
 func (c *Config) IsSet(key string) bool { return c.Source(key) != "" }
 
-// APIKey returns the key, or an *Error that says how to set one.
+// APIKey returns the key, or an *Error that says how to set one, or what is wrong with the one
+// set: a key holding a control or invisible character (a line break pasted in the middle, a
+// byte-order mark) cannot go into a request's header, and would fail every request only once it
+// is sent, after the inputs were read (or be hidden by answers from the cache). The error names
+// where the key came from, never the key.
 func (c *Config) APIKey() (string, error) {
 	k := c.String(KeyAPIKey)
 	if k == "" {
 		return "", &Error{Msg: "no API key: set DASHSCOPE_API_KEY",
 			Hint: "export DASHSCOPE_API_KEY=sk-… (from the Model Studio console), or put api_key in " + c.fileForHint()}
 	}
+	if i := strings.IndexFunc(k, invisible); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(k[i:])
+		return "", &Error{Msg: fmt.Sprintf("the API key from %s contains %s; a key is one line of visible characters", c.Source(KeyAPIKey), describeRune(r)),
+			Hint: "copy the key again from the Model Studio console into " + c.Source(KeyAPIKey) + ", without it"}
+	}
 	return k, nil
+}
+
+// invisible reports whether r has no place in an API key: a control character (a line break,
+// a tab, an escape) or an invisible format character (a zero-width space, a byte-order mark).
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
+}
+
+// describeRune names an invisible character for a message: "a line break (\n)", "a control
+// character (U+0001)".
+func describeRune(r rune) string {
+	switch r {
+	case '\n', '\r':
+		return fmt.Sprintf("a line break (%s)", strings.Trim(strconv.QuoteRune(r), "'"))
+	case '\t':
+		return `a tab (\t)`
+	case utf8.RuneError:
+		return "bytes that are not UTF-8"
+	}
+	if unicode.IsControl(r) {
+		return fmt.Sprintf("a control character (%U)", r)
+	}
+	return fmt.Sprintf("an invisible character (%U)", r)
 }
 
 func (c *Config) fileForHint() string {

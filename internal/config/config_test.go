@@ -357,6 +357,36 @@ func TestAPIKey(t *testing.T) {
 	if k, err := load(t, file).APIKey(); k != "sk-123" || err != nil {
 		t.Errorf("APIKey() = %q, %v; want sk-123", k, err)
 	}
+	// A key with a control or invisible character inside (the trimmed ends aside) is refused,
+	// naming where it came from and never the key.
+	for key, want := range map[string]string{
+		"sk-secret\nvalue":     "the API key from $DASHSCOPE_API_KEY contains a line break (\\n)",
+		"sk-secret\r\nvalue":   "contains a line break (\\r)",
+		"sk-secret\x01value":   "contains a control character (U+0001)",
+		"sk-secret\x7fvalue":   "contains a control character (U+007F)",
+		"sk-secret\tvalue":     "contains a tab (\\t)",
+		"\ufeffsk-secretvalue": "contains an invisible character (U+FEFF)",
+		"sk-secret\u200bvalue": "contains an invisible character (U+200B)",
+		"sk-secret\xffvalue":   "contains bytes that are not UTF-8",
+		"sk-secretvalue\n":     "",
+		"sk-secret-vålue-中文":   "",
+	} {
+		t.Setenv("DASHSCOPE_API_KEY", key)
+		k, err := load(t, file).APIKey()
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("APIKey() with %q: %v", key, err)
+		case want != "" && (!errors.As(err, &cerr) || !strings.HasPrefix(err.Error(), want) && !strings.Contains(err.Error(), want)):
+			t.Errorf("APIKey() with %q = %q, %v; want a configuration error with %q", key, k, err, want)
+		case want != "" && (strings.Contains(err.Error(), "secret") || strings.Contains(cerr.Hint, "secret") || k != ""):
+			t.Errorf("APIKey() with %q gives the key away: %q, %v (hint %q)", key, k, err, cerr.Hint)
+		}
+	}
+	t.Setenv("DASHSCOPE_API_KEY", "")
+	file = writeFile(t, "config.yaml", "api_key: \"sk-secret\\nvalue\"\n", 0o600)
+	if _, err := load(t, file).APIKey(); err == nil || err.Error() != "the API key from api_key in "+file+" contains a line break (\\n); a key is one line of visible characters" {
+		t.Errorf("a key with a line break in %s: %v", file, err)
+	}
 }
 
 func TestBaseURL(t *testing.T) {
