@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -140,7 +141,7 @@ func requestFlags(a *app, cmd *cobra.Command, opts *translateOptions, maxCost st
 	f := cmd.Flags()
 	f.VarP(&opts.From, "from", "f", "source language (default: the model detects it)")
 	f.StringVar(&opts.Model, "model", config.DefaultModel, "model name")
-	f.StringVar(&opts.Voice, "voice", "", "voice for speech (default Cherry; Kiki for Cantonese); see: livetranslate voices")
+	f.StringVar(&opts.Voice, "voice", "", "voice for speech, able to speak every target (default: each language's own, Cherry; Kiki for Cantonese; '' for those over a configured voice); see: livetranslate voices")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace output files that already exist")
 	f.StringVar(&opts.Ledger, "ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
 	f.BoolVar(&opts.NoLedger, "no-ledger", false, "do not record requests in the usage ledger")
@@ -191,6 +192,7 @@ type settings struct {
 	cache     string          // auto, always or never
 	cacheMax  int64           // --cache-max-size
 	store     *cache.Store    // the result cache the run uses; nil for none
+	warnings  []string        // what validate found to warn about, printed before the run
 }
 
 // validate checks the options and decides the run's settings, before anything is read, opened or
@@ -259,26 +261,30 @@ func (o *translateOptions) checkLanguages(s *settings) error {
 	return nil
 }
 
-// checkSpeech picks the voice when speech is asked for, and refuses the settings of speech
-// given on the command line when it is not.
+// checkSpeech picks each target's voice when speech is asked for, and refuses the settings of
+// speech given on the command line when it is not. A voice given with --voice must speak every
+// target; one from the config file or the environment is a default for every run, so a target
+// it cannot speak gets that language's own voice, with a warning. An empty --voice asks for each
+// language's own voice whatever is configured.
 func (o *translateOptions) checkSpeech(s *settings, c *config.Config) error {
+	given := strings.TrimSpace(o.Voice)
+	fromFlag := c.FromFlag(config.KeyVoice)
 	if o.AudioOut == "" && !o.Speech && o.Dub == "" {
 		// A voice or a speech rate asked for on the command line without speech would be
 		// ignored; in the config file or environment it is a default for when speech is asked.
-		if c.FromFlag(config.KeyVoice) {
-			if _, err := lang.ParseVoice(strings.TrimSpace(o.Voice)); err != nil {
+		if given != "" && fromFlag {
+			if _, err := lang.ParseVoice(given); err != nil {
 				return err // the typo first
 			}
 		}
 		for _, flag := range []string{"voice", "speech-rate"} {
-			if c.FromFlag(strings.ReplaceAll(flag, "-", "_")) {
+			if c.FromFlag(strings.ReplaceAll(flag, "-", "_")) && (flag != "voice" || given != "") {
 				return usagef("add --audio-out FILE (or --speech, --dub FILE) to get speech", "--%s needs speech, which this run does not ask for", flag)
 			}
 		}
 		s.sampling.SpeechRate = nil // a default from the file or the environment, for speech
 		return nil
 	}
-	given := strings.TrimSpace(o.Voice)
 	if v, err := lang.ParseVoice(given); err == nil {
 		given = v.Name
 	}
@@ -287,10 +293,19 @@ func (o *translateOptions) checkSpeech(s *settings, c *config.Config) error {
 		if voice == "" {
 			voice = lang.DefaultVoice(to.Code)
 		}
-		if err := lang.CheckSpeech(to, voice); err != nil {
-			if !c.FromFlag(config.KeyVoice) && c.Source(config.KeyVoice) != "" {
-				return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
-			}
+		err := lang.CheckSpeech(to, voice)
+		var cannot *lang.VoiceLanguageError
+		if errors.As(err, &cannot) && !fromFlag {
+			voice = lang.DefaultVoice(to.Code)
+			s.warnings = append(s.warnings, fmt.Sprintf("%s: %s cannot speak %s; %s speech is in %s, its default voice (--voice '' takes each language's own without this warning)",
+				c.Source(config.KeyVoice), given, to.English, to.English, voice))
+			err = nil
+		}
+		var unknown *lang.UnknownVoiceError
+		switch {
+		case errors.As(err, &unknown) && !fromFlag:
+			return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
+		case err != nil:
 			return err
 		}
 		s.voices = append(s.voices, voice)

@@ -26,6 +26,9 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if err != nil {
 		return a.fromSource(err)
 	}
+	for _, w := range s.warnings {
+		a.warnf("%s", w)
+	}
 	items, err := a.expandInputs(ctx, opts)
 	if err != nil {
 		return err

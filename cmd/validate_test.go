@@ -89,6 +89,18 @@ func TestValidate(t *testing.T) {
 		{"sampling given", key, []string{"a.wav", "--to", "fr", "--seed", "7", "--temperature", "0.5"}, "", 0, nil},
 		{"speech picks the voice", key, []string{"a.wav", "--to", "fr", "--audio-out", "a.wav"}, "", 0, func(s *settings) bool { return s.voice == "Cherry" }},
 		{"voice without speech", key, []string{"a.wav", "--to", "fr", "--voice", "Cherry"}, "--voice needs speech", exitUsage, nil},
+		{"a configured voice one target lacks", with("LIVETRANSLATE_VOICE", "ethan"), []string{"a.wav", "--to", "fr,yue", "--speech", "--out-dir", "o"}, "", 0, func(s *settings) bool {
+			return fmt.Sprint(s.voices) == "[Ethan Kiki]" && len(s.warnings) == 1 && strings.HasPrefix(s.warnings[0], "$LIVETRANSLATE_VOICE: Ethan cannot speak Cantonese; Cantonese speech is in Kiki")
+		}},
+		{"a configured voice every target has", with("LIVETRANSLATE_VOICE", "Ethan"), []string{"a.wav", "--to", "fr,de", "--speech", "--out-dir", "o"}, "", 0, func(s *settings) bool {
+			return fmt.Sprint(s.voices) == "[Ethan Ethan]" && len(s.warnings) == 0
+		}},
+		{"a configured voice overridden by --voice ''", with("LIVETRANSLATE_VOICE", "Ethan"), []string{"a.wav", "--to", "fr,yue", "--speech", "--out-dir", "o", "--voice", ""}, "", 0, func(s *settings) bool {
+			return fmt.Sprint(s.voices) == "[Cherry Kiki]" && len(s.warnings) == 0
+		}},
+		{"a configured voice that is none", with("LIVETRANSLATE_VOICE", "Nobody"), []string{"a.wav", "--to", "fr", "--speech", "--out-dir", "o"}, `$LIVETRANSLATE_VOICE: unknown voice "Nobody"`, exitConfig, nil},
+		{"a configured voice and a text-only target", with("LIVETRANSLATE_VOICE", "Ethan"), []string{"a.wav", "--to", "th", "--speech", "--out-dir", "o"}, "speech output is not available in Thai", exitUsage, nil},
+		{"--voice '' without speech", key, []string{"a.wav", "--to", "fr", "--voice", ""}, "", 0, nil},
 		{"speech and text on stdout", key, []string{"a.wav", "--to", "fr", "--audio-out", "-"}, "cannot both go to stdout", exitUsage, nil},
 		{"jsonl to a directory", key, []string{"a.wav", "--to", "fr", "--format", "jsonl", "--out-dir", "o"}, "cannot be used with --out-dir", exitUsage, nil},
 		{"quiet", key, []string{"a.wav", "--to", "fr", "-q"}, "", 0, nil},
