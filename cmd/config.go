@@ -91,17 +91,22 @@ func newConfigShowCmd(a *app) *cobra.Command {
 flag, the environment variable, the config file or the default, with the precedence translate
 uses: flag > environment > config file > default. The API key is shortened to its last four
 characters (sk-…abcd). A setting's flag given here (--to, --jobs, --region …) shows what it
-would change; a value in the environment or the file that translate would refuse is refused
-here too.`,
+would change. A value translate would refuse, given here or in the environment or the file, is
+refused here too, by translate's checks, with its error and exit code (2 for a flag, 3 for the
+environment or the file); a missing target language or key is not an error here.`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runConfigShow(a, opts, settingsShown(cmd))
-		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON: a list of {key, value, source, flag|env|file}")
 	// translate's settings flags, so that they are filled from the environment and the file as
-	// translate's are (applyConfig), and show its defaults.
-	translate, _ := translateCommand(a)
+	// translate's are (applyConfig), show its defaults, and are checked by its validate.
+	translate, topts := translateCommand(a)
+	topts.settingsOnly = true
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if _, err := topts.validate(a.cfg); err != nil {
+			return a.fromSource(err)
+		}
+		return runConfigShow(a, opts, settingsShown(cmd))
+	}
 	translate.Flags().VisitAll(func(f *pflag.Flag) {
 		if settingKeys[strings.ReplaceAll(f.Name, "-", "_")] {
 			cmd.Flags().AddFlag(f)

@@ -72,6 +72,12 @@ type translateOptions struct {
 	// Sampling is sent as it is; a field is nil when its flag was not given, so the service's
 	// default applies (samplingFlags).
 	Sampling api.Sampling
+
+	// settingsOnly: the options of config show, which checks the settings as translate does
+	// with no run to check them for: no input, target language or API key is required (a key
+	// set wrong is still refused), and speech is not asked for, so a voice is only checked to be
+	// one.
+	settingsOnly bool
 }
 
 func newTranslateCmd(a *app) *cobra.Command {
@@ -234,6 +240,9 @@ func (o *translateOptions) checkFormat(s *settings) error {
 // checkLanguages parses --to and --from.
 func (o *translateOptions) checkLanguages(s *settings) error {
 	if len(o.To.values) == 0 || (len(o.To.values) == 1 && o.To.values[0] == "") {
+		if o.settingsOnly {
+			return nil
+		}
 		return usagef("pass --to LANG (e.g. --to English), or set to: in the config file; see livetranslate languages", "no target language")
 	}
 	seen := map[string]bool{}
@@ -271,14 +280,18 @@ func (o *translateOptions) checkSpeech(s *settings, c *config.Config) error {
 	fromFlag := c.FromFlag(config.KeyVoice)
 	if o.AudioOut == "" && !o.Speech && o.Dub == "" {
 		// A voice or a speech rate asked for on the command line without speech would be
-		// ignored; in the config file or environment it is a default for when speech is asked.
-		if given != "" && fromFlag {
+		// ignored; in the config file or environment it is a default for when speech is asked
+		// (config show, which asks for none, checks that a voice is one wherever it came from).
+		if given != "" && (fromFlag || o.settingsOnly) {
 			if _, err := lang.ParseVoice(given); err != nil {
+				if !fromFlag {
+					return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
+				}
 				return err // the typo first
 			}
 		}
 		for _, flag := range []string{"voice", "speech-rate"} {
-			if c.FromFlag(strings.ReplaceAll(flag, "-", "_")) && (flag != "voice" || given != "") {
+			if !o.settingsOnly && c.FromFlag(strings.ReplaceAll(flag, "-", "_")) && (flag != "voice" || given != "") {
 				return usagef("add --audio-out FILE (or --speech, --dub FILE) to get speech", "--%s needs speech, which this run does not ask for", flag)
 			}
 		}
@@ -401,7 +414,7 @@ func (o *translateOptions) checkRequests(s *settings) error {
 // refused all the same, before anything is read) and the base URL.
 func (o *translateOptions) checkService(s *settings, c *config.Config) error {
 	var err error
-	if s.apiKey, err = c.APIKey(); err != nil && !(o.DryRun && c.String(config.KeyAPIKey) == "") {
+	if s.apiKey, err = c.APIKey(); err != nil && !((o.DryRun || o.settingsOnly) && c.String(config.KeyAPIKey) == "") {
 		return err
 	}
 	if s.baseURL, err = c.BaseURL(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,4 +177,65 @@ func codes(ls []lang.Language) []string {
 		c = append(c, l.Code)
 	}
 	return c
+}
+
+// TestConfigShowValidates: config show refuses the settings translate refuses, with the same
+// error line and exit code, because it runs translate's validate; what only a run needs (an
+// input, a target language, a key, speech for a voice) it does not ask for.
+func TestConfigShowValidates(t *testing.T) {
+	run := func(env map[string]string, args ...string) (int, string) {
+		dir := t.TempDir()
+		full := map[string]string{"HOME": dir, "XDG_CONFIG_HOME": filepath.Join(dir, "config"), "XDG_STATE_HOME": filepath.Join(dir, "state")}
+		for k, v := range env {
+			full[k] = v
+		}
+		var out, errOut bytes.Buffer
+		s := streams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return full[k] }}
+		code := execute(t.Context(), s, args)
+		first, _, _ := strings.Cut(errOut.String(), "\n")
+		return code, first
+	}
+	key := map[string]string{"DASHSCOPE_API_KEY": "sk-show-validate-0123"}
+	env := func(k, v string) map[string]string {
+		return map[string]string{"DASHSCOPE_API_KEY": "sk-show-validate-0123", k: v}
+	}
+	for _, tt := range []struct {
+		env  map[string]string
+		args []string
+		code int
+	}{
+		{key, []string{"--to", "xx"}, exitUsage},
+		{key, []string{"--to", "fr,"}, exitUsage},
+		{key, []string{"--jobs", "0"}, exitUsage},
+		{key, []string{"--format", "xml"}, exitUsage},
+		{key, []string{"--max-cost", "1e2"}, exitUsage},
+		{key, []string{"--top-p", "0"}, exitUsage},
+		{key, []string{"--cache", "sometimes"}, exitUsage},
+		{key, []string{"--min-pause", "1ms"}, exitUsage},
+		{key, []string{"--region", "mars"}, exitUsage},
+		{key, []string{"--lang-form", "emoji"}, exitUsage},
+		{env("LIVETRANSLATE_TO", "xx"), nil, exitConfig},
+		{env("LIVETRANSLATE_JOBS", "100"), nil, exitConfig},
+		{env("LIVETRANSLATE_MAX_COST", "NaN"), nil, exitConfig},
+		{env("LIVETRANSLATE_RETRIES", "-1"), nil, exitConfig},
+		{env("DASHSCOPE_BASE_URL", "ftp://x"), nil, exitConfig},
+		{map[string]string{"DASHSCOPE_API_KEY": "sk-show\x01validate"}, nil, exitConfig},
+	} {
+		t.Run(fmt.Sprintf("%q %q", tt.args, tt.env), func(t *testing.T) {
+			var to []string
+			if !slices.Contains(tt.args, "--to") && tt.env["LIVETRANSLATE_TO"] == "" {
+				to = []string{"--to", "fr"} // translate needs one; config show does not
+			}
+			showCode, showErr := run(tt.env, append([]string{"config", "show"}, tt.args...)...)
+			runCode, runErr := run(tt.env, append(append([]string{"translate", "a.wav"}, to...), tt.args...)...)
+			if showCode != tt.code || runCode != tt.code || showErr != runErr || !strings.HasPrefix(showErr, "livetranslate: error: ") {
+				t.Errorf("config show: exit %d, %q\ntranslate:   exit %d, %q\nwant exit %d and the same line", showCode, showErr, runCode, runErr, tt.code)
+			}
+		})
+	}
+	for _, args := range [][]string{nil, {"--voice", "Ethan"}, {"--voice", ""}, {"--speech-rate", "1.5"}, {"--to", "fr,yue", "--voice", "Ethan"}} {
+		if code, line := run(nil, append([]string{"config", "show"}, args...)...); code != exitOK {
+			t.Errorf("config show %q without a key: exit %d, %q", args, code, line)
+		}
+	}
 }
