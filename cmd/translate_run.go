@@ -39,6 +39,11 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if err := a.checkPaths(s, opts, items); err != nil {
 		return err
 	}
+	// One input and one target is a single run (bare text on stdout, -o, --audio-out), decided
+	// by the inputs given, not by this shard's share of them: a worker of a batch whose share is
+	// one input still prints it as a batch does, under its header, as the other workers do; an
+	// input given alone prints the same with --shard as without.
+	single := len(items) == 1 && opts.OutDir == "" && len(s.targets) == 1
 	if s.shard != nil {
 		// Every input was checked (two results in one place are found whichever shards they
 		// fall in); this worker takes its share.
@@ -49,7 +54,6 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		}
 		a.infof("shard %s: %d of the %d inputs", s.shard, len(items), all)
 	}
-	single := len(items) == 1 && opts.OutDir == "" && len(s.targets) == 1 && s.shard == nil
 	if opts.DryRun {
 		return a.dryRun(ctx, s, opts, items)
 	}
