@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -77,6 +78,11 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 	}
 
 	list := make([]sink.Outcome, units)
+	// piped: the reader of stdout left (… | head -1). The run ends as if killed by SIGPIPE,
+	// quietly: the unit whose text could not be written did not fail, nor did those stopped
+	// after it, so neither is reported. Set before cancel, so a unit that sees the cancellation
+	// sees it too.
+	var piped atomic.Bool
 	batch.Each(ctx, len(items), b.Jobs, func(i int) {
 		it := items[i]
 		for t := range nt {
@@ -106,12 +112,16 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 			switch {
 			case o.Status != sink.StatusFailed || ctx.Err() != nil:
 			case errors.Is(o.Err, syscall.EPIPE):
-				cancel() // the reader of stdout left: nothing more can be written, or paid for
+				piped.Store(true)
+				cancel() // nothing more can be written, or paid for
 			case b.FailFast:
 				cancel()
 			}
 			o.Err = r.limit(o.Err, name)
 			list[i*nt+t] = o
+			if piped.Load() {
+				continue
+			}
 			shown := o.Status
 			if o.Status == sink.StatusFailed && errors.Is(o.Err, context.Canceled) && ctx.Err() != nil {
 				shown = "not done" // as the summary counts it: stopped, not failed

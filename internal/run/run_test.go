@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -107,6 +108,44 @@ func TestBatchToStdout(t *testing.T) {
 	statuses := []string{got.List[0].Status, got.List[1].Status, got.List[2].Status}
 	if strings.Join(statuses, " ") != "translated failed translated" {
 		t.Errorf("outcomes %v", statuses)
+	}
+}
+
+// doneLog records how each unit of a batch ended, as the progress lines would say it.
+type doneLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (d *doneLog) Start(string) {}
+func (d *doneLog) Done(name, status string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.lines = append(d.lines, status+" "+filepath.Base(name))
+}
+
+// TestBatchStdoutGone: when the reader of stdout leaves (… | head -1), the batch stops and ends
+// with the EPIPE, as if killed by SIGPIPE; neither the input whose text could not be written nor
+// those stopped after it are reported as failed or not done.
+func TestBatchStdoutGone(t *testing.T) {
+	dir := t.TempDir()
+	var items []batch.Item
+	for _, name := range []string{"a.wav", "b.wav", "c.wav", "d.wav"} {
+		items = append(items, batch.Item{Name: silentWAV(t, dir, name, 1)})
+	}
+	r, _, _ := newRun(t, sink.FormatText)
+	r.Stdout = writerFunc(func([]byte) (int, error) {
+		return 0, &os.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.EPIPE}
+	})
+	var log doneLog
+	_, err := r.Batch(context.Background(), items, Batch{Jobs: 1, Progress: &log})
+	if !errors.Is(err, syscall.EPIPE) {
+		t.Errorf("Batch() = %v, want the EPIPE", err)
+	}
+	for _, l := range log.lines {
+		if strings.HasPrefix(l, sink.StatusFailed) || strings.HasPrefix(l, "not done") {
+			t.Errorf("reported %q after the reader of stdout left; all: %q", l, log.lines)
+		}
 	}
 }
 
