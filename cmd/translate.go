@@ -147,7 +147,7 @@ func requestFlags(a *app, cmd *cobra.Command, opts *translateOptions, maxCost st
 	f := cmd.Flags()
 	f.VarP(&opts.From, "from", "f", "source language (default: the model detects it)")
 	f.StringVar(&opts.Model, "model", config.DefaultModel, "model name")
-	f.StringVar(&opts.Voice, "voice", "", "voice for speech, able to speak every target (default: each language's own, Cherry; Kiki for Cantonese; '' for those over a configured voice); see: livetranslate voices")
+	f.StringVar(&opts.Voice, "voice", "", "voice for speech (default Cherry; Kiki for Cantonese): given here it must speak every target; from the config file or environment it gives way to a target's default where it cannot; '' for each target's default; see: livetranslate voices")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace output files that already exist")
 	f.StringVar(&opts.Ledger, "ledger", "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
 	f.BoolVar(&opts.NoLedger, "no-ledger", false, "do not record requests in the usage ledger")
