@@ -189,6 +189,9 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 	if err != nil {
 		return a.fromSource(err)
 	}
+	for _, w := range s.warnings {
+		a.warnf("%s", w)
+	}
 	if s.ledger, err = a.openLedger(ctx, s, opts.Ledger, opts.NoLedger); err != nil {
 		return err
 	}
