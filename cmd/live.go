@@ -97,7 +97,7 @@ func (o *liveOptions) validate(c *config.Config) (*settings, *live.Source, error
 	}
 	var src live.Source
 	for _, check := range []func(*settings) error{
-		o.checkLiveFormat,
+		func(s *settings) error { return o.checkLiveFormat(s, c) },
 		o.checkLanguages,
 		func(*settings) error { return checkSampling(o.Sampling) },
 		func(s *settings) error { return o.checkSpeech(s, c) },
@@ -117,10 +117,16 @@ func (o *liveOptions) validate(c *config.Config) (*settings, *live.Source, error
 	return s, &src, nil
 }
 
-func (o *liveOptions) checkLiveFormat(s *settings) error {
-	switch s.format {
-	case live.FormatText, live.FormatJSONL, live.FormatSRT, live.FormatVTT:
-	case "json":
+func (o *liveOptions) checkLiveFormat(s *settings, c *config.Config) error {
+	fromConfig := c != nil && !c.FromFlag(config.KeyFormat) && c.Source(config.KeyFormat) != ""
+	switch {
+	case s.format == live.FormatText || s.format == live.FormatJSONL || s.format == live.FormatSRT || s.format == live.FormatVTT:
+	case s.format == "json" && fromConfig:
+		// A default for translate's documents, from the file or the environment: live has no
+		// document to write, and prints its lines.
+		s.warnings = append(s.warnings, fmt.Sprintf("format json (%s) is one document at the end of a run, and a live run has no end: live writes text (--format jsonl for events)", c.Source(config.KeyFormat)))
+		s.format = live.FormatText
+	case s.format == "json":
 		return usagef("use --format jsonl for an event a line as the run goes", "--format json is one document at the end, and a live run has no end")
 	default:
 		return usagef("", "unknown --format %q; choose text, jsonl, srt or vtt", s.format)
