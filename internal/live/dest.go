@@ -33,6 +33,10 @@ type Destination struct {
 func (d Destination) Open() (Dest, error) {
 	if d.OutDir != "" {
 		ext := map[string]string{FormatText: ".txt", FormatJSONL: ".jsonl", FormatSRT: ".srt", FormatVTT: ".vtt"}[d.Format]
+		// Made now, so a directory that cannot be is said before the source is opened.
+		if err := os.MkdirAll(d.OutDir, 0o755); err != nil {
+			return nil, fmt.Errorf("creating %s: %w", d.OutDir, err)
+		}
 		return &Hourly{Dir: d.OutDir, Target: d.Target, Ext: ext, Speech: d.Speech}, nil
 	}
 	f := &Fixed{}
