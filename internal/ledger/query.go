@@ -37,19 +37,25 @@ type Query struct {
 	// calls it with the sum of a group's requests that share a model, a region and a recorded
 	// currency, not with each request: it must price a sum as the sum of its requests' prices, as a
 	// price per token does, and decide its currency (and ok) from the model, region and currency.
+	// A sum of answers from the cache (Sum.Cached) is priced the same: what they would have cost,
+	// which is what the cache saved.
 	Price func(Sum) (cost float64, currency string, ok bool)
 }
 
 // Sum is the usage of one or more requests of one model, in one region, recorded with one
-// currency: what a price applies to.
+// currency, either all sent or all answered from the cache: what a price applies to.
 type Sum struct {
 	Model, Region string
 	// Currency is the one recorded with the requests, "" when none was; Cost the costs recorded,
 	// added up.
 	Currency string
 	Cost     float64
-	// Requests counts the requests; Failures those whose status is not ok; Used those that used
-	// tokens.
+	// Cached says the requests were answered from the local result cache (StatusCached): nothing
+	// was sent or paid for, and the tokens are those of the answers they reused, what they would
+	// have used.
+	Cached bool
+	// Requests counts the requests; Failures those whose status is not ok (an answer from the
+	// cache is not a failure); Used those that used tokens.
 	Requests, Failures, Used int64
 	// Token counts, added up.
 	PromptAudioTokens     int64
@@ -62,11 +68,11 @@ type Sum struct {
 
 // Sum is the request's own Sum.
 func (r Row) Sum() Sum {
-	s := Sum{Model: r.Model, Region: r.Region, Currency: r.Currency, Cost: r.Cost, Requests: 1,
+	s := Sum{Model: r.Model, Region: r.Region, Currency: r.Currency, Cost: r.Cost, Cached: r.Status == StatusCached, Requests: 1,
 		PromptAudioTokens: int64(r.PromptAudioTokens), PromptVideoTokens: int64(r.PromptVideoTokens),
 		PromptTextTokens: int64(r.PromptTextTokens), CompletionTextTokens: int64(r.CompletionTextTokens),
 		CompletionAudioTokens: int64(r.CompletionAudioTokens), TotalTokens: int64(r.TotalTokens)}
-	if r.Status != StatusOK {
+	if r.Status != StatusOK && r.Status != StatusCached {
 		s.Failures = 1
 	}
 	if s.PromptAudioTokens+s.PromptVideoTokens+s.PromptTextTokens+s.CompletionTextTokens+s.CompletionAudioTokens+s.TotalTokens > 0 {
@@ -75,7 +81,7 @@ func (r Row) Sum() Sum {
 	return s
 }
 
-// add adds o's counts to s, which keeps its model, region and currency.
+// add adds o's counts to s, which keeps its model, region, currency and Cached.
 func (s *Sum) add(o Sum) {
 	s.Cost += o.Cost
 	s.Requests += o.Requests
@@ -89,7 +95,10 @@ func (s *Sum) add(o Sum) {
 	s.TotalTokens += o.TotalTokens
 }
 
-// Group is the sum of the requests of one group.
+// Group is the sum of the requests of one group. Its requests, failures, tokens and cost are
+// those of the requests sent; the answers from the local result cache are counted apart (Cached,
+// Saved). A group may hold answers from the cache only (an input translated before the window
+// and again in it, from the cache): it then has no requests, and what the cache saved.
 type Group struct {
 	Key string `json:"key"`
 	// InputSHA256 is the content of a ByInput group: the same bytes under several names (a
@@ -111,6 +120,12 @@ type Group struct {
 	Currency string  `json:"currency"`
 	// Unpriced counts the requests that used tokens but had no price, and so are not in Cost.
 	Unpriced int64 `json:"unpriced"`
+	// Cached counts the requests answered from the local result cache: nothing sent or paid.
+	// Saved is what they would have cost, priced as Cost is and in its Currency; CachedUnpriced
+	// counts those that had no price, and so are not in Saved.
+	Cached         int64   `json:"cached"`
+	Saved          float64 `json:"saved"`
+	CachedUnpriced int64   `json:"cached_unpriced"`
 }
 
 // CurrencyMixed is Group.Currency when its requests were priced in different currencies.
@@ -129,6 +144,9 @@ func (g *Group) Add(o Group) {
 	g.Cost += o.Cost
 	g.Currency = mergeCurrency(g.Currency, o.Currency)
 	g.Unpriced += o.Unpriced
+	g.Cached += o.Cached
+	g.Saved += o.Saved
+	g.CachedUnpriced += o.CachedUnpriced
 }
 
 func mergeCurrency(a, b string) string {
@@ -141,8 +159,20 @@ func mergeCurrency(a, b string) string {
 	return CurrencyMixed
 }
 
-// priced is the group of the requests of s, priced by price (nil: the recorded costs).
+// priced is the group of the requests of s, priced by price (nil: the recorded costs). Answers
+// from the cache count as such, their price as what was saved; their tokens are not the group's,
+// which are what was sent.
 func priced(s Sum, price func(Sum) (float64, string, bool)) Group {
+	cost, currency, ok := s.Cost, s.Currency, s.Currency != ""
+	if price != nil {
+		cost, currency, ok = price(s)
+	}
+	if s.Cached {
+		if !ok {
+			return Group{Cached: s.Requests, CachedUnpriced: s.Used}
+		}
+		return Group{Cached: s.Requests, Saved: cost, Currency: currency}
+	}
 	g := Group{
 		Requests:              s.Requests,
 		Failures:              s.Failures,
@@ -153,15 +183,11 @@ func priced(s Sum, price func(Sum) (float64, string, bool)) Group {
 		CompletionAudioTokens: s.CompletionAudioTokens,
 		TotalTokens:           s.TotalTokens,
 	}
-	var ok bool
-	if price != nil {
-		g.Cost, g.Currency, ok = price(s)
-	} else {
-		g.Cost, g.Currency, ok = s.Cost, s.Currency, s.Currency != ""
-	}
 	if !ok {
-		g.Cost, g.Currency, g.Unpriced = 0, "", s.Used
+		g.Unpriced = s.Used
+		return g
 	}
+	g.Cost, g.Currency = cost, currency
 	return g
 }
 
@@ -184,8 +210,10 @@ func (q Query) bounds() (lo, hi int64) {
 }
 
 // Summary adds up the requests that started in [q.Since, q.Until), grouped by q.By. Days come in
-// order; other groups by cost (to a billionth), then number of requests, most first, then by key. ByTotal gives one
-// group with an empty key, or none when no request matched.
+// order; other groups by cost (to a billionth), then number of requests, most first, then by key.
+// ByTotal gives one group with an empty key, or none when no request matched. The answers from
+// the cache are in the groups (Group.Cached, Group.Saved), not in their requests; a group of such
+// answers only is given too, with no requests.
 //
 // It reads the running sums of whole quarters of an hour (sums.go) and the requests themselves
 // only in the quarters the window starts or ends in (or, for days in a zone whose offset is not

@@ -85,18 +85,22 @@ func referenceSummary(rows []Row, q Query) []Group {
 	return out
 }
 
-// sameGroups reports how got differs from want: counts exactly, costs to a part in 10^12 (the
-// sums add up in another order).
+// sameGroups reports how got differs from want: counts exactly, costs and savings to a part in
+// 10^12 (the sums add up in another order).
 func sameGroups(got, want []Group) string {
 	if len(got) != len(want) {
 		return fmt.Sprintf("%d groups, want %d:\n got %+v\nwant %+v", len(got), len(want), got, want)
 	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b)) }
 	for i := range got {
 		g, w := got[i], want[i]
-		if math.Abs(g.Cost-w.Cost) > 1e-12*math.Max(1, math.Abs(w.Cost)) {
+		if !near(g.Cost, w.Cost) {
 			return fmt.Sprintf("group %d: cost %v, want %v", i, g.Cost, w.Cost)
 		}
-		g.Cost = w.Cost
+		if !near(g.Saved, w.Saved) {
+			return fmt.Sprintf("group %d: saved %v, want %v", i, g.Saved, w.Saved)
+		}
+		g.Cost, g.Saved = w.Cost, w.Saved
 		if g != w {
 			return fmt.Sprintf("group %d:\n got %+v\nwant %+v", i, g, w)
 		}
@@ -124,7 +128,8 @@ func testZones(t *testing.T) []*time.Location {
 // daylight saving time, and Lord Howe Island enters it), most in runs of an input's segments a
 // minute apart, with some far before, some before 1970, starts shared to the millisecond, inputs
 // renamed, hashes missing, models the prices do not know, recorded costs in two currencies, and
-// every status.
+// every status. Answers from the cache are recorded as the pipeline records them: their tokens,
+// no cost.
 func randomRows(rng *rand.Rand, n int) []Row {
 	base := time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
 	models := []string{"flash", "snapshot", "proxy", "retired"}
@@ -175,10 +180,11 @@ func randomRows(rng *rand.Rand, n int) []Row {
 			r.PromptAudioTokens, r.PromptVideoTokens, r.PromptTextTokens = rng.IntN(5000), rng.IntN(3)*rng.IntN(3000), rng.IntN(4)
 			r.CompletionTextTokens, r.CompletionAudioTokens = rng.IntN(400), rng.IntN(2)*rng.IntN(3000)
 			r.TotalTokens = r.PromptAudioTokens + r.PromptVideoTokens + r.PromptTextTokens + r.CompletionTextTokens + r.CompletionAudioTokens
-			switch rng.IntN(4) {
-			case 0, 1:
+			switch n := rng.IntN(4); {
+			case r.Status == StatusCached:
+			case n <= 1:
 				r.Cost, r.Currency = float64(r.TotalTokens)*7.3e-5, "CNY"
-			case 2:
+			case n == 2:
 				r.Cost, r.Currency = float64(r.TotalTokens)*1e-5, "USD"
 			}
 		}
@@ -226,8 +232,9 @@ func windows() [][2]time.Time {
 }
 
 // checkAgainstReference checks every grouping, window, zone and pricing of l's Summary against
-// referenceSummary of the requests l holds.
-func checkAgainstReference(t *testing.T, l *Ledger) {
+// referenceSummary of the requests l holds, and returns how many of the groups compared held
+// answers from the cache only (no request sent).
+func checkAgainstReference(t *testing.T, l *Ledger) (cachedOnly int) {
 	t.Helper()
 	if raceDetector {
 		// Sums and queries on one goroutine, ten times slower under the detector: make test
@@ -250,13 +257,20 @@ func checkAgainstReference(t *testing.T, l *Ledger) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if diff := sameGroups(got, referenceSummary(rows, q)); diff != "" {
+					want := referenceSummary(rows, q)
+					if diff := sameGroups(got, want); diff != "" {
 						t.Fatalf("by %q in %s, %v to %v, priced %v: %s", by, loc, w[0], w[1], price != nil, diff)
+					}
+					for _, g := range want {
+						if g.Requests == 0 && g.Cached > 0 {
+							cachedOnly++
+						}
 					}
 				}
 			}
 		}
 	}
+	return cachedOnly
 }
 
 func TestSummaryMatchesRequestByRequest(t *testing.T) {
@@ -265,7 +279,10 @@ func TestSummaryMatchesRequestByRequest(t *testing.T) {
 	if _, err := l.RecordAll(t.Context(), slices.Values(rows)); err != nil {
 		t.Fatal(err)
 	}
-	checkAgainstReference(t, l)
+	// Groups of answers from the cache only are given, with no requests and what they saved.
+	if n := checkAgainstReference(t, l); n == 0 && !raceDetector {
+		t.Error("no group of answers from the cache only was compared: the random ledger no longer has one")
+	}
 }
 
 // TestSumsFollowDeletesAndUpdates: the ledger never deletes or changes a request, but whoever
@@ -283,6 +300,7 @@ func TestSumsFollowDeletesAndUpdates(t *testing.T) {
 		`UPDATE requests SET start_ms = start_ms + 600000, input = 'moved-' || input WHERE id % 13 = 0`,
 		`UPDATE requests SET input_sha256 = '' WHERE id % 17 = 0`,
 		`UPDATE requests SET currency = 'EUR', cost = cost * 2 WHERE id % 19 = 0`,
+		`UPDATE requests SET status = 'cached', cost = 0, currency = '' WHERE id % 23 = 0`,
 	} {
 		if _, err := l.db.ExecContext(t.Context(), stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
@@ -437,5 +455,61 @@ func TestSummaryCostTiesGoByRequestsThenName(t *testing.T) {
 	}
 	if want := []string{"a.wav", "z.wav", "m.wav"}; !slices.Equal(keys, want) {
 		t.Errorf("groups %v, want %v (0.1 + 0.2 is 0.3)", keys, want)
+	}
+}
+
+// TestCachedAnswersAreCountedApart: an answer from the cache is no request sent, no failure, no
+// tokens used and no cost; it is counted as such, priced as what it saved, and an input answered
+// only from the cache is a group of its own with no requests.
+func TestCachedAnswersAreCountedApart(t *testing.T) {
+	l := openTemp(t)
+	day := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	sha := func(c byte) string { return strings.Repeat(string(c), 64) }
+	sent := Row{Start: day, Input: "a.wav", InputSHA256: sha('a'), Model: "m", Status: StatusOK,
+		PromptAudioTokens: 100, CompletionTextTokens: 10, TotalTokens: 110, Cost: 1.1, Currency: "CNY"}
+	cached := sent
+	cached.Status, cached.Cost, cached.Currency = StatusCached, 0, ""
+	rows := []Row{sent, cached, cached, cached, cached}
+	rows[1].Start = day.Add(time.Hour)
+	rows[2].Start = day.Add(2 * time.Hour)
+	rows[3].Start, rows[3].Input, rows[3].InputSHA256 = day.Add(3*time.Hour), "b.wav", sha('b') // b.wav: from the cache only
+	rows[4].Start, rows[4].Input, rows[4].InputSHA256, rows[4].Model = day.Add(4*time.Hour), "c.wav", sha('c'), "unknown"
+	if _, err := l.RecordAll(t.Context(), slices.Values(rows)); err != nil {
+		t.Fatal(err)
+	}
+	price := func(s Sum) (float64, string, bool) {
+		if s.Model == "m" {
+			return float64(s.TotalTokens) * 0.01, "CNY", true
+		}
+		return s.Cost, s.Currency, s.Currency != ""
+	}
+	total, err := l.Summary(t.Context(), Query{Price: price})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Group{Requests: 1, PromptAudioTokens: 100, CompletionTextTokens: 10, TotalTokens: 110, Cost: 1.1, Currency: "CNY",
+		Cached: 4, Saved: 3 * 1.1, CachedUnpriced: 1}
+	if diff := sameGroups(total, []Group{want}); diff != "" {
+		t.Errorf("summary: %s", diff)
+	}
+	byInput, err := l.Summary(t.Context(), Query{By: ByInput, Price: price})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := want
+	a.Key, a.InputSHA256, a.Cached, a.Saved, a.CachedUnpriced = "a.wav", sha('a'), 2, 2*1.1, 0
+	wantByInput := []Group{a,
+		{Key: "b.wav", InputSHA256: sha('b'), Cached: 1, Saved: 1.1, Currency: "CNY"},
+		{Key: "c.wav", InputSHA256: sha('c'), Cached: 1, CachedUnpriced: 1}}
+	if diff := sameGroups(byInput, wantByInput); diff != "" {
+		t.Errorf("by input: %s", diff)
+	}
+	// The answers deleted, their sums go with them.
+	if _, err := l.db.ExecContext(t.Context(), `DELETE FROM requests WHERE status = 'cached'`); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := l.db.QueryRowContext(t.Context(), `SELECT (SELECT count(*) FROM sums WHERE cached) + (SELECT count(*) FROM input_sums WHERE cached)`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d sums of answers from the cache (%v) after they were all deleted, want 0", n, err)
 	}
 }

@@ -18,10 +18,11 @@ import (
 type groupID struct{ a, b string }
 
 // partKey is a part of a group: its requests of one model, region and recorded currency, which
-// one price applies to.
+// one price applies to, either sent or answered from the cache.
 type partKey struct {
 	group                   groupID
 	model, region, currency string
+	cached                  bool
 }
 
 // latest is the latest request of a ByInput group (by start, then id), which names it.
@@ -98,7 +99,7 @@ func (t *tally) readRequests(ctx context.Context, db *sql.DB, ivs []interval) er
 			return err
 		}
 		g := t.groupOf(r)
-		k := partKey{g, r.Model, r.Region, r.Currency}
+		k := partKey{g, r.Model, r.Region, r.Currency, r.Status == StatusCached}
 		if s := t.raw[k]; s != nil {
 			s.add(r.Sum())
 		} else {
@@ -143,8 +144,8 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 		keys, groupBy = "source_lang, target_lang, ", "source_lang, target_lang, "
 	}
 	// ByTotal and ByModel have no key of their own: the model is in the price key.
-	groupBy += "price_key"
-	rows, err := db.QueryContext(ctx, `SELECT `+keys+`price_key, `+strings.Join(sums, ", ")+
+	groupBy += "price_key, cached"
+	rows, err := db.QueryContext(ctx, `SELECT `+keys+`price_key, cached, `+strings.Join(sums, ", ")+
 		` FROM `+table+` WHERE bucket >= ? AND bucket < ?`+where+` GROUP BY `+groupBy+` ORDER BY `+groupBy, args...)
 	if err != nil {
 		return err
@@ -154,7 +155,7 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 	var last latest
 	var priceKey, day int64
 	var sha256, source, target string
-	dest := []any{&priceKey, &s.Requests, &s.Failures, &s.Used, &s.PromptAudioTokens, &s.PromptVideoTokens,
+	dest := []any{&priceKey, &s.Cached, &s.Requests, &s.Failures, &s.Used, &s.PromptAudioTokens, &s.PromptVideoTokens,
 		&s.PromptTextTokens, &s.CompletionTextTokens, &s.CompletionAudioTokens, &s.TotalTokens, &s.Cost}
 	switch t.q.By {
 	case ByInput:
@@ -255,6 +256,16 @@ func (t *tally) find(id groupID, n int) (int, bool) {
 	return sort.Find(n, func(i int) int { return compareIDs(id, t.accs[i].id) })
 }
 
+func compareBools(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case b:
+		return -1
+	}
+	return 1
+}
+
 func compareIDs(a, b groupID) int { return cmp.Or(cmp.Compare(a.a, b.a), cmp.Compare(a.b, b.b)) }
 
 // groups adds the requests read one by one to the groups of the running sums, prices them, and
@@ -267,7 +278,7 @@ func (t *tally) groups() []Group {
 	}
 	slices.SortFunc(keys, func(a, b partKey) int {
 		return cmp.Or(cmp.Compare(a.group.a, b.group.a), cmp.Compare(a.group.b, b.group.b), cmp.Compare(a.model, b.model),
-			cmp.Compare(a.region, b.region), cmp.Compare(a.currency, b.currency))
+			cmp.Compare(a.region, b.region), cmp.Compare(a.currency, b.currency), compareBools(a.cached, b.cached))
 	})
 	ordered := len(t.accs)
 	for _, k := range keys {

@@ -3,7 +3,6 @@ package usagereport
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -19,11 +18,11 @@ const benchRows = 1_000_000
 var benchEnd = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
 // benchLedger is a ledger of benchRows made-up requests, built once (about half a minute) and kept
-// in the temporary directory for the next run: $TMPDIR/livetranslate-bench/ledger-1000000.db.
+// in the temporary directory for the next run: $TMPDIR/livetranslate-bench/ledger-1000000-v2b.db.
 func benchLedger(b *testing.B) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), "livetranslate-bench")
-	path := filepath.Join(dir, "ledger-"+strconv.Itoa(benchRows)+".db")
+	path := filepath.Join(dir, ledgertest.FileName(benchRows))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}

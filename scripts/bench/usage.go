@@ -24,7 +24,7 @@ var usageEnd = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 // from a ledger the first release wrote, which fills the running sums from the requests.
 func benchUsage(ctx context.Context, s *suite) error {
 	const runs = 7
-	path, err := usageLedger(ctx, s, fmt.Sprintf("ledger-%d.db", usageRows), ledgertest.Fill)
+	path, err := usageLedger(ctx, s, ledgertest.FileName(usageRows), ledgertest.Fill)
 	if err != nil {
 		return err
 	}
