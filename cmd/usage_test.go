@@ -82,7 +82,8 @@ func checkGolden(t *testing.T, name, got string) {
 
 // fillUsageLedger records a month of requests: a split input with speech, a video in Beijing, an
 // API error, an interruption, a model the price table does not know, one it no longer knows (with
-// the cost recorded at the time), and two requests before the default 30-day window.
+// the cost recorded at the time), two requests before the default 30-day window, and three
+// answered from the cache.
 func fillUsageLedger(t *testing.T, path string) {
 	t.Helper()
 	l, err := ledger.Open(t.Context(), path)
@@ -137,6 +138,17 @@ func usageRows(t *testing.T) []ledger.Row {
 		{Start: at("2026-10-22T08:00:00Z"), Input: "talks/keynote.mp3", Kind: "audio", Model: "retired-model", Region: "intl",
 			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "ok", HTTPStatus: 200, RequestID: "req-0009",
 			PromptAudioTokens: 100, CompletionTextTokens: 10, TotalTokens: 110, Cost: 0.5, Currency: "CNY"},
+		// Answers from the cache: the keynote again, an input translated before only, and one of a
+		// model the price table does not know.
+		{Start: at("2026-10-23T08:00:00Z"), Input: "talks/keynote.mp3", Kind: "audio", Model: flash, Region: "intl",
+			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "cached", RequestID: "req-0001",
+			PromptAudioTokens: 415, CompletionTextTokens: 51, TotalTokens: 466},
+		{Start: at("2026-10-24T08:00:00Z"), Input: "talks/replayed.wav", Kind: "audio", Model: flash, Region: "intl",
+			SourceLang: "zh", TargetLang: "fr", Modalities: "text,audio", Voice: "Cherry", Status: "cached", RequestID: "req-0003",
+			PromptAudioTokens: 3750, CompletionTextTokens: 300, CompletionAudioTokens: 1800, TotalTokens: 5850},
+		{Start: at("2026-10-25T08:00:00Z"), Input: "talks/keynote.mp3", Kind: "audio", Model: "my-proxy-model",
+			SourceLang: "zh", TargetLang: "en", Modalities: "text", Status: "cached", RequestID: "req-0008",
+			PromptAudioTokens: 100, CompletionTextTokens: 10, TotalTokens: 110},
 	}
 	for i := range rows {
 		if rows[i].End.IsZero() {

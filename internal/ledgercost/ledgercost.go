@@ -21,7 +21,9 @@ func Tokens(s ledger.Sum) pricing.Tokens {
 }
 
 // SetUsage copies the usage the service reported into a ledger row, and prices it with t in the
-// row's region. A nil usage (the service sent none) leaves the row as it is.
+// row's region. A nil usage (the service sent none) leaves the row as it is. A row answered from
+// the cache (ledger.StatusCached) gets the tokens of the answer it reused and no cost: nothing was
+// paid for it (what it saved is its tokens priced, which usage works out with its own prices).
 func SetUsage(r *ledger.Row, u *api.Usage, t *pricing.Table) {
 	if u == nil {
 		return
@@ -41,6 +43,10 @@ func SetUsage(r *ledger.Row, u *api.Usage, t *pricing.Table) {
 		r.CompletionTextTokens, r.CompletionAudioTokens = d.TextTokens, d.AudioTokens
 	} else {
 		r.CompletionTextTokens = u.CompletionTokens
+	}
+	if r.Status == ledger.StatusCached {
+		r.Cost, r.Currency = 0, ""
+		return
 	}
 	if cost, cur, ok := t.Estimate(r.Region, r.Model, Tokens(r.Sum())); ok {
 		r.Cost, r.Currency = cost, cur

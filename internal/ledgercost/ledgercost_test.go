@@ -36,6 +36,12 @@ func TestSetUsage(t *testing.T) {
 	if v.PromptVideoTokens != 900 {
 		t.Errorf("a nil usage changed the row: %+v", v)
 	}
+	// An answer from the cache: the tokens it would have used, and no cost.
+	c := ledger.Row{Model: "qwen3-livetranslate-flash", Region: "cn", Kind: "audio", Status: ledger.StatusCached}
+	SetUsage(&c, u, prices)
+	if c.PromptAudioTokens != 415 || c.CompletionAudioTokens != 191 || c.TotalTokens != 657 || c.Cost != 0 || c.Currency != "" {
+		t.Errorf("an answer from the cache: %+v; want its tokens and no cost", c)
+	}
 }
 
 func TestRepricer(t *testing.T) {

@@ -17,9 +17,11 @@ import (
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
-// Recorder keeps the usage ledger: a row for every request sent and every failed attempt
-// retried. usage is what the service reported (nil for none), for the recorder to count and
-// price in the row. Record may be called from several goroutines at once.
+// Recorder keeps the usage ledger: a row for every request sent, every failed attempt retried,
+// and every request answered from the cache (status cached). usage is what the service reported
+// (nil for none; of an answer from the cache, what it reported then), for the recorder to count
+// and price in the row: an answer from the cache costs nothing. Record may be called from
+// several goroutines at once.
 type Recorder interface {
 	Record(ctx context.Context, row ledger.Row, usage *api.Usage)
 }
@@ -65,13 +67,7 @@ func (t *Pipeline) hook(ctx context.Context, ts translate.Settings, input, kind 
 		return 0
 	}
 	r.OnSent = func(sent translate.Sent) {
-		if sent.Cached {
-			// Nothing was sent or paid for. The ledger's sums count every row as a request
-			// sent, so an answer from the cache is not recorded (yet): it would read as a
-			// failure that cost what it saved.
-			cached(sent)
-			return
-		}
+		cached(sent)
 		row := base
 		row.Start, row.End, row.Segment = sent.Start, sent.End, segmentOf(sent.Part)
 		row.InputSHA256, row.InputSize = sent.SHA256, max(sent.Part.Size, 0)
@@ -83,8 +79,13 @@ func (t *Pipeline) hook(ctx context.Context, ts translate.Settings, input, kind 
 			row.RequestID, usage = sent.Result.RequestID, sent.Result.Usage
 		}
 		row.Status = statusOf(sent.Err, sent.Result)
+		if sent.Cached {
+			// Nothing was sent or paid for: the row has the tokens of the answer it reused (its
+			// request id is that answer's), which priced say what the cache saved, and no cost.
+			row.Status = ledger.StatusCached
+		}
 		fillError(&row, sent.Err)
-		if row.Status == ledger.StatusOK || row.Status == ledger.StatusTruncated {
+		if row.Status == ledger.StatusOK || row.Status == ledger.StatusTruncated || row.Status == ledger.StatusCached {
 			row.Outputs = strings.Join(outputs, ",")
 		}
 		t.Recorder.Record(ctx, row, usage)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/cache"
 	"github.com/livetranslate/livetranslate/internal/fakeapi"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 )
@@ -289,4 +290,36 @@ func TestBrokenStream(t *testing.T) {
 			t.Errorf("ledger rows %+v, want one failed", rows)
 		}
 	})
+}
+
+// TestCachedAnswerIsRecorded: a request answered from the result cache is recorded as such, with
+// the input, outputs and tokens of a request sent and the request id of the answer it reused, and
+// the usage it reused for the recorder to count (and not price).
+func TestCachedAnswerIsRecorded(t *testing.T) {
+	e := newEnv(t)
+	e.p.Runner.Cache = &cache.Store{Dir: t.TempDir()}
+	path := writeWAV(t, t.TempDir(), "speech.wav", toneAt(time.Second))
+	for range 2 {
+		if _, err := e.run(t, path, Output{Sink: &logSink{}, Files: []string{"out.txt"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(e.emu.Requests()); n != 1 {
+		t.Fatalf("%d requests sent, want 1 (the second answered from the cache)", n)
+	}
+	rows := e.rec.all()
+	if len(rows) != 2 {
+		t.Fatalf("%d ledger rows, want 2: %+v", len(rows), rows)
+	}
+	sent, cached := rows[0], rows[1]
+	if sent.Status != ledger.StatusOK || cached.Status != ledger.StatusCached {
+		t.Fatalf("statuses %q, %q; want ok, then cached", sent.Status, cached.Status)
+	}
+	if cached.RequestID != sent.RequestID || cached.InputSHA256 != sent.InputSHA256 || cached.InputSHA256 == "" ||
+		cached.InputSize != sent.InputSize || cached.Outputs != "out.txt" || cached.Input != path {
+		t.Errorf("the row of the answer from the cache %+v; the request sent %+v", cached, sent)
+	}
+	if u := e.rec.usages[1]; u == nil || !reflect.DeepEqual(u, e.rec.usages[0]) {
+		t.Errorf("usage recorded with the answer from the cache %+v, want the answer's %+v", u, e.rec.usages[0])
+	}
 }

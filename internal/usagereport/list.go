@@ -43,13 +43,17 @@ func read[T any](ctx context.Context, path string, get func(*ledger.Ledger) (T, 
 }
 
 // NewList prices rows with prices (a model the table does not know keeps the cost recorded with
-// it, if any) and shows their times in the window's zone.
+// it, if any) and shows their times in the window's zone. A request answered from the cache cost
+// nothing: 0 in the table's currency.
 func NewList(rows []ledger.Row, limit int, win Window, prices *pricing.Table) *List {
 	price := ledgercost.Repricer(prices)
 	for i := range rows {
 		cost, currency, ok := price(rows[i].Sum())
 		if !ok {
 			cost, currency = 0, ""
+		}
+		if rows[i].Status == ledger.StatusCached {
+			cost = 0
 		}
 		rows[i].Cost, rows[i].Currency = pricing.Round(cost), currency
 		rows[i].Start, rows[i].End = rows[i].Start.In(win.Loc), rows[i].End.In(win.Loc)
@@ -90,7 +94,7 @@ func writeRow(w io.Writer, r ledger.Row) (unpriced int64) {
 	}
 	in := r.PromptAudioTokens + r.PromptVideoTokens + r.PromptTextTokens
 	out := r.CompletionTextTokens + r.CompletionAudioTokens
-	if r.Currency == "" && in+out+r.TotalTokens > 0 {
+	if r.Currency == "" && in+out+r.TotalTokens > 0 && r.Status != ledger.StatusCached {
 		unpriced = 1
 	}
 	httpStatus := "-"
