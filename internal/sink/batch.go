@@ -121,6 +121,9 @@ func BatchDocument(names, targets []string, outcomes []Outcome, stopped func(err
 			tr := o.Result
 			doc.Results[i] = ResultOf(tr)
 			sum.Translated++
+			if tr.Cached {
+				sum.Cached++
+			}
 			if u := tr.PaidUsage(); u != nil {
 				sum.TotalTokens += u.TotalTokens
 			}

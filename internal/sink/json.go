@@ -105,8 +105,11 @@ type Batch struct {
 }
 
 type Summary struct {
-	Inputs         int      `json:"inputs"`
-	Translated     int      `json:"translated"`
+	Inputs     int `json:"inputs"`
+	Translated int `json:"translated"`
+	// Cached counts the translated whose whole translation came from the local result cache
+	// (nothing sent), as the text summary's "(N from the cache)".
+	Cached         int      `json:"cached"`
 	Skipped        int      `json:"skipped"`
 	Failed         int      `json:"failed"`
 	NotRun         int      `json:"not_run"`

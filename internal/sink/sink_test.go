@@ -65,6 +65,14 @@ func TestBatchDocument(t *testing.T) {
 	if doc.Results[1].Model != "m" || doc.Results[1].TargetLanguage != "fr" {
 		t.Errorf("a skipped input's model and target: %+v", doc.Results[1])
 	}
+	// A translation that came from the cache whole is counted, as the text summary counts it.
+	fromCache := translated(100, 0, "CNY", "stop")
+	fromCache.Result.Cached = true
+	doc = BatchDocument([]string{"a", "b"}, []string{"fr", "fr"}, []Outcome{fromCache, translated(10, 0.01, "CNY", "stop")},
+		stoppedIfCanceled, time.Second, failed, "m")
+	if s := doc.Summary; s.Translated != 2 || s.Cached != 1 || s.TotalTokens != 10 {
+		t.Errorf("summary with one translation from the cache: %+v; want 2 translated, 1 cached, 10 tokens paid for", s)
+	}
 }
 
 func TestText(t *testing.T) {
