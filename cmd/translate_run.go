@@ -2,9 +2,12 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/livetranslate/livetranslate/internal/api"
@@ -70,14 +73,40 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
-	if dir := cache.DefaultDir(a.getenv()); dir != "" && s.cache != "never" {
-		s.store = &cache.Store{Dir: dir, MaxSize: s.cacheMax}
-	}
+	a.openCache(s)
 	defer a.trimCache(s)
 	if single {
 		return a.translateSingle(ctx, s, opts, items[0])
 	}
 	return a.translateBatch(ctx, s, opts, items)
+}
+
+// openCache gives the run its result cache, unless it is off (or there is no place for it). A
+// cache that cannot be written to never fails a run: a warning, once, and the run goes on,
+// storing nothing (and still answering from what the cache holds).
+func (a *app) openCache(s *settings) {
+	dir := cache.DefaultDir(a.getenv())
+	if dir == "" || s.cache == "never" {
+		return
+	}
+	s.store = &cache.Store{Dir: dir, MaxSize: s.cacheMax, OnStoreError: func(err error) {
+		a.warnf("result cache %s cannot be written to (%s): this run goes on without storing answers in it (--no-cache turns the cache off)",
+			dir, innermost(err))
+	}}
+}
+
+// innermost is the reason of a failed file operation without the path and the operation, which
+// the caller words: "permission denied", "not a directory".
+func innermost(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	}
+	return err
 }
 
 // trimCache keeps the result cache within --cache-max-size once the run is done, when the run

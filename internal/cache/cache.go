@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -85,8 +86,29 @@ func DefaultDir(getenv func(string) string) string {
 type Store struct {
 	Dir     string
 	MaxSize int64 // 0: DefaultMaxSize
+	// OnStoreError, if set, is told the first time an answer cannot be stored (the directory
+	// cannot be made or written to: read-only, not a directory, full), once per Store. From then
+	// on the Store stores nothing more, without trying; it still answers from what it holds.
+	OnStoreError func(error)
 
-	stored atomic.Bool // an entry was stored through this Store
+	stored     atomic.Bool // an entry was stored through this Store
+	unwritable atomic.Bool // storing failed once: the Store stores nothing more
+	failOnce   sync.Once
+}
+
+// ErrUnwritable is what Create returns once storing has failed: the Store no longer tries.
+var ErrUnwritable = errors.New("cache: not storing answers: the cache could not be written to")
+
+// storeFailed notes that storing failed with err: the Store stops storing, and OnStoreError is
+// told, the first time.
+func (s *Store) storeFailed(err error) error {
+	s.unwritable.Store(true)
+	s.failOnce.Do(func() {
+		if s.OnStoreError != nil {
+			s.OnStoreError(err)
+		}
+	})
+	return err
 }
 
 func (s *Store) path(key, ext string) string { return filepath.Join(s.Dir, key[:2], key+ext) }
@@ -183,15 +205,19 @@ type Writer struct {
 }
 
 // Create starts storing the response to key's request; speech says whether it asks for speech.
+// Once storing has failed, it returns ErrUnwritable.
 func (s *Store) Create(key string, speech bool) (*Writer, error) {
+	if s.unwritable.Load() {
+		return nil, ErrUnwritable
+	}
 	if err := os.MkdirAll(filepath.Dir(s.path(key, "")), 0o700); err != nil {
-		return nil, fmt.Errorf("cache: %w", err)
+		return nil, s.storeFailed(fmt.Errorf("cache: %w", err))
 	}
 	w := &Writer{s: s, key: key, hash: newHash()}
 	if speech {
 		f, err := os.CreateTemp(filepath.Dir(s.path(key, "")), key+".pcm.tmp-*")
 		if err != nil {
-			return nil, fmt.Errorf("cache: %w", err)
+			return nil, s.storeFailed(fmt.Errorf("cache: %w", err))
 		}
 		w.audio = f
 	}
@@ -206,7 +232,7 @@ func (w *Writer) Audio(b []byte) error {
 		return nil
 	}
 	if _, err := w.audio.Write(b); err != nil {
-		return fmt.Errorf("cache: %w", err)
+		return w.s.storeFailed(fmt.Errorf("cache: %w", err))
 	}
 	w.hash.Write(b)
 	w.size += int64(len(b))
@@ -221,13 +247,23 @@ func (w *Writer) Reset() error {
 		return nil
 	}
 	if _, err := w.audio.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("cache: %w", err)
+		return w.s.storeFailed(fmt.Errorf("cache: %w", err))
 	}
-	return w.audio.Truncate(0)
+	if err := w.audio.Truncate(0); err != nil {
+		return w.s.storeFailed(fmt.Errorf("cache: %w", err))
+	}
+	return nil
 }
 
 // Commit stores the response, its speech first and its JSON last, each renamed into place.
 func (w *Writer) Commit(res *api.Result) error {
+	if err := w.commit(res); err != nil {
+		return w.s.storeFailed(err)
+	}
+	return nil
+}
+
+func (w *Writer) commit(res *api.Result) error {
 	e := Entry{Text: w.text.String(), Usage: res.Usage, ID: res.ID, RequestID: res.RequestID,
 		FinishReason: res.FinishReason, Stored: time.Now().UTC(), TextSHA256: digest([]byte(w.text.String()))}
 	if w.audio != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -265,4 +266,62 @@ func TestTrimIfStored(t *testing.T) {
 	if n, _ := filepath.Glob(filepath.Join(dir, "*", "*.json")); len(n) != 2 {
 		t.Errorf("%d entries left, want the 2 that fit 1 MiB", len(n))
 	}
+}
+
+// TestUnwritableStoreReportsOnce: a cache that cannot be written to (its directory is a file, or
+// read-only) is reported once, the first time an answer cannot be stored; from then on the Store
+// stores nothing, without trying, and still serves what it holds.
+func TestUnwritableStoreReportsOnce(t *testing.T) {
+	t.Run("not a directory", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "results")
+		if err := os.WriteFile(dir, []byte("in the way"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var reported []error
+		s := &Store{Dir: dir, OnStoreError: func(err error) { reported = append(reported, err) }}
+		for _, speech := range []bool{false, true, false} {
+			if _, err := s.Create(Key(req("aa")), speech); err == nil {
+				t.Fatal("Create in a directory that is a file succeeded")
+			}
+		}
+		if len(reported) != 1 || !strings.Contains(reported[0].Error(), "not a directory") {
+			t.Errorf("reported %v; want one error, not a directory", reported)
+		}
+		if s.TrimIfStored() != nil || s.stored.Load() {
+			t.Error("a Store that stored nothing trims")
+		}
+	})
+	t.Run("read-only", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("root writes into a read-only directory")
+		}
+		dir := t.TempDir()
+		s := &Store{Dir: dir}
+		key := Key(req("aa"))
+		store(t, s, key, "kept before", nil)
+		if err := os.Chmod(filepath.Join(dir, key[:2]), 0o500); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(filepath.Join(dir, key[:2]), 0o700) })
+		var reported int
+		s.OnStoreError = func(error) { reported++ }
+		other := Key(Request{Service: "z", MediaSHA256: "aa"})
+		for other[:2] != key[:2] { // an entry in the same, read-only, directory
+			other = Key(Request{Service: other, MediaSHA256: "aa"})
+		}
+		w, err := s.Create(other, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Text("new")
+		if err := w.Commit(&api.Result{FinishReason: "stop", Usage: &api.Usage{}}); err == nil {
+			t.Fatal("Commit into a read-only directory succeeded")
+		}
+		if _, err := s.Create(other, false); err != ErrUnwritable || reported != 1 {
+			t.Errorf("after the failure: Create %v, reported %d times; want ErrUnwritable, once", err, reported)
+		}
+		if h, ok := s.Get(key, false); !ok || h.Text != "kept before" {
+			t.Error("what the read-only cache holds is not served")
+		}
+	})
 }

@@ -7,8 +7,20 @@ import (
 	"github.com/livetranslate/livetranslate/internal/cache"
 )
 
-// cacheEntry keeps one request's answer for the cache as it arrives.
-type cacheEntry struct{ *cache.Writer }
+// cacheEntry keeps one request's answer for the cache as it arrives. The cache never fails a
+// request: when keeping the answer fails (the Store reports it), the answer goes on and is not
+// kept.
+type cacheEntry struct {
+	*cache.Writer
+	broken bool // keeping this answer failed: it is not committed
+}
+
+// keep runs one step of keeping the answer, unless an earlier one failed.
+func (e *cacheEntry) keep(step func() error) {
+	if !e.broken && step() != nil {
+		e.broken = true
+	}
+}
 
 // cached looks for part p's answer in the cache: hit when it is there; else, when the answer
 // may be kept, the entry to keep it in. Both nil: the cache is not used for this request.
@@ -31,9 +43,9 @@ func (r *Runner) cached(p Part, s Settings) (entry *cacheEntry, hit *cache.Hit, 
 	}
 	w, err := r.Cache.Create(key, s.Voice != "")
 	if err != nil {
-		return nil, nil, sum // a cache that cannot be written to is not used; the request is sent
+		return nil, nil, sum // a cache that cannot be written to (the Store reports it) keeps nothing; the request is sent
 	}
-	return &cacheEntry{w}, nil, sum
+	return &cacheEntry{Writer: w}, nil, sum
 }
 
 // random reports whether a request's answer may differ from one time to the next by design:
@@ -51,17 +63,13 @@ func (e *cacheEntry) tee(out Sink) Sink {
 	}
 	if out.Audio != nil {
 		t.Audio = func(b []byte) error {
-			if err := e.Writer.Audio(b); err != nil {
-				return err
-			}
+			e.keep(func() error { return e.Writer.Audio(b) })
 			return out.Audio(b)
 		}
 	}
 	if out.Reset != nil {
 		t.Reset = func() error {
-			if err := e.Writer.Reset(); err != nil {
-				return err
-			}
+			e.keep(e.Writer.Reset)
 			return out.Reset()
 		}
 	}

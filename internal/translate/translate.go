@@ -219,8 +219,9 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 	if r.OnResult != nil {
 		r.OnResult(p, res)
 	}
-	if entry != nil && res.FinishReason == "stop" && res.Usage != nil {
-		// Only a complete answer, its tokens known, is kept; one not kept is sent again next time.
+	if entry != nil && !entry.broken && res.FinishReason == "stop" && res.Usage != nil {
+		// Only a complete answer, its tokens known, is kept; one not kept is sent again next
+		// time. A failure to keep it is the Store's to report.
 		_ = entry.Commit(res)
 	}
 	return &PartResult{Index: p.Index, Start: p.Start, End: p.End, ID: res.ID, RequestID: res.RequestID,

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/cache"
 	"github.com/livetranslate/livetranslate/internal/fakeapi"
 )
 
@@ -294,4 +295,43 @@ func joined(r *Runner, ctx context.Context, parts []Part, s Settings, sink Sink)
 	j := NewOrdered(0, sink, "\n", "")
 	defer j.Close()
 	return r.Send(ctx, List(parts), s, j.Sink, j.Finish)
+}
+
+// TestCacheThatCannotStoreNeverFailsARequest: the cache's directory goes away while an answer
+// with speech is kept: the answer arrives whole, the failure to keep it is reported once, and
+// the next request is sent without the cache trying again.
+func TestCacheThatCannotStoreNeverFailsARequest(t *testing.T) {
+	emu := fakeapi.New(fakeapi.Options{APIKey: key, NoProbe: true})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	var reported []error
+	store := &cache.Store{Dir: filepath.Join(t.TempDir(), "results"), OnStoreError: func(err error) { reported = append(reported, err) }}
+	r := &Runner{Client: &api.Client{BaseURL: srv.URL + "/compatible-mode/v1", APIKey: key}, Cache: store}
+	s := Settings{Model: "qwen3-livetranslate-flash", TargetLang: "en", Voice: "Cherry", Stream: true, Jobs: 1}
+	for i, p := range parts(t, 2) {
+		var text strings.Builder
+		var audio int
+		sink := Sink{Text: func(s string) error {
+			os.RemoveAll(store.Dir) // the answer's speech is being kept in there
+			text.WriteString(s)
+			return nil
+		}, Audio: func(b []byte) error { audio += len(b); return nil }}
+		p.Segment = false
+		res, err := joined(r, context.Background(), []Part{p}, s, sink)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if res.FinishReason != "stop" || !strings.HasPrefix(text.String(), "Hello from the livetranslate emulator.") || audio != 20*12000 {
+			t.Errorf("request %d: %q, %d bytes of speech, finish %q; want the whole answer", i, text.String(), audio, res.FinishReason)
+		}
+	}
+	if len(reported) != 1 {
+		t.Errorf("reported %v; want one failure", reported)
+	}
+	if n := len(emu.Requests()); n != 2 {
+		t.Errorf("%d requests sent, want 2", n)
+	}
+	if _, err := os.Stat(store.Dir); !os.IsNotExist(err) {
+		t.Errorf("the cache tried again after it failed: %s is there (%v)", store.Dir, err)
+	}
 }
