@@ -8,6 +8,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/dryrun"
+	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/usage"
@@ -63,7 +64,8 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 
 // plans is how each input would be sent, priced, as the dry run shows it: nothing is sent. An
 // input is priced once for each target language whose results are not already under --out-dir
-// (a rerun skips those), and left out when they all are.
+// (a rerun skips those), and left out when they all are; a request the result cache would
+// answer (of an input sent whole) is priced at 0.
 func (a *app) plans(ctx context.Context, s *settings, opts *translateOptions, items []batch.Item) ([]dryrun.Row, *pricing.Table, error) {
 	prices, err := a.cfg.Prices()
 	if err != nil {
@@ -75,7 +77,7 @@ func (a *app) plans(ctx context.Context, s *settings, opts *translateOptions, it
 	rows := make([]dryrun.Row, 0, len(items))
 	for _, it := range items {
 		targets := a.toDo(s, opts, it)
-		if targets == 0 {
+		if len(targets) == 0 {
 			continue
 		}
 		r, err := dryrun.Plan(ctx, j, it, speech, targets, prices, region, s.model)
@@ -88,21 +90,21 @@ func (a *app) plans(ctx context.Context, s *settings, opts *translateOptions, it
 	return rows, prices, nil
 }
 
-// toDo is how many of the run's target languages the input would be translated into: under
-// --out-dir, those whose results are not there yet.
-func (a *app) toDo(s *settings, opts *translateOptions, it batch.Item) int {
-	if opts.OutDir == "" || opts.Overwrite || it.Err != nil {
-		return len(s.targets)
-	}
-	n := 0
-	for _, to := range s.targets {
-		l := resultLayout(s, opts, textExt(s))
-		l.Code = to.Code
-		if !l.Input(it).Done() {
-			n++
+// toDo is the run's target languages the input would be translated into, each with its voice:
+// under --out-dir, those whose results are not there yet.
+func (a *app) toDo(s *settings, opts *translateOptions, it batch.Item) []pipeline.Target {
+	var targets []pipeline.Target
+	for _, t := range s.runTargets() {
+		if opts.OutDir != "" && !opts.Overwrite && it.Err == nil {
+			l := resultLayout(s, opts, textExt(s))
+			l.Code = t.Lang
+			if l.Input(it).Done() {
+				continue
+			}
 		}
+		targets = append(targets, pipeline.Target{Lang: t.Lang, Voice: t.Voice})
 	}
-	return n
+	return targets
 }
 
 // checkCap holds the run's estimate to --max-cost, if it has one: a run over it, or whose cost

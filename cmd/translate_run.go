@@ -57,6 +57,9 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		}
 		a.infof("shard %s: %d of the %d inputs", s.shard, len(items), all)
 	}
+	// The cache first: a dry run and --max-cost price at 0 what it would answer.
+	a.openCache(s)
+	defer a.trimCache(s)
 	if opts.DryRun {
 		return a.dryRun(ctx, s, opts, items)
 	}
@@ -73,8 +76,6 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
-	a.openCache(s)
-	defer a.trimCache(s)
 	if single {
 		return a.translateSingle(ctx, s, opts, items[0])
 	}

@@ -157,13 +157,33 @@ func (h *Hit) Audio(w func([]byte) error) error {
 // Get is the entry of key when it is whole; a damaged one is removed and not returned. speech
 // says whether the request asks for speech: an entry is served only to the same.
 func (s *Store) Get(key string, speech bool) (*Hit, bool) {
+	return s.get(key, speech, true)
+}
+
+// Holds reports whether Get would serve the entry of key, checking it as Get does but leaving
+// the store as it is: a damaged entry stays, and the entry is not marked as used.
+func (s *Store) Holds(key string, speech bool) bool {
+	h, ok := s.get(key, speech, false)
+	if ok {
+		h.Close()
+	}
+	return ok
+}
+
+// get is Get; use says whether to remove a damaged entry and mark a whole one as used.
+func (s *Store) get(key string, speech, use bool) (*Hit, bool) {
+	drop := func() {
+		if use {
+			s.remove(key)
+		}
+	}
 	b, err := os.ReadFile(s.path(key, ".json"))
 	if err != nil {
 		return nil, false
 	}
 	var h Hit
 	if err := json.Unmarshal(b, &h.Entry); err != nil || h.TextSHA256 != digest([]byte(h.Text)) || h.FinishReason == "" {
-		s.remove(key)
+		drop()
 		return nil, false
 	}
 	if speech != (h.AudioSHA256 != "") {
@@ -172,20 +192,22 @@ func (s *Store) Get(key string, speech bool) (*Hit, bool) {
 	if speech {
 		f, err := os.Open(s.path(key, ".pcm"))
 		if err != nil {
-			s.remove(key)
+			drop()
 			return nil, false
 		}
 		hash := newHash()
 		size, err := io.Copy(hash, f)
 		if err != nil || size != h.AudioSize || hash.sum() != h.AudioSHA256 {
 			f.Close()
-			s.remove(key)
+			drop()
 			return nil, false
 		}
 		h.audio = f
 	}
-	now := time.Now() // used: the last to go when the store is trimmed
-	_ = os.Chtimes(s.path(key, ".json"), now, now)
+	if use {
+		now := time.Now() // used: the last to go when the store is trimmed
+		_ = os.Chtimes(s.path(key, ".json"), now, now)
+	}
 	return &h, true
 }
 

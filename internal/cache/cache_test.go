@@ -325,3 +325,40 @@ func TestUnwritableStoreReportsOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestHoldsLooksWithoutUsing: Holds answers as Get would, for a dry run, but marks nothing as used
+// and removes nothing.
+func TestHoldsLooksWithoutUsing(t *testing.T) {
+	s := &Store{Dir: t.TempDir()}
+	text, speech := Key(req("aa")), Key(req("bb"))
+	store(t, s, text, "bonjour", nil)
+	store(t, s, speech, "salut", []byte("pcm!"))
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for _, k := range []string{text, speech} {
+		if err := os.Chtimes(s.path(k, ".json"), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		key    string
+		speech bool
+		want   bool
+	}{{text, false, true}, {text, true, false}, {speech, true, true}, {speech, false, false}, {Key(req("cc")), false, false}} {
+		if got := s.Holds(tt.key, tt.speech); got != tt.want {
+			t.Errorf("Holds(%s…, speech %v) = %v, want %v", tt.key[:6], tt.speech, got, tt.want)
+		}
+	}
+	if info, err := os.Stat(s.path(text, ".json")); err != nil || !info.ModTime().Equal(old) {
+		t.Errorf("Holds marked the entry as used (%v, %v)", info.ModTime(), err)
+	}
+	// A damaged entry: not held, and left for a run to remove.
+	if err := os.WriteFile(s.path(speech, ".pcm"), []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s.Holds(speech, true) {
+		t.Error("a damaged entry is held")
+	}
+	if _, err := os.Stat(s.path(speech, ".json")); err != nil {
+		t.Errorf("Holds removed the damaged entry: %v", err)
+	}
+}

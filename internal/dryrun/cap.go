@@ -90,8 +90,12 @@ func (e *OverCapError) Error() string {
 	case e.Currency != "":
 		return fmt.Sprintf("the cap %s is in %s; the price table prices in %s", e.Cap, e.Cap.Currency, e.Currency)
 	}
+	requests := textfmt.Plural(e.Total.Requests, "request")
+	if e.Total.Cached > 0 {
+		requests += fmt.Sprintf(", %d of them answered from the cache at no cost", e.Total.Cached)
+	}
 	return fmt.Sprintf("the estimated cost, %.4f %s (%s, %s), is over the cap of %s; nothing was sent",
-		e.Total.Cost, e.Total.Currency, textfmt.Plural(e.Total.Inputs, "input"), textfmt.Plural(e.Total.Requests, "request"), e.Cap)
+		e.Total.Cost, e.Total.Currency, textfmt.Plural(e.Total.Inputs, "input"), requests, e.Cap)
 }
 
 // Check holds rows, the dry run of a run, to c: nil when the estimate of the inputs that can

@@ -13,7 +13,7 @@ func roundCost(c float64) float64 { return math.Round(c*1e6) / 1e6 }
 func Document(rows []Row, errorInfo func(error) *sink.ErrorInfo) sink.Plan {
 	t := TotalOf(rows)
 	doc := sink.Plan{SchemaVersion: sink.SchemaVersion, DryRun: true, Inputs: make([]sink.PlanInput, 0, len(rows)),
-		Total: sink.PlanTotal{Inputs: t.Inputs, Failed: t.Failed, Requests: t.Requests, SizeBytes: t.Size,
+		Total: sink.PlanTotal{Inputs: t.Inputs, Failed: t.Failed, Requests: t.Requests, Cached: t.Cached, SizeBytes: t.Size,
 			InputTokens: int(t.Tokens.InputAudio + t.Tokens.InputVideo), OutputTokens: int(t.Tokens.OutputText + t.Tokens.OutputAudio)}}
 	if t.AllPriced && t.Currency != "" {
 		c := roundCost(t.Cost)
@@ -26,7 +26,7 @@ func Document(rows []Row, errorInfo func(error) *sink.ErrorInfo) sink.Plan {
 			continue
 		}
 		p := sink.PlanInput{Input: r.Name, Status: "planned", Kind: r.Kind, InputFormat: r.Format,
-			Requests: len(r.Plan.Segments) * max(r.Targets, 1), NoSpeech: r.Plan.NoSpeech,
+			Requests: r.Requests(), Cached: r.Cached, NoSpeech: r.Plan.NoSpeech,
 			InputTokens: int(r.Tokens.InputAudio + r.Tokens.InputVideo), OutputTokens: int(r.Tokens.OutputText + r.Tokens.OutputAudio)}
 		if !r.URL {
 			size := r.Size

@@ -31,12 +31,22 @@ type Row struct {
 	Priced             bool
 	Err                error // the input cannot be sent: why
 	Targets            int   // the languages it is sent in, each time its whole plan
+	// Cached counts the requests the result cache would answer: nothing sent, so neither their
+	// tokens nor a cost are in Tokens and Cost. Only an input sent whole is looked for.
+	Cached int
 }
 
+// Requests is how many requests the input makes: its plan's, once per target language.
+func (r Row) Requests() int { return len(r.Plan.Segments) * max(r.Targets, 1) }
+
 // Plan resolves and plans one input without sending anything, and prices it: the input is sent
-// once per target language (targets), each time its whole plan.
-func Plan(ctx context.Context, j *pipeline.Pipeline, it batch.Item, speech bool, targets int, prices *pricing.Table, region, model string) (Row, error) {
-	r := Row{Name: it.Name, Targets: max(targets, 1)}
+// once per target language (targets, none meaning the run's), each time its whole plan, unless the
+// result cache would answer (an input sent whole: priced at 0, counted in Cached).
+func Plan(ctx context.Context, j *pipeline.Pipeline, it batch.Item, speech bool, targets []pipeline.Target, prices *pricing.Table, region, model string) (Row, error) {
+	if len(targets) == 0 {
+		targets = []pipeline.Target{{Lang: j.Settings.Request.TargetLang}}
+	}
+	r := Row{Name: it.Name, Targets: len(targets)}
 	in, err := j.Resolve(ctx, it)
 	if err != nil {
 		return r, err
@@ -48,7 +58,11 @@ func Plan(ctx context.Context, j *pipeline.Pipeline, it batch.Item, speech bool,
 	}
 	plan.Cleanup()
 	r.Kind, r.Format, r.URL, r.Size, r.Plan = fmt.Sprint(in.Kind), in.Format, in.URL != "", in.Size, plan
-	for range r.Targets {
+	for _, t := range targets {
+		if j.CacheHolds(plan, speech, t) {
+			r.Cached += len(plan.Segments)
+			continue
+		}
 		for _, seg := range plan.Segments {
 			r.Tokens = addTokens(r.Tokens, segmentTokens(seg, speech))
 		}
@@ -63,6 +77,7 @@ func Plan(ctx context.Context, j *pipeline.Pipeline, it batch.Item, speech bool,
 // Total is the sum of the inputs a dry run can send.
 type Total struct {
 	Inputs, Failed, Requests int
+	Cached                   int // of the requests, those the result cache would answer
 	Size                     int64
 	Tokens                   pricing.Tokens
 	// Cost is the sum of the priced inputs' costs in Currency ("" when they are in several);
@@ -81,7 +96,8 @@ func TotalOf(rows []Row) Total {
 			continue
 		}
 		t.Inputs++
-		t.Requests += len(r.Plan.Segments) * max(r.Targets, 1)
+		t.Requests += r.Requests()
+		t.Cached += r.Cached
 		t.Tokens = addTokens(t.Tokens, r.Tokens)
 		if !r.URL {
 			t.Size += r.Size
@@ -102,7 +118,8 @@ func TotalOf(rows []Row) Total {
 }
 
 // Table writes the dry run's table: an input a row (its speech share, and its segments when
-// it is split), then the total of the inputs that can be sent. Sizes are in binary units, as
+// it is split), then the total of the inputs that can be sent. Requests the result cache would
+// answer are marked "cached", and not in the tokens and cost. Sizes are in binary units, as
 // everywhere a size is printed for people; the JSON document has them in bytes.
 func Table(w io.Writer, rows []Row) error {
 	tw := tables.NewWriter(w)
@@ -123,10 +140,14 @@ func Table(w io.Writer, rows []Row) error {
 		if plan.Duration > 0 {
 			dur = clockText(plan.Duration)
 		}
-		how := fmt.Sprint(len(plan.Segments) * max(r.Targets, 1))
+		how := fmt.Sprint(r.Requests())
 		switch {
 		case plan.NoSpeech:
 			how += " (no speech)"
+		case r.Cached > 0 && r.Cached == r.Requests():
+			how += " (cached)"
+		case r.Cached > 0:
+			how += fmt.Sprintf(" (%d cached)", r.Cached)
 		case plan.Reencoded:
 			how += " (re-encoded)"
 		}
@@ -145,7 +166,11 @@ func Table(w io.Writer, rows []Row) error {
 		}
 	}
 	t := TotalOf(rows)
-	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%s\t\t%d\t%d\t%d\t%.4f %s\n", t.Inputs, bytesize.Text(t.Size), t.Requests,
+	requests := fmt.Sprint(t.Requests)
+	if t.Cached > 0 {
+		requests += fmt.Sprintf(" (%d cached)", t.Cached)
+	}
+	fmt.Fprintf(tw, "TOTAL %d inputs\t\t\t%s\t\t%s\t%d\t%d\t%.4f %s\n", t.Inputs, bytesize.Text(t.Size), requests,
 		t.Tokens.InputAudio+t.Tokens.InputVideo, t.Tokens.OutputText+t.Tokens.OutputAudio, t.Cost, t.Currency)
 	return tw.Flush()
 }

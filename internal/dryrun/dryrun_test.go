@@ -79,3 +79,34 @@ func TestTableAlignsWideNamesAndSizes(t *testing.T) {
 		t.Errorf("total %q, want 12 MiB", lines[len(lines)-1])
 	}
 }
+
+// TestCachedRequests: requests the result cache would answer are counted (of the requests), marked
+// in the table and the document, and over a cap the message says so.
+func TestCachedRequests(t *testing.T) {
+	one := &split.Plan{Segments: make([]split.Segment, 1), Whole: true, Duration: 10 * time.Second}
+	rows := []Row{
+		{Name: "a.wav", Kind: "audio", Format: "wav", Size: 100, Plan: one, Targets: 2, Cached: 2, Cost: 0, Currency: "CNY", Priced: true},
+		{Name: "b.wav", Kind: "audio", Format: "wav", Size: 100, Plan: one, Targets: 2, Cached: 1,
+			Tokens: pricing.Tokens{InputAudio: 100}, Cost: 0.2, Currency: "CNY", Priced: true},
+	}
+	if tot := TotalOf(rows); tot.Requests != 4 || tot.Cached != 3 || tot.Cost != 0.2 {
+		t.Errorf("total %+v; want 4 requests, 3 cached, 0.2", tot)
+	}
+	var b strings.Builder
+	if err := Table(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"  2 (cached)  ", "  2 (1 cached)  ", "  4 (3 cached)  "} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, b.String())
+		}
+	}
+	doc := Document(rows, nil)
+	if doc.Inputs[0].Cached != 2 || doc.Inputs[1].Cached != 1 || doc.Total.Cached != 3 || doc.Total.Requests != 4 {
+		t.Errorf("document %+v", doc)
+	}
+	err := Cap{Amount: 0.1}.Check(rows)
+	if err == nil || !strings.Contains(err.Error(), "(2 inputs, 4 requests, 3 of them answered from the cache at no cost)") {
+		t.Errorf("over the cap: %v", err)
+	}
+}

@@ -186,6 +186,16 @@ func (p *Pipeline) request(speech bool) translate.Settings {
 	return ts
 }
 
+// targetRequest is what the requests into target t ask for.
+func (p *Pipeline) targetRequest(speech bool, t Target) translate.Settings {
+	ts := p.request(speech)
+	ts.TargetLang = t.Lang
+	if t.Voice != "" && ts.Voice != "" {
+		ts.Voice = t.Voice
+	}
+	return ts
+}
+
 // Target is one language an input is translated into, and where its results go.
 type Target struct {
 	Lang   string // its code
@@ -246,11 +256,8 @@ func (p *Pipeline) RunTargets(ctx context.Context, it batch.Item, targets []Targ
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ts := p.request(t.Output.speech())
-			ts.TargetLang, ts.Slots = t.Lang, slots
-			if t.Voice != "" && ts.Voice != "" {
-				ts.Voice = t.Voice
-			}
+			ts := p.targetRequest(t.Output.speech(), t)
+			ts.Slots = slots
 			label := in.Name // what its errors and warnings name
 			if len(targets) > 1 {
 				label += " [" + t.Lang + "]"

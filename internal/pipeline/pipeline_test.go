@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/cache"
 	"github.com/livetranslate/livetranslate/internal/fakeapi"
 	"github.com/livetranslate/livetranslate/internal/ledger"
+	"github.com/livetranslate/livetranslate/internal/split"
 )
 
 // wholeTranslation is the emulator's English translation of a WAV of secs seconds sent whole.
@@ -321,5 +323,41 @@ func TestCachedAnswerIsRecorded(t *testing.T) {
 	}
 	if u := e.rec.usages[1]; u == nil || !reflect.DeepEqual(u, e.rec.usages[0]) {
 		t.Errorf("usage recorded with the answer from the cache %+v, want the answer's %+v", u, e.rec.usages[0])
+	}
+}
+
+// TestCacheHoldsWhatTheRunWouldFind: for a dry run, an input sent whole is looked up in the cache
+// with the key the run uses: held once translated into that language, not into another, and not
+// when it would be split.
+func TestCacheHoldsWhatTheRunWouldFind(t *testing.T) {
+	e := newEnv(t)
+	e.p.Runner.Cache = &cache.Store{Dir: t.TempDir()}
+	path := writeWAV(t, t.TempDir(), "speech.wav", toneAt(time.Second))
+	holds := func(lang string) bool {
+		t.Helper()
+		in, err := e.p.Resolve(t.Context(), batch.Item{Name: path, Path: path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer in.Close()
+		plan, err := e.p.DryPlan(t.Context(), in, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer plan.Cleanup()
+		return e.p.CacheHolds(plan, false, Target{Lang: lang})
+	}
+	if holds("en") {
+		t.Fatal("held before anything was translated")
+	}
+	if _, err := e.run(t, path, Output{Sink: &logSink{}}); err != nil {
+		t.Fatal(err)
+	}
+	if !holds("en") || holds("de") {
+		t.Errorf("after a translation into en: en held %v (want true), de held %v (want false)", holds("en"), holds("de"))
+	}
+	e.p.Settings.Split = split.Always
+	if holds("en") {
+		t.Error("a split input is looked up")
 	}
 }

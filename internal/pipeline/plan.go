@@ -243,6 +243,17 @@ func (p *Pipeline) DryPlan(ctx context.Context, in *media.Input, speech bool) (*
 	return sp, nil
 }
 
+// CacheHolds reports whether the result cache would answer the request of an input sent whole
+// (plan, as DryPlan gives it) into target t, for a dry run: its key is the one the run would look
+// for. A split input, an input re-encoded to fit, pieces of timed output and a URL are not looked
+// for (false): their parts are cut and encoded only when the input is sent.
+func (p *Pipeline) CacheHolds(plan *split.Plan, speech bool, t Target) bool {
+	if p.Runner == nil || p.Runner.Cache == nil || p.Settings.Timed || !plan.Whole || plan.Split || len(plan.Segments) != 1 {
+		return false
+	}
+	return p.Runner.CacheHolds(partOf(plan, plan.Segments[0]), p.targetRequest(speech, t))
+}
+
 // partOf is the request that sends one segment of a plan.
 func partOf(plan *split.Plan, seg split.Segment) translate.Part {
 	p := translate.Part{Index: seg.Index, Segment: plan.Split || len(plan.Segments) > 1, Start: seg.Start, End: seg.End,

@@ -199,6 +199,7 @@ type PlanInput struct {
 	SizeBytes       *int64        `json:"size_bytes,omitempty"`       // left out for a URL
 	DurationSeconds *float64      `json:"duration_seconds,omitempty"` // left out when unknown
 	Requests        int           `json:"requests"`
+	Cached          int           `json:"cached,omitempty"` // of the requests, those the result cache would answer (priced at 0)
 	NoSpeech        bool          `json:"no_speech,omitempty"`
 	SpeechShare     *float64      `json:"speech_share,omitempty"`
 	InputTokens     int           `json:"estimated_input_tokens"`
@@ -221,6 +222,7 @@ type PlanTotal struct {
 	Inputs        int      `json:"inputs"`
 	Failed        int      `json:"failed"`
 	Requests      int      `json:"requests"`
+	Cached        int      `json:"cached"` // of the requests, those the result cache would answer (priced at 0)
 	SizeBytes     int64    `json:"size_bytes"`
 	InputTokens   int      `json:"estimated_input_tokens"`
 	OutputTokens  int      `json:"estimated_output_tokens"`

@@ -22,22 +22,38 @@ func (e *cacheEntry) keep(step func() error) {
 	}
 }
 
-// cached looks for part p's answer in the cache: hit when it is there; else, when the answer
-// may be kept, the entry to keep it in. Both nil: the cache is not used for this request.
-func (r *Runner) cached(p Part, s Settings) (entry *cacheEntry, hit *cache.Hit, sum string) {
+// cacheKey is the cache's key of part p's request with settings s, and the SHA-256 of its media;
+// ok false when the cache is not used for it (no cache, a URL, sampled at random).
+func (r *Runner) cacheKey(p Part, s Settings) (key, sum string, ok bool) {
 	if r.Cache == nil || p.URL != "" || p.Path == "" || (!r.CacheAlways && random(s.Sampling)) {
-		return nil, nil, ""
+		return "", "", false
 	}
 	sum, err := cache.FileSHA256(p.Path)
 	if err != nil {
-		return nil, nil, "" // the send reports what is wrong with the file
+		return "", "", false // the send reports what is wrong with the file
 	}
 	req := cache.Request{Model: s.Model, SourceLang: s.SourceLang, TargetLang: s.TargetLang, LangNames: s.LangNames,
 		Voice: s.Voice, Sampling: s.Sampling, Kind: p.Kind.String(), Format: p.Format, MediaSHA256: sum}
 	if r.Client != nil {
 		req.Service = r.Client.BaseURL
 	}
-	key := cache.Key(req)
+	return cache.Key(req), sum, true
+}
+
+// CacheHolds reports whether the cache would answer part p's request with settings s, as a send
+// would find it, without using the answer (for a dry run, which prices such a request at 0).
+func (r *Runner) CacheHolds(p Part, s Settings) bool {
+	key, _, ok := r.cacheKey(p, s)
+	return ok && r.Cache.Holds(key, s.Voice != "")
+}
+
+// cached looks for part p's answer in the cache: hit when it is there; else, when the answer
+// may be kept, the entry to keep it in. Both nil: the cache is not used for this request.
+func (r *Runner) cached(p Part, s Settings) (entry *cacheEntry, hit *cache.Hit, sum string) {
+	key, sum, ok := r.cacheKey(p, s)
+	if !ok {
+		return nil, nil, sum
+	}
 	if h, ok := r.Cache.Get(key, s.Voice != ""); ok {
 		return nil, h, sum
 	}
