@@ -50,7 +50,7 @@ var sumColumns = append([]string{"requests", "failures", "used"}, append(tokenCo
 func sumsSchema() string {
 	sumDefs := `
 		requests INTEGER NOT NULL, -- how many (answers from the cache, when cached = 1)
-		failures INTEGER NOT NULL, -- of them with a status other than ok (and cached)
+		failures INTEGER NOT NULL, -- of them with a status other than ok or cached
 		used     INTEGER NOT NULL, -- of them that used tokens
 		prompt_audio_tokens INTEGER NOT NULL, prompt_video_tokens INTEGER NOT NULL,
 		prompt_text_tokens INTEGER NOT NULL, completion_text_tokens INTEGER NOT NULL,

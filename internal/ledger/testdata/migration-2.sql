@@ -9,7 +9,7 @@ CREATE TABLE sums (
 	cached INTEGER NOT NULL, -- 1: answers from the local result cache; 0: requests sent
 	source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,
 	requests INTEGER NOT NULL, -- how many (answers from the cache, when cached = 1)
-	failures INTEGER NOT NULL, -- of them with a status other than ok (and cached)
+	failures INTEGER NOT NULL, -- of them with a status other than ok or cached
 	used     INTEGER NOT NULL, -- of them that used tokens
 	prompt_audio_tokens INTEGER NOT NULL, prompt_video_tokens INTEGER NOT NULL,
 	prompt_text_tokens INTEGER NOT NULL, completion_text_tokens INTEGER NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE input_sums (
 	cached INTEGER NOT NULL, -- as in sums
 	bucket INTEGER NOT NULL,
 	requests INTEGER NOT NULL, -- how many (answers from the cache, when cached = 1)
-	failures INTEGER NOT NULL, -- of them with a status other than ok (and cached)
+	failures INTEGER NOT NULL, -- of them with a status other than ok or cached
 	used     INTEGER NOT NULL, -- of them that used tokens
 	prompt_audio_tokens INTEGER NOT NULL, prompt_video_tokens INTEGER NOT NULL,
 	prompt_text_tokens INTEGER NOT NULL, completion_text_tokens INTEGER NOT NULL,
