@@ -44,7 +44,8 @@ func newUsageCmd(a *app) *cobra.Command {
 		Long: `usage reads the ledger in which livetranslate records every request it sends (when, input,
 model, languages, status, request id, and the tokens the service reported) and prints, for the last
 30 days unless told otherwise, the requests, failures, input and output tokens by kind, and an
-estimated cost.
+estimated cost. Requests answered from the local result cache are recorded too, and counted apart:
+how many, and what they would have cost (what the cache saved).
 
 Costs are estimates, recomputed from the tokens with the price table embedded in livetranslate
 (configs/pricing.yaml), which the config file can override under "pricing:"; the source and date

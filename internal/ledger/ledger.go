@@ -1,6 +1,8 @@
 // Package ledger keeps livetranslate's usage ledger: one row for every request the tool sent to the
-// service (a success, an API error, an interruption), in a SQLite file that parallel jobs and
-// parallel processes write at once, and the queries behind `livetranslate usage`. A row says what
+// service (a success, an API error, an interruption) and every one the local result cache
+// answered instead (counted apart: nothing was sent or paid for it), in a SQLite file that
+// parallel jobs and parallel processes write at once, and the queries behind `livetranslate
+// usage`. A row says what
 // was sent and what it used, never the API key and never the media. The ledger is a record kept on
 // the side, so a damaged or locked file must never fail a translation: Open and Record return their
 // errors, and Recorder wraps a Ledger for the CLI, warning once and carrying on.
@@ -51,7 +53,7 @@ const (
 // A write takes a millisecond; ten seconds of waiting means the file is held by something stuck.
 const busyTimeout = 10 * time.Second
 
-// Row is one request the tool sent.
+// Row is one request the tool sent, or that the result cache answered (StatusCached).
 type Row struct {
 	// ID is the row's number in the ledger, set by List; Record ignores it.
 	ID int64 `json:"id"`
