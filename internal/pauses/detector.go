@@ -142,6 +142,8 @@ type Detector struct {
 	// file's detector waits long (initialFrames, lookaheadFrames, maxReverbFrames); a live one
 	// hardly at all (NewLiveDetector).
 	initial, lookahead, settle int
+	// live: a quiet run is open only up to where the level rose over lo (see update).
+	live bool
 
 	// Frames in: raw energies of the last frames, for smoothing.
 	partial     []int16 // samples of an incomplete frame
@@ -229,7 +231,7 @@ const liveInitialFrames = 100 // 1 s
 // earlier update's Through. Arguments as for NewDetector.
 func NewLiveDetector(threshold float64, minPause time.Duration) *Detector {
 	d := NewDetector(threshold, minPause)
-	d.initial, d.lookahead, d.settle = liveInitialFrames, 0, 0
+	d.initial, d.lookahead, d.settle, d.live = liveInitialFrames, 0, 0, true
 	return d
 }
 
@@ -533,12 +535,20 @@ func (d *Detector) update() Update {
 	u := Update{Pauses: d.updates, Gaps: d.gaps, OpenSince: -1}
 	d.updates, d.gaps = nil, nil
 	through := d.next
+	// Speech that begins now begins where the level rose over lo (aboveLoFrom), which may be
+	// frames back: the quiet run is certain only up to there, and a live caller acts on OpenSince
+	// at once. (A file's detector reports a pause open only once it is a second old, and is left
+	// as it was.)
+	quietEnd := d.next
+	if d.live && d.aboveLoFrom >= 0 {
+		quietEnd = d.aboveLoFrom
+	}
 	switch {
 	case d.held != nil:
 		through = d.held.start // the held pause may yet swallow a click and run on
-	case !d.inSpeech && d.next-d.quietStart >= d.minPause:
+	case !d.inSpeech && quietEnd-d.quietStart >= d.minPause:
 		t := d.runTail(d.next)
-		u.OpenSince = frameTime(d.quietStart + max(min(t, d.next-d.quietStart-d.frames(minEdgePause)), min(t, 0)))
+		u.OpenSince = frameTime(d.quietStart + max(min(t, quietEnd-d.quietStart-d.frames(minEdgePause)), min(t, 0)))
 	case !d.inSpeech:
 		through = d.quietStart // too short yet to tell a pause from a gap between words
 	}
