@@ -94,7 +94,7 @@ type Cutter struct {
 	// that one, and its end is where speech begins again. quiet: the last cut was made in a quiet
 	// run too short yet to be a pause; what follows it is not speech until the speaker resumes.
 	inPause, quiet bool
-	openThrough    int64 // Through when the pause was reported open
+	openThrough    int64          // Through when the pause was reported open
 	gaps           []pauses.Pause // short quiet stretches inside the utterance, for cue-max cuts
 	closed         bool
 	out            []Utterance
