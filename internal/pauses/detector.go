@@ -525,9 +525,13 @@ func (d *Detector) release() {
 }
 
 func (d *Detector) report(p framePause) {
-	start := p.start + max(min(p.tail, p.end-p.start-d.frames(minEdgePause)), min(p.tail, 0))
-	d.updates = append(d.updates, Pause{Start: frameTime(start), End: frameTime(p.end)})
+	d.updates = append(d.updates, Pause{Start: frameTime(d.pauseStart(p)), End: frameTime(p.end)})
 	d.emitted = p.end
+}
+
+// pauseStart is where the pause p starts once the speech's tail is left out of it.
+func (d *Detector) pauseStart(p framePause) int {
+	return p.start + max(min(p.tail, p.end-p.start-d.frames(minEdgePause)), min(p.tail, 0))
 }
 
 // update hands over the pauses that became certain.
@@ -544,11 +548,19 @@ func (d *Detector) update() Update {
 		quietEnd = d.aboveLoFrom
 	}
 	switch {
+	case d.held != nil && d.live:
+		// The held pause is certain up to the sound after it, and open: it may yet swallow that
+		// sound, if it is a click, and run on.
+		through = d.held.end
+		u.OpenSince = frameTime(d.pauseStart(*d.held))
 	case d.held != nil:
 		through = d.held.start // the held pause may yet swallow a click and run on
-	case !d.inSpeech && quietEnd-d.quietStart >= d.minPause:
+	case !d.inSpeech && (quietEnd-d.quietStart >= d.minPause || d.live && d.quietStart == 0 && quietEnd >= d.frames(minEdgePause)):
 		t := d.runTail(d.next)
 		u.OpenSince = frameTime(d.quietStart + max(min(t, quietEnd-d.quietStart-d.frames(minEdgePause)), min(t, 0)))
+		if d.live {
+			through = quietEnd
+		}
 	case !d.inSpeech:
 		through = d.quietStart // too short yet to tell a pause from a gap between words
 	}
