@@ -71,20 +71,20 @@ const frameSamples = pauses.SampleRate / 100
 // All positions inside are in samples since the current detector began (it begins again after a
 // Gap); offset turns them into source time.
 type Cutter struct {
-	opts                CutterOptions
-	cueMax, minSpeech   int64 // samples
-	minCut              int64 // how long a pause must have lasted past the speech's tail to cut
-	preRoll, postRoll   int64
-	keepQuiet           int64
-	det                 *pauses.Detector
-	offset              time.Duration // source time of the detector's first sample
-	fed                 int64         // samples fed to the detector
-	odd                 int16         // a left sample waiting for its right one
-	hasOdd              bool
-	left                []int16 // scratch: one frame of the left channel
-	buf                 []int16 // right channel from bufStart to fed
-	bufStart            int64
-	through             int64 // of the detector's last update
+	opts              CutterOptions
+	cueMax, minSpeech int64 // samples
+	minCut            int64 // how long a pause must have lasted past the speech's tail to cut
+	preRoll, postRoll int64
+	keepQuiet         int64
+	det               *pauses.Detector
+	offset            time.Duration // source time of the detector's first sample
+	fed               int64         // samples fed to the detector
+	odd               int16         // a left sample waiting for its right one
+	hasOdd            bool
+	left              []int16 // scratch: one frame of the left channel
+	buf               []int16 // right channel from bufStart to fed
+	bufStart          int64
+	through           int64 // of the detector's last update
 	// quietFrom is where the speaker went quiet, if he is quiet now: the start of a pause open
 	// or of a quiet run too short yet to be one; -1 while he speaks.
 	quietFrom int64
