@@ -1,6 +1,7 @@
 package live
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/pauses"
@@ -12,6 +13,11 @@ type Utterance struct {
 	Start, End time.Duration // source time: samples from the start of the stream (plus gaps, see Gap)
 	Samples    []int16       // the unfiltered (RIGHT channel) 16 kHz mono audio of [Start, End)
 	Reason     string        // why it was cut: "pause", "cue-max", "gap" (the source dropped), "end"
+}
+
+// String says which utterance it is, for logs: "#3 12.34s–15.6s (pause)".
+func (u Utterance) String() string {
+	return fmt.Sprintf("#%d %v–%v (%s)", u.Index, u.Start, u.End, u.Reason)
 }
 
 // Why an utterance was cut (Utterance.Reason).
@@ -74,6 +80,7 @@ type Cutter struct {
 	opts              CutterOptions
 	cueMax, minSpeech int64 // samples
 	minCut            int64 // how long a pause must have lasted past the speech's tail to cut
+	minGap            int64 // pauses.MinGap
 	preRoll, postRoll int64
 	keepQuiet         int64
 	det               *pauses.Detector
@@ -85,6 +92,7 @@ type Cutter struct {
 	buf               []int16 // right channel from bufStart to fed
 	bufStart          int64
 	through           int64 // of the detector's last update
+	classified        int64 // the detector's Classified
 	// quietFrom is where the speaker went quiet, if he is quiet now: the start of a pause open
 	// or of a quiet run too short yet to be one; -1 while he speaks.
 	quietFrom int64
@@ -116,6 +124,7 @@ func NewCutter(o CutterOptions) *Cutter {
 		opts:      o,
 		cueMax:    samplesOf(o.CueMax),
 		minSpeech: samplesOf(pauses.MinSpeech),
+		minGap:    samplesOf(pauses.MinGap),
 		minCut:    samplesOf(min(pastTail, o.MinPause/2)),
 		preRoll:   samplesOf(preRoll),
 		postRoll:  samplesOf(postRoll),
@@ -130,7 +139,7 @@ func NewCutter(o CutterOptions) *Cutter {
 func (c *Cutter) reset() {
 	c.det = pauses.NewLiveDetector(c.opts.Threshold, c.opts.MinPause)
 	c.fed, c.bufStart, c.buf = 0, 0, c.buf[:0]
-	c.through, c.quietFrom = 0, -1
+	c.through, c.classified, c.quietFrom = 0, 0, -1
 	c.lastCut, c.pos, c.speechAt, c.start = 0, 0, -1, 0
 	c.inPause, c.quiet, c.hasOdd = false, false, false
 	c.gaps = c.gaps[:0]
@@ -247,10 +256,11 @@ func (c *Cutter) handle(u pauses.Update, final string) {
 		c.pos = max(c.pos, end)
 	}
 	c.through = samplesOf(u.Through)
-	switch classified := samplesOf(c.det.Classified()); {
+	c.classified = samplesOf(c.det.Classified())
+	switch {
 	case u.OpenSince >= 0:
 		c.quietFrom = samplesOf(u.OpenSince)
-	case c.through < classified:
+	case c.through < c.classified:
 		c.quietFrom = c.through
 	default:
 		c.quietFrom = -1
@@ -288,25 +298,26 @@ func (c *Cutter) speechUpTo(limit int64) {
 	}
 }
 
-// cutAtCueMax cuts the utterance in progress when it has reached the maximum length: where the
-// speaker stopped, if a quiet run too short yet for a pause is going on; else at the last short
-// gap in its later half, else at the quietest moment there. What follows the cut must be at least
-// MinSpeech of speech, so no fragment of a word makes an utterance of its own.
+// cutAtCueMax cuts the utterance in progress when it has reached the maximum length, where the
+// speaker was quiet longest in its later half: in the middle of a short gap, or where he went
+// quiet if a quiet run too short yet for a pause is going on (and is no shorter); else at the
+// quietest moment there. What follows a cut in speech is at least MinSpeech of it, so no fragment
+// of a word makes an utterance of its own.
 func (c *Cutter) cutAtCueMax() {
 	for c.speechAt >= 0 && c.fed-c.start >= c.cueMax {
 		limit := c.start + c.cueMax
-		if q := c.quietFrom; q > c.speechAt+c.minSpeech && q < limit {
+		lo, hi := c.start+c.cueMax/2, min(c.through-c.minSpeech, limit)
+		at, longest := int64(-1), c.minGap-1
+		for _, g := range c.gaps {
+			if mid, n := samplesOf(g.Mid()), samplesOf(g.Duration()); mid >= lo && mid <= hi && n >= longest {
+				at, longest = mid, n
+			}
+		}
+		if q := c.quietFrom; q > c.speechAt+c.minSpeech && q < limit && c.classified-q >= longest {
 			end := min(q+c.postRoll, limit, c.fed)
 			c.cut(end, q, ReasonCueMax)
 			c.pos, c.quiet, c.quietFrom = end, true, -1
 			continue
-		}
-		lo, hi := c.start+c.cueMax/2, min(c.through-c.minSpeech, limit)
-		at := int64(-1)
-		for i := len(c.gaps) - 1; i >= 0 && at < 0; i-- {
-			if mid := samplesOf(c.gaps[i].Mid()); mid >= lo && mid <= hi {
-				at = mid
-			}
 		}
 		if at < 0 && hi > lo {
 			if q, ok := c.det.Quietest(timeOf(lo), timeOf(hi)); ok {

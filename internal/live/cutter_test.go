@@ -233,6 +233,32 @@ func TestCutterSpeech(t *testing.T) {
 	}
 }
 
+// TestCutterOptions: a minimum pause longer than the sentences' pauses (0.63 s) leaves them
+// uncut, so the speech is cut at the maximum length instead, in the longest quiet of its later
+// half: the pause after the second sentence; a fixed threshold over the noise finds the pauses as the measured one does,
+// and one under the noise finds no pause and no speech either side of it.
+func TestCutterOptions(t *testing.T) {
+	clean := decode(t, speechWAV, "", "")
+	got, _ := cutAll(NewCutter(CutterOptions{MinPause: time.Second, CueMax: 5 * time.Second}), clean, 4096)
+	checkUtterances(t, got, 5*time.Second, clean)
+	if len(got) != 2 || got[0].Reason != ReasonCueMax || got[0].End < 4035*time.Millisecond || got[0].End > 4667*time.Millisecond ||
+		got[1].Start != got[0].End || got[1].Reason != ReasonEnd {
+		t.Errorf("minimum pause 1 s, maximum 5 s: %v, want a cut at the maximum in the pause 4.04–4.67 s, then the rest to the end", got)
+	}
+
+	noisy := decode(t, speechWAV, "", "anoisesrc=c=pink:r=16000:a=1:s=7,volume=-26.5dB") // noise at -41 dBFS
+	if got, _ := cutAll(NewCutter(CutterOptions{Threshold: -35}), noisy, 4096); len(got) != 4 {
+		t.Errorf("threshold -35 dBFS: %d utterances %v, want the four sentences", len(got), got)
+	}
+	got, _ = cutAll(NewCutter(CutterOptions{Threshold: -60}), noisy, 4096)
+	checkUtterances(t, got, DefaultCueMax, noisy)
+	for _, u := range got {
+		if u.Reason == ReasonPause {
+			t.Errorf("threshold -60 dBFS, under the noise: %v cut at a pause", u)
+		}
+	}
+}
+
 // TestCutterNoSpeech: noise, hum, digital silence and clicks are never an utterance.
 func TestCutterNoSpeech(t *testing.T) {
 	clicks := make([]int16, 2*30*pauses.SampleRate) // 30 s of quiet noise with a click every 2 s
