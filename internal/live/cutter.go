@@ -57,6 +57,10 @@ const (
 	keepQuiet = 2 * time.Second
 )
 
+// maxGaps bounds the short gaps kept for a cut at the maximum length (a minute of speech has
+// about a hundred).
+const maxGaps = 256
+
 // sampleTime is the length of one sample at pauses.SampleRate: 62.5 µs, exactly.
 const sampleTime = time.Second / pauses.SampleRate
 
@@ -149,7 +153,8 @@ func (c *Cutter) reset() {
 func (c *Cutter) Now() time.Duration { return c.offset + timeOf(c.fed) }
 
 // Write takes interleaved stereo samples (left, right, left, right...; an odd trailing sample is
-// kept for the next Write) and returns the utterances that ended, in order.
+// kept for the next Write) and returns the utterances that ended, in order. The slice and the
+// samples in it are the caller's: the cutter keeps no reference to them.
 func (c *Cutter) Write(stereo []int16) []Utterance {
 	c.out = nil
 	if c.closed || len(stereo) == 0 {
@@ -234,6 +239,9 @@ func (c *Cutter) finish(reason string) {
 func (c *Cutter) handle(u pauses.Update, final string) {
 	for _, g := range u.Gaps {
 		if samplesOf(g.Start) >= c.lastCut {
+			if len(c.gaps) == maxGaps { // far more than an utterance holds: keep the later half
+				c.gaps = append(c.gaps[:0], c.gaps[maxGaps/2:]...)
+			}
 			c.gaps = append(c.gaps, g)
 		}
 	}

@@ -441,7 +441,7 @@ func TestCutterFlatMemory(t *testing.T) {
 	if int64(maxCap) > bound {
 		t.Errorf("the buffer grew to %d samples, over %d", maxCap, bound)
 	}
-	if cap(c.gaps) > 64 {
+	if cap(c.gaps) > maxGaps {
 		t.Errorf("%d gaps kept", cap(c.gaps))
 	}
 	if n != 8*rounds {
