@@ -57,8 +57,8 @@ const (
 	keepQuiet = 2 * time.Second
 )
 
-// maxGaps bounds the short gaps kept for a cut at the maximum length (a minute of speech has
-// about a hundred).
+// maxGaps bounds the short gaps kept for a cut at the maximum length: speech has fewer than one
+// a second (20 to 60 in 100 s of the evaluation set's), and an utterance lasts a minute at most.
 const maxGaps = 256
 
 // sampleTime is the length of one sample at pauses.SampleRate: 62.5 µs, exactly.
