@@ -225,18 +225,23 @@ const liveInitialFrames = 100 // 1 s
 // NewLiveDetector returns a Detector for audio that arrives as it is spoken, whose caller must
 // act on a pause as soon as it has lasted minPause: OpenSince is reported as soon as the quiet
 // run reaches minPause, about 10 ms after it did in the audio, where a file's detector
-// (NewDetector) answers 2 s behind the audio and 3 s behind for Through. The price is that levels
-// are judged on the past alone, from the first second on, and that Through is not held back:
-// a pause that follows a room's reverberation may start (Pause.Start, OpenSince) before an
-// earlier update's Through. Arguments as for NewDetector.
+// (NewDetector) answers 2 s behind the audio and 3 s behind for Through. The quiet run counts
+// only up to where the level rose over the lower threshold (where speech after it would begin),
+// so a pause reported open is always reported as a pause later; it stays open, with Through at
+// the sound after it, while that sound is too short yet to be speech; a quiet lead-in is open
+// from 50 ms. Through never goes back. The price is that levels are judged on the past alone,
+// from the first second on, and that Through is not held back for a room's tail: a pause after
+// reverberation may start (Pause.Start, OpenSince) before an earlier update's Through.
+// Arguments as for NewDetector.
 func NewLiveDetector(threshold float64, minPause time.Duration) *Detector {
 	d := NewDetector(threshold, minPause)
 	d.initial, d.lookahead, d.settle, d.live = liveInitialFrames, 0, 0, true
 	return d
 }
 
-// Classified is the end of the audio classified so far: Through, unless a quiet run too short yet
-// to be a pause (or a pause that a short sound may yet extend) is going on from Through.
+// Classified is the end of the audio classified so far. Through lags it while what follows
+// Through is not final yet: a quiet run too short yet to be a pause (Through is then where it
+// began), or, in a live detector, the sound after an open pause; in a file's detector, always.
 func (d *Detector) Classified() time.Duration { return frameTime(d.next) }
 
 // Write feeds samples; it returns what became certain.
