@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +17,8 @@ import (
 	"github.com/livetranslate/livetranslate/internal/live"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/sink"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
+	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // liveOptions is what the live flags say: the settings it shares with translate, checked as
@@ -32,7 +34,7 @@ type liveOptions struct {
 }
 
 func newLiveCmd(a *app) *cobra.Command {
-	opts := &liveOptions{translateOptions: translateOptions{CueMax: 7 * time.Second}, Follow: 10 * time.Second, Queue: 32}
+	opts := &liveOptions{translateOptions: translateOptions{CueMax: 7 * time.Second}, Follow: 5 * time.Second, Queue: 32}
 	cmd := &cobra.Command{
 		Use:   "live SOURCE --to LANG [flags]",
 		Short: "Translate a source as it plays (a microphone, a stream, a growing file, a pipe), an utterance at a time",
@@ -46,7 +48,7 @@ the utterances in flight (a second Ctrl-C abandons them).`,
 		Example: `  livetranslate live pulse:default --to English
   livetranslate live https://example.com/stream.m3u8 --to fr --format vtt -o live.vtt
   livetranslate live talk.mp3 --realtime --to de --timestamps
-  arecord -f S16_LE -r 16000 | livetranslate live - --to en --audio-out - | aplay
+  arecord -f S16_LE -r 16000 | livetranslate live - --to en -o captions.txt --audio-out - | aplay
   livetranslate live rtmp://host/app/key --to ja --out-dir captions --speech`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -74,8 +76,8 @@ the utterances in flight (a second Ctrl-C abandons them).`,
 	f.DurationVar(&opts.CueMax, "cue-max", opts.CueMax, "the longest utterance: a speaker who does not pause is cut at a quiet moment before it [1s, 1m]")
 	f.StringVar(&opts.InputArgs, "input-args", "", "ffmpeg input options for the source, before -i, e.g. \"-f s16le -ar 16000 -ac 1\" for raw audio piped in (split at spaces)")
 	f.BoolVar(&opts.Realtime, "realtime", false, "read a file or a pipe at its own pace, as if it were playing (ffmpeg -re)")
-	f.DurationVar(&opts.Follow, "follow", opts.Follow, "a file source is followed as it grows; the run ends when it has not grown for this long (0 = read it to its end once)")
-	requestFlags(a, cmd, &opts.translateOptions, "stop the run (the source closed, the utterances in flight finished) once the estimated cost of what was translated reaches AMOUNT, e.g. 0.50 or \"2 USD\"")
+	f.DurationVar(&opts.Follow, "follow", opts.Follow, "a file source is followed as it grows; the run ends when it has not grown for this long (ffmpeg waits as long again at the very end) (0 = read it to its end once)")
+	requestFlags(a, cmd, &opts.translateOptions, "stop the run (the source closed, the utterances in flight finished) once the estimated cost of what was translated reaches AMOUNT, e.g. 0.50, in the price table's currency (CNY unless configured), or \"0.50 CNY\"")
 	completeFlag(cmd, "to", languages(false, false, false))
 	completeFlag(cmd, "format", fixed(liveFormatChoices))
 	return cmd
@@ -141,7 +143,7 @@ func (o *liveOptions) checkLiveFormat(s *settings, c *config.Config) error {
 // at once, how long one may be.
 func (o *liveOptions) checkLiveRun(s *settings) error {
 	if len(s.targets) > 1 {
-		return usagef("run one live per language", "live translates into one language; --to names %d", len(s.targets))
+		return usagef("run one live per language", "--to names %d languages, and live translates into one", len(s.targets))
 	}
 	switch {
 	case o.OutDir != "" && (o.Output != "" || o.AudioOut != ""):
@@ -188,6 +190,33 @@ func (o *liveOptions) source() (live.Source, error) {
 	return src, nil
 }
 
+// checkPaths refuses outputs that would destroy the source, or each other.
+func (o *liveOptions) checkPaths(src *live.Source) error {
+	outs := []struct{ flag, path string }{{"-o", o.Output}, {"--audio-out", o.AudioOut}}
+	for _, out := range outs {
+		if out.path != "" && out.path != "-" && src.Kind == live.File && samePath(out.path, o.Source) {
+			return usagef("write it elsewhere", "%s %s is the source: writing it would destroy it", out.flag, out.path)
+		}
+	}
+	if o.Output != "" && o.Output != "-" && o.AudioOut != "" && samePath(o.Output, o.AudioOut) {
+		return usagef("name two files", "-o and --audio-out name the same file, %s", o.Output)
+	}
+	return nil
+}
+
+// samePath reports whether a and b name one file: the same file where both exist, else the
+// same absolute path.
+func samePath(a, b string) bool {
+	ai, aerr := os.Stat(a)
+	bi, berr := os.Stat(b)
+	if aerr == nil && berr == nil {
+		return os.SameFile(ai, bi) && ai.Mode().IsRegular()
+	}
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
+}
+
 // runLive is the live command: validate, open the outputs and the ledger, run until the source
 // ends or a signal, and say what was done.
 func runLive(ctx context.Context, a *app, opts *liveOptions) error {
@@ -197,6 +226,9 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 	}
 	for _, w := range s.warnings {
 		a.warnf("%s", w)
+	}
+	if err := opts.checkPaths(src); err != nil {
+		return err
 	}
 	if s.ledger, err = a.openLedger(ctx, s, opts.Ledger, opts.NoLedger); err != nil {
 		return err
@@ -216,7 +248,10 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 	l := &live.Live{
 		Settings: live.Settings{
 			Source: *src, Stdin: a.io.In, Request: ts, Jobs: s.jobs, Queue: opts.Queue, MaxCost: capAmount,
-			Cut: live.CutterOptions{Threshold: s.pauses.Threshold, MinPause: s.pauses.MinPause, CueMax: opts.CueMax},
+			// A file or a pipe read faster than it plays waits for the service; a live source
+			// cannot, and drops what waited longest.
+			Wait: !src.Kind.Reopens() && !opts.Realtime,
+			Cut:  live.CutterOptions{Threshold: s.pauses.Threshold, MinPause: s.pauses.MinPause, CueMax: opts.CueMax},
 		},
 		Runner: p.Requests(ctx, ts, src.Name, "audio"),
 		Out: &live.Writer{Format: s.format, Timestamps: opts.Timestamps, Source: src.Name, Target: s.to.Code, Dest: dest,
@@ -229,15 +264,33 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 			cost, _, ok := s.ledger.estimate(s.model, "audio", u)
 			return cost, ok
 		},
-		Report: live.Report{Warn: a.warnf, Info: a.infof},
+		// What fails every request alike (a key refused, a quota used up, a model unknown) ends
+		// the run: a microphone would otherwise fail an utterance at a time for ever.
+		Fatal: func(err error) bool {
+			var ae *api.Error
+			return exitCode(err) == exitConfig || (errors.As(err, &ae) && ae.StatusCode == 404)
+		},
+		Report: live.Report{Warn: a.warnf, Info: a.infof, Note: a.notef},
 	}
 	a.infof("live: %s (%s) into %s", src.Name, src.Kind, s.to.Code)
 	started := time.Now()
 	sum, err := l.Run(ctx)
-	if errors.Is(err, syscall.EPIPE) || (err != nil && sum.Audio == 0) {
-		return err // the reader of the output went away, or the source never played: nothing to sum up
+	var outErr *live.OutputError
+	if _, bad := usage.As(err); bad && sum.Audio == 0 && src.Kind == live.Stdin && opts.InputArgs == "" {
+		return usage.Wrap(err, "raw PCM piped in needs its format, e.g. --input-args \"-f s16le -ar 16000 -ac 1\"")
+	}
+	if errors.As(err, &outErr) || (err != nil && sum.Audio == 0) {
+		// The output failed (a reader gone, a disk full: what was translated after it is not
+		// written), or the source never played: nothing to sum up.
+		return err
 	}
 	a.liveSummary(s, sum, time.Since(started))
+	if sum.Utterances == 0 && sum.Audio >= 3*time.Second {
+		a.warnf("no speech heard in %s of %s: nothing was sent (a muted microphone? or set --pause-threshold under the speaker's level)", textfmt.Clock(sum.Audio), src.Name)
+	}
+	if sum.Truncated > 0 {
+		a.exitWarnf("%s cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096), or a shorter --cue-max", textfmt.Plural(sum.Truncated, "translation was"))
+	}
 	switch {
 	case err != nil:
 		return err
@@ -251,25 +304,26 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 	return nil
 }
 
-// liveCap is --max-cost as an amount in the price table's currency (0 for none): the model must
-// be priced, and the cap in the table's currency.
-func (a *app) liveCap(s *settings) (float64, error) {
+// liveCap is --max-cost as an amount in the price table's currency (nil for none): the model
+// must be priced, and the cap in the table's currency.
+func (a *app) liveCap(s *settings) (*float64, error) {
 	if s.maxCost == nil {
-		return 0, nil
+		return nil, nil
 	}
 	_, cur, ok := s.ledger.estimate(s.model, "audio", &api.Usage{})
 	switch {
 	case !ok:
-		return 0, usagef("add the model's prices under pricing: in the config file, or drop --max-cost", "--max-cost %s: the price table has no price for %s", s.maxCost, s.model)
+		return nil, usagef("add the model's prices under pricing: in the config file, or drop --max-cost", "--max-cost %s: the price table has no price for %s", s.maxCost, s.model)
 	case s.maxCost.Currency != "" && !strings.EqualFold(s.maxCost.Currency, cur):
-		return 0, usagef("give the cap in the price table's currency, e.g. --max-cost 0.50", "--max-cost %s: the price table is in %s", s.maxCost, cur)
+		return nil, usagef("give the cap in the price table's currency, e.g. --max-cost 0.50", "--max-cost %s: the price table is in %s", s.maxCost, cur)
 	}
-	return s.maxCost.Amount, nil
+	return &s.maxCost.Amount, nil
 }
 
-// liveSummary says what the run did, on stderr (unless -q).
+// liveSummary says what the run did, on stderr; with -q only when some utterance was not
+// translated or was cut short, which the exit code then says.
 func (a *app) liveSummary(s *settings, sum *live.Summary, elapsed time.Duration) {
-	if sum == nil || a.quiet {
+	if sum == nil || a.quiet && sum.Failed+sum.Dropped+sum.NotSent+sum.Truncated == 0 && !sum.CapReached {
 		return
 	}
 	cur := ""

@@ -94,6 +94,13 @@ func (a *app) redact(s string) string {
 	return s
 }
 
+// notef prints one line on stderr that says what the command is doing, unless -q.
+func (a *app) notef(format string, args ...any) {
+	if !a.quiet {
+		fmt.Fprint(a.io.Err, a.redact("livetranslate: "+fmt.Sprintf(format, args...)+"\n"))
+	}
+}
+
 // infof prints one line on stderr when -v is set.
 func (a *app) infof(format string, args ...any) {
 	if a.verbose {

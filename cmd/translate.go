@@ -132,7 +132,7 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	f.Float64Var(&opts.DubMix, "dub-mix", 0, "with --dub: keep the original sound under the translation at this volume, e.g. 0.15 (0 = replace it)")
 	f.BoolVar(&opts.Align, "align", false, "place each piece's speech in --audio-out (or --speech) at its source time, silence between, so the WAV is as long as the source")
 	f.DurationVar(&opts.Timeout, "timeout", 0, "limit for each input, all its requests and retries, e.g. 10m (0 = none)")
-	requestFlags(a, cmd, opts, "refuse the run, before sending anything, when its estimated cost (as --dry-run shows it) is over AMOUNT, e.g. 0.50 or \"2 USD\"")
+	requestFlags(a, cmd, opts, "refuse the run, before sending anything, when its estimated cost (as --dry-run shows it) is over AMOUNT, e.g. 0.50, in the price table's currency (CNY unless configured), or \"0.50 CNY\"")
 	completeFlag(cmd, "to", languages(false, false, true))
 	completeFlag(cmd, "format", fixed(formatChoices))
 	completeFlag(cmd, "split", fixed(splitChoices))
@@ -403,7 +403,7 @@ func (o *translateOptions) checkRequests(s *settings) error {
 	if strings.TrimSpace(o.MaxCost) != "" {
 		c, err := dryrun.ParseCap(o.MaxCost)
 		if err != nil {
-			return usagef("e.g. --max-cost 0.50, in the price table's currency, or --max-cost \"2 USD\"", "invalid --max-cost: %v", err)
+			return usagef("e.g. --max-cost 0.50, in the price table's currency, or --max-cost \"0.50 CNY\"", "invalid --max-cost: %v", err)
 		}
 		s.maxCost = &c
 	}

@@ -249,6 +249,13 @@ func (c *Client) sendTime(wait time.Duration) (until time.Time, d time.Duration)
 	return until, until.Sub(now)
 }
 
+// ShownError is what a reset returns when the partial output cannot be taken back (it is on a
+// screen): the request then fails with the error of its attempt, and Why says why it was not
+// retried.
+type ShownError struct{ Why string }
+
+func (e *ShownError) Error() string { return e.Why }
+
 // beforeRetry readies the retry ev, due at until, after the failed attempt last: it gives up
 // when the retry would pass ctx's deadline, discards the partial output, and reports the retry
 // through policy.OnRetry. An error ends the request.
@@ -261,6 +268,10 @@ func beforeRetry(ctx context.Context, policy RetryPolicy, ev RetryEvent, until t
 	// retry that never happens.
 	if reset != nil && last.delivered {
 		if err := reset(); err != nil {
+			var shown *ShownError
+			if errors.As(err, &shown) {
+				return fmt.Errorf("%w; not retried: %s", withAttempts(last.err, ev.Attempt-1), shown.Why)
+			}
 			return fmt.Errorf("discarding partial output before a retry: %w", err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
@@ -70,7 +71,9 @@ func (d Destination) Open() (Dest, error) {
 
 // openText opens the text's file.
 func openText(path string, overwrite bool) (*os.File, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, pathError(path, syscall.EISDIR)
+	} else if err == nil && !fi.Mode().IsRegular() {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", path, err)
@@ -86,15 +89,33 @@ func openText(path string, overwrite bool) (*os.File, error) {
 	case errors.Is(err, fs.ErrExist):
 		return nil, usage.Wrap(&atomicfile.ExistsError{Path: path}, "")
 	case err != nil:
-		return nil, fmt.Errorf("creating %s: %w", path, err)
+		return nil, pathError(path, err)
 	}
 	return f, nil
+}
+
+// pathError is a file that cannot be created where the user named it: the name's fault (exit 2,
+// as translate says it), or the machine's (a disk full, exit 1).
+func pathError(path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usage.Errorf("create the directory first, or name a file in one that exists", "%s: its directory does not exist", path)
+	case errors.Is(err, syscall.EISDIR):
+		return usage.Errorf("name a file in it", "%s is a directory", path)
+	case errors.Is(err, syscall.ENOTDIR):
+		return usage.Errorf("", "%s: a file is in the way of its directory", path)
+	case errors.Is(err, fs.ErrPermission):
+		return usage.Errorf("", "%s cannot be written: permission denied", path)
+	}
+	return fmt.Errorf("creating %s: %w", path, err)
 }
 
 // openSpeech opens the speech's WAV, valid after every utterance; a device or a FIFO gets a WAV
 // stream.
 func openSpeech(path string, overwrite bool) (AudioOut, io.Closer, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, nil, pathError(path, syscall.EISDIR)
+	} else if err == nil && !fi.Mode().IsRegular() {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, nil, fmt.Errorf("opening %s: %w", path, err)
@@ -102,8 +123,12 @@ func openSpeech(path string, overwrite bool) (AudioOut, io.Closer, error) {
 		return stream{speech.NewStream(f)}, f, nil
 	}
 	g, err := speech.CreateGrowing(path, overwrite)
-	if err != nil {
-		return nil, nil, err
+	var exists *speech.ExistsError
+	switch {
+	case errors.As(err, &exists):
+		return nil, nil, usage.Wrap(err, "")
+	case err != nil:
+		return nil, nil, pathError(path, errors.Unwrap(err))
 	}
 	return g, g, nil
 }
@@ -125,7 +150,7 @@ func (s *Summary) Line(currency string, elapsed time.Duration) string {
 		gaps = append(gaps, fmt.Sprintf("%d dropped", s.Dropped))
 	}
 	if s.NotSent > 0 {
-		gaps = append(gaps, fmt.Sprintf("%d not sent at the cost cap", s.NotSent))
+		gaps = append(gaps, fmt.Sprintf("%d not sent", s.NotSent))
 	}
 	if len(gaps) > 0 {
 		line += " (" + join(gaps) + ")"

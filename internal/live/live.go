@@ -18,6 +18,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/api"
@@ -41,9 +42,13 @@ type Settings struct {
 	// is dropped (and reported), so a service that falls behind costs the oldest words, not
 	// memory without bound and an ever longer delay. At least 1.
 	Queue int
-	// MaxCost, when positive, stops the run once the estimated cost of what was translated
-	// reaches it: the source is closed, what is in flight finishes, nothing more is sent.
-	MaxCost float64
+	// MaxCost, when set, stops the run once the estimated cost of what was translated reaches
+	// it: the source is closed, what is in flight finishes, nothing more is sent.
+	MaxCost *float64
+	// Wait makes utterances wait for room in the queue instead of dropping the oldest: the
+	// source (a file or a pipe, read faster than it plays) is then read only as fast as the
+	// service answers.
+	Wait bool
 	// Backoff bounds the wait before a dropped source is reopened: it starts at the first and
 	// doubles up to the second (defaults 1 s and 30 s).
 	Backoff [2]time.Duration
@@ -53,6 +58,9 @@ type Settings struct {
 type Report struct {
 	Warn func(format string, args ...any)
 	Info func(format string, args ...any)
+	// Note says what the run is doing when it is not obvious (finishing what is in flight
+	// after a stop).
+	Note func(format string, args ...any)
 }
 
 // Live is one live run.
@@ -62,7 +70,11 @@ type Live struct {
 	Runner *translate.Runner
 	Out    Output
 	// Price estimates the cost of an utterance's usage (ok false: no estimate).
-	Price  func(u *api.Usage) (cost float64, ok bool)
+	Price func(u *api.Usage) (cost float64, ok bool)
+	// Fatal reports whether a request's error ends the run, as no other request could do
+	// better (a key refused, a quota used up): the run then stops as at the cost cap, and Run
+	// returns the error.
+	Fatal  func(error) bool
 	Report Report
 }
 
@@ -98,21 +110,22 @@ var (
 // cancellation: to abandon them, end the process. The summary is returned in every case.
 func (l *Live) Run(ctx context.Context) (*Summary, error) {
 	sum := &Summary{Priced: true}
-	var mu sync.Mutex // guards sum while requests end
+	var mu sync.Mutex // guards sum and halt while requests end
+	var halt error    // why nothing more is sent: the cap, or a fatal error
 	stopCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	ord := newOrderer(l.Out, func(err error) { stop(err) })
-	q := newQueue(max(l.Queue, 1), func(u *Utterance) {
+	q := newQueue(max(l.Queue, 1), l.Wait, func(u *Utterance) {
 		mu.Lock()
 		sum.Dropped++
 		mu.Unlock()
-		l.Report.Warn("the utterance at %s–%s was dropped: the service fell behind and %d utterances were waiting", textfmt.Clock(u.Start), textfmt.Clock(u.End), max(l.Queue, 1))
+		l.Report.Warn("the utterance at %s–%s was dropped: the service fell behind and %s waiting", textfmt.Clock(u.Start), textfmt.Clock(u.End), textfmt.Plural(max(l.Queue, 1), "utterance was"))
 		ord.end(u, nil, ErrDropped)
 	})
-	capped := func() bool {
+	halted := func() error {
 		mu.Lock()
 		defer mu.Unlock()
-		return sum.CapReached
+		return halt
 	}
 	done := func(u *Utterance, r *translate.PartResult, err error) {
 		mu.Lock()
@@ -122,6 +135,10 @@ func (l *Live) Run(ctx context.Context) (*Summary, error) {
 			// utterance's failure.
 		case err != nil:
 			sum.Failed++
+			if l.Fatal != nil && l.Fatal(err) && halt == nil {
+				halt = err
+				stop(err)
+			}
 		default:
 			sum.Translated++
 			if r.FinishReason == "length" {
@@ -135,8 +152,8 @@ func (l *Live) Run(ctx context.Context) (*Summary, error) {
 					sum.Priced = false
 				}
 			}
-			if l.MaxCost > 0 && sum.Cost >= l.MaxCost && !sum.CapReached {
-				sum.CapReached = true
+			if l.MaxCost != nil && sum.Cost >= *l.MaxCost && halt == nil {
+				sum.CapReached, halt = true, ErrCapReached
 				stop(ErrCapReached)
 			}
 		}
@@ -150,6 +167,12 @@ func (l *Live) Run(ctx context.Context) (*Summary, error) {
 	// Requests are not cancelled by a stop: what is in flight is finished.
 	sendCtx := context.WithoutCancel(ctx)
 	var inflight sync.WaitGroup
+	var sending atomic.Int32
+	defer context.AfterFunc(ctx, func() {
+		if n := int(sending.Load()); n > 0 && l.Report.Note != nil {
+			l.Report.Note("stopping: finishing the %s in flight (interrupt again to abandon them)", textfmt.Plural(n, "utterance"))
+		}
+	})()
 	dispatched := make(chan struct{})
 	go func() {
 		defer close(dispatched)
@@ -160,19 +183,24 @@ func (l *Live) Run(ctx context.Context) (*Summary, error) {
 			if !ok {
 				return
 			}
-			if capped() {
+			if err := halted(); err != nil {
 				<-slots
 				mu.Lock()
 				sum.NotSent++
 				mu.Unlock()
-				ord.end(u, nil, ErrCapReached)
+				if !errors.Is(err, ErrCapReached) {
+					err = fmt.Errorf("not sent: %w", err)
+				}
+				ord.end(u, nil, err)
 				continue
 			}
 			inflight.Add(1)
+			sending.Add(1)
 			go func() {
 				defer inflight.Done()
 				defer func() { <-slots }()
 				r, err := l.Runner.SendPart(sendCtx, l.part(u), l.Request, ord.sink(u))
+				sending.Add(-1)
 				done(u, r, err)
 			}()
 		}
@@ -197,6 +225,9 @@ func (l *Live) Run(ctx context.Context) (*Summary, error) {
 	inflight.Wait()
 	sum.Audio = cut.Now()
 	if err := ord.close(); err != nil {
+		return sum, &OutputError{Err: err}
+	}
+	if err := halted(); err != nil && !errors.Is(err, ErrCapReached) {
 		return sum, err
 	}
 	if readErr != nil && stopCtx.Err() == nil {
@@ -204,6 +235,13 @@ func (l *Live) Run(ctx context.Context) (*Summary, error) {
 	}
 	return sum, nil
 }
+
+// OutputError is the output failing (a disk full, a reader gone): the run stopped there, and
+// what was translated after it was not written.
+type OutputError struct{ Err error }
+
+func (e *OutputError) Error() string { return e.Err.Error() }
+func (e *OutputError) Unwrap() error { return e.Err }
 
 func (l *Live) price(u *api.Usage) (float64, bool) {
 	if l.Price == nil {
@@ -321,18 +359,24 @@ type queue struct {
 	cond   *sync.Cond
 	items  []*Utterance
 	max    int
+	wait   bool
 	closed bool
 	drop   func(*Utterance)
 }
 
-func newQueue(n int, drop func(*Utterance)) *queue {
-	q := &queue{max: n, drop: drop}
+// newQueue holds up to n utterances: past that, push drops the oldest (drop is told), or, when
+// wait, waits for room.
+func newQueue(n int, wait bool, drop func(*Utterance)) *queue {
+	q := &queue{max: n, wait: wait, drop: drop}
 	q.cond = sync.NewCond(&q.mu)
 	return q
 }
 
 func (q *queue) push(u *Utterance) {
 	q.mu.Lock()
+	for q.wait && len(q.items) >= q.max && !q.closed {
+		q.cond.Wait()
+	}
 	var dropped *Utterance
 	if len(q.items) >= q.max {
 		dropped = q.items[0]
@@ -340,7 +384,7 @@ func (q *queue) push(u *Utterance) {
 	}
 	q.items = append(q.items, u)
 	q.mu.Unlock()
-	q.cond.Signal()
+	q.cond.Broadcast() // pushes that wait share the condition with pop
 	if dropped != nil {
 		q.drop(dropped)
 	}
@@ -359,6 +403,7 @@ func (q *queue) pop() (*Utterance, bool) {
 	u := q.items[0]
 	q.items[0] = nil
 	q.items = q.items[1:]
+	q.cond.Broadcast() // room for a push that waits
 	return u, true
 }
 

@@ -1,9 +1,9 @@
 package live
 
 import (
-	"errors"
 	"sync"
 
+	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
@@ -17,6 +17,14 @@ type Output interface {
 	End(u *Utterance, r *translate.PartResult, err error) error
 	// Close ends the run's output.
 	Close() error
+}
+
+// Resetter is an Output that may take back what it was given of an utterance that has not
+// ended, when nothing of it reached its files yet (subtitles, written when the utterance ends):
+// a request broken mid-stream is then retried from the start. Reset returns an
+// *api.ShownError when it cannot.
+type Resetter interface {
+	Reset(u *Utterance) error
 }
 
 // orderer hands each utterance's output to the Output in source order: the utterance whose
@@ -47,7 +55,7 @@ type chunk struct {
 
 // errShown is the reason a request broken mid-stream is not retried from the start when part
 // of its translation is already out.
-var errShown = errors.New("part of its translation was already written out")
+var errShown = &api.ShownError{Why: "part of its translation was already written out"}
 
 func newOrderer(out Output, fail func(error)) *orderer {
 	return &orderer{out: out, fail: fail, slots: map[int]*slot{}}
@@ -72,11 +80,14 @@ func (o *orderer) sink(u *Utterance) translate.Sink {
 			o.mu.Lock()
 			defer o.mu.Unlock()
 			s := o.slots[u.Index]
-			if s.shown {
-				return errShown
+			if !s.shown {
+				s.pending = nil
+				return nil
 			}
-			s.pending = nil
-			return nil
+			if r, ok := o.out.(Resetter); ok {
+				return r.Reset(u) // it may hold what it was given (subtitles)
+			}
+			return errShown
 		},
 	}
 }

@@ -57,6 +57,7 @@ type Writer struct {
 	enc     *json.Encoder
 	open    *Utterance // the utterance being written
 	started bool       // its text line is begun
+	wrote   bool       // something of it reached the files
 	text    strings.Builder
 }
 
@@ -90,7 +91,7 @@ func (w *Writer) begin(u *Utterance) error {
 	if w.open == u {
 		return nil
 	}
-	w.open, w.started = u, false
+	w.open, w.started, w.wrote = u, false, false
 	w.text.Reset()
 	now := time.Now
 	if w.Now != nil {
@@ -154,6 +155,7 @@ func (w *Writer) Audio(u *Utterance, pcm []byte) error {
 		return err
 	}
 	if w.cur.Audio != nil {
+		w.wrote = true
 		if _, err := w.cur.Audio.Write(pcm); err != nil {
 			return err
 		}
@@ -163,6 +165,18 @@ func (w *Writer) Audio(u *Utterance, pcm []byte) error {
 		ev.Bytes = len(pcm)
 		return w.encode(ev)
 	}
+	return nil
+}
+
+// Reset takes back what the Writer holds of u, when nothing of it reached the files.
+func (w *Writer) Reset(u *Utterance) error {
+	if w.open != u {
+		return nil
+	}
+	if w.wrote {
+		return errShown
+	}
+	w.text.Reset()
 	return nil
 }
 
@@ -222,6 +236,7 @@ func (w *Writer) errorInfo(err error) *sink.ErrorInfo {
 }
 
 func (w *Writer) write(s string) error {
+	w.wrote = true
 	if _, err := io.WriteString(w.cur.Text, s); err != nil {
 		return fmt.Errorf("writing the translation: %w", err)
 	}
@@ -229,6 +244,7 @@ func (w *Writer) write(s string) error {
 }
 
 func (w *Writer) encode(ev Event) error {
+	w.wrote = true
 	if err := w.enc.Encode(ev); err != nil {
 		return fmt.Errorf("writing an event: %w", err)
 	}

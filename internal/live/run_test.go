@@ -34,9 +34,10 @@ func TestParseSource(t *testing.T) {
 		{"dshow:audio=Microphone (USB)", SourceOptions{}, Device, "-f dshow -i audio=Microphone (USB)", ""},
 		{"https://example.com/live.m3u8", SourceOptions{}, Stream, "-rw_timeout 15000000 -i https://example.com/live.m3u8", ""},
 		{"rtmp://host/app/key", SourceOptions{}, Stream, "-i rtmp://host/app/key", ""},
+		{"http://admin:secret@cam/a.mp3", SourceOptions{}, Stream, "-rw_timeout 15000000 -i http://admin:secret@cam/a.mp3", ""},
 		{"srt://host:9000", SourceOptions{Realtime: true}, Stream, "-re -i srt://host:9000", ""},
 		{"-", SourceOptions{InputArgs: []string{"-f", "s16le", "-ar", "16000", "-ac", "1"}}, Stdin, "-f s16le -ar 16000 -ac 1 -i pipe:0", ""},
-		{"talk.wav", SourceOptions{Follow: 10 * time.Second}, File, "-follow 1 -rw_timeout 5000000 -i file:talk.wav", ""},
+		{"talk.wav", SourceOptions{Follow: 10 * time.Second}, File, "-follow 1 -rw_timeout 10000000 -i file:talk.wav", ""},
 		{"talk.wav", SourceOptions{Realtime: true}, File, "-re -i file:talk.wav", ""},
 		{"C:/talks/a.wav", SourceOptions{}, File, "-i file:C:/talks/a.wav", ""}, // a drive letter is no device
 		{"pulse:", SourceOptions{}, 0, "", "name the device after pulse:"},
@@ -57,6 +58,9 @@ func TestParseSource(t *testing.T) {
 		if c.name == "dshow:audio=Microphone (USB)" {
 			want = append(want[:len(want)-3], "-i", "audio=Microphone (USB)")
 		}
+		if strings.Contains(s.Name, "secret") {
+			t.Errorf("%q: the name %q shows the password", c.name, s.Name)
+		}
 		if s.Kind != c.kind || !slices.Equal(s.args, want) {
 			t.Errorf("%q: %v %q, want %v %q", c.name, s.Kind, s.args, c.kind, want)
 		}
@@ -65,7 +69,7 @@ func TestParseSource(t *testing.T) {
 
 func TestQueueDropsTheOldest(t *testing.T) {
 	var dropped []int
-	q := newQueue(2, func(u *Utterance) { dropped = append(dropped, u.Index) })
+	q := newQueue(2, false, func(u *Utterance) { dropped = append(dropped, u.Index) })
 	for i := range 5 {
 		q.push(&Utterance{Index: i})
 	}
@@ -184,5 +188,47 @@ func TestRunDropsTheOldestWhenBehind(t *testing.T) {
 	}
 	if n := len(emu.Requests()); n != sum.Translated {
 		t.Errorf("%d requests, want %d", n, sum.Translated)
+	}
+}
+
+// A file read faster than it plays waits for the service (Wait): nothing is dropped, however
+// slow the answers, and the translations come in source order.
+func TestRunFileWaitsForTheService(t *testing.T) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg not installed")
+	}
+	media := filepath.Join("..", "..", "testdata", "media", "speech.wav")
+	if _, err := os.Stat(media); err != nil {
+		t.Skip("testdata/media not made: run make fixtures")
+	}
+	emu := fakeapi.New(fakeapi.Options{APIKey: "k", Latency: 300 * time.Millisecond, NoProbe: true})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	src, err := ParseSource(media, SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &recorder{}
+	l := &Live{
+		Settings: Settings{Source: src, Jobs: 1, Queue: 1, Wait: true, Request: translate.Settings{Model: "qwen3-livetranslate-flash", TargetLang: "fr", Stream: true}},
+		Runner:   &translate.Runner{Client: &api.Client{BaseURL: srv.URL, APIKey: "k", HTTP: http.DefaultClient}},
+		Out:      out,
+		Report:   Report{Warn: func(f string, a ...any) { t.Errorf("warned: "+f, a...) }, Info: func(string, ...any) {}},
+	}
+	sum, err := l.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Utterances != 4 || sum.Translated != 4 || sum.Dropped != 0 {
+		t.Fatalf("summary %+v: want 4 utterances, all translated", sum)
+	}
+	var ends []string
+	for _, e := range out.events {
+		if strings.HasSuffix(e, ":end") || strings.HasSuffix(e, ":gap") {
+			ends = append(ends, e)
+		}
+	}
+	if !slices.Equal(ends, []string{"0:end", "1:end", "2:end", "3:end"}) {
+		t.Errorf("ends %v", ends)
 	}
 }

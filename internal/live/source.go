@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -95,6 +96,9 @@ func ParseSource(name string, o SourceOptions) (Source, error) {
 		target = []string{"-i", "pipe:0"}
 	case urlScheme.MatchString(name):
 		s.Kind = Stream
+		if u, err := url.Parse(name); err == nil && u.User != nil {
+			s.Name = u.Redacted() // a camera's password is not printed, nor kept in the ledger
+		}
 		scheme := strings.ToLower(name[:strings.Index(name, ":")])
 		if scheme == "http" || scheme == "https" {
 			// A stalled HTTP stream ends after 15 s without data, and is then reopened.
@@ -120,9 +124,11 @@ func ParseSource(name string, o SourceOptions) (Source, error) {
 			in = append(in, "-re")
 		}
 		if o.Follow > 0 {
-			// ffmpeg (5.1) waits out its read timeout twice before it gives up at the end of a
-			// file that stopped growing: half of Follow each.
-			in = append(in, "-follow", "1", "-rw_timeout", strconv.FormatInt(max(o.Follow.Microseconds()/2, 1), 10))
+			// A read that waits Follow for the file to grow gives up. (At the very end of a file,
+			// ffmpeg 5.1 waits out the timeout twice before it ends: the run ends up to 2 Follow
+			// after the file stopped growing, where a file that stops growing for less than
+			// Follow while it is written is never cut short.)
+			in = append(in, "-follow", "1", "-rw_timeout", strconv.FormatInt(o.Follow.Microseconds(), 10))
 		}
 		target = []string{"-i", "file:" + name}
 	}
