@@ -148,6 +148,16 @@ const decodeFilter = "[0:a:0]aresample=16000:async=1:first_pts=0,aformat=sample_
 	"[band]highpass=f=100,highpass=f=100,lowpass=f=5000,aformat=sample_fmts=s16:channel_layouts=mono[voice];" +
 	"[voice][heard]amerge=inputs=2[out]"
 
+// DecodeArgs are the arguments of the ffmpeg that decodes src (the program's name not
+// included): its input, then interleaved stereo s16le at SampleRate on standard output, the left
+// channel band-limited for finding the speech and the right as heard, as the Cutter takes it. A
+// source "-" reads ffmpeg's standard input. The benchmark runs the same command to tell ffmpeg's
+// own delay from the rest of a live run's.
+func (src Source) DecodeArgs() []string {
+	args := append([]string{"-nostdin", "-hide_banner", "-loglevel", "error"}, src.args...)
+	return append(args, "-filter_complex", decodeFilter, "-map", "[out]", "-f", "s16le", "-flush_packets", "1", "pipe:1")
+}
+
 // decoder runs ffmpeg on a source.
 type decoder struct {
 	ffmpeg string
@@ -164,9 +174,7 @@ func (d decoder) run(ctx context.Context, src Source, got func(), write func([]i
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	args := append([]string{"-nostdin", "-hide_banner", "-loglevel", "error"}, src.args...)
-	args = append(args, "-filter_complex", decodeFilter, "-map", "[out]", "-f", "s16le", "-flush_packets", "1", "pipe:1")
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := exec.CommandContext(ctx, bin, src.DecodeArgs()...)
 	cmd.WaitDelay = 5 * time.Second
 	if src.Kind == Stdin {
 		cmd.Stdin = d.stdin
