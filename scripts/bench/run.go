@@ -222,14 +222,18 @@ func pollTree(pid int, every time.Duration, stop <-chan struct{}) (self, child i
 }
 
 // readHWM returns VmHWM of a process in bytes, 0 if it is gone.
-func readHWM(pid int) int64 {
+func readHWM(pid int) int64 { return readStatus(pid, "VmHWM:") }
+
+// readStatus returns a size in kB from /proc/PID/status (VmHWM:, VmRSS:) in bytes, 0 if the
+// process is gone.
+func readStatus(pid int, key string) int64 {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0
 	}
 	s := bufio.NewScanner(bytes.NewReader(b))
 	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(s.Text(), key); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10
 		}

@@ -26,8 +26,14 @@ type server struct {
 }
 
 // reqTimes is one request's time in the handler: from its headers read to the handler's return
-// (its last response byte written).
-type reqTimes struct{ Start, End time.Time }
+// (its last response byte written), and in between the last request byte read before the first
+// SSE event left and that event: the server's own time to first token is FirstEvent minus
+// BodyLast, per request, whatever else its connection carried.
+type reqTimes struct {
+	Start, End           time.Time
+	BodyLast, FirstEvent time.Time // zero when no event was sent
+	ID                   string    // the x-request-id answered
+}
 
 // connTimes is one connection's timeline. Every run here is one request per connection except
 // the batch and the long input, whose connections carry several requests one after another: there
@@ -49,10 +55,13 @@ func newServer(h http.Handler) (*server, error) {
 	s := &server{URL: "http://" + ln.Addr().String() + "/compatible-mode/v1"}
 	timed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		h.ServeHTTP(w, r)
+		body := &timedBody{ReadCloser: r.Body}
+		r.Body = body
+		tw := &timedResponse{ResponseWriter: w, body: body}
+		h.ServeHTTP(tw, r)
 		end := time.Now()
 		s.mu.Lock()
-		s.reqs = append(s.reqs, reqTimes{start, end})
+		s.reqs = append(s.reqs, reqTimes{Start: start, End: end, BodyLast: tw.bodyLast, FirstEvent: tw.firstEvent, ID: w.Header().Get("X-Request-Id")})
 		s.mu.Unlock()
 	})
 	s.hs = &http.Server{Handler: timed, ReadHeaderTimeout: 10 * time.Second}
@@ -153,6 +162,48 @@ func (c *timedConn) Write(p []byte) (int, error) {
 	c.s.mu.Unlock()
 	return n, err
 }
+
+// timedBody notes when the last request byte was read.
+type timedBody struct {
+	io.ReadCloser
+	mu   sync.Mutex
+	last time.Time
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		now := time.Now()
+		b.mu.Lock()
+		b.last = now
+		b.mu.Unlock()
+	}
+	return n, err
+}
+
+func (b *timedBody) lastRead() time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.last
+}
+
+// timedResponse notes when the first SSE event is written, and the last request byte read by
+// then. It passes Flush and the connection's other controls through (http.ResponseController
+// unwraps it).
+type timedResponse struct {
+	http.ResponseWriter
+	body                 *timedBody
+	bodyLast, firstEvent time.Time
+}
+
+func (w *timedResponse) Write(p []byte) (int, error) {
+	if w.firstEvent.IsZero() && bytes.Contains(p, dataPrefix) {
+		w.firstEvent, w.bodyLast = time.Now(), w.body.lastRead()
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *timedResponse) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // benchKey is the key every server here expects.
 const benchKey = "sk-bench-0f-the-emulat0r"
