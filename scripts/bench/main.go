@@ -8,7 +8,7 @@
 // and prints one table, also written as JSON under bench/results/ for comparison over time.
 // Nothing here asserts: targets are printed beside the figures.
 //
-//	go run ./scripts/bench [-only memory,long,throughput,latency,speech,startup,batch,usage] [-peers=false]
+//	go run ./scripts/bench [-only memory,long,throughput,latency,speech,startup,batch,usage,live] [-peers=false]
 package main
 
 import (
@@ -50,6 +50,7 @@ var groups = []struct {
 	{"long", benchLong},
 	{"batch", benchBatch},
 	{"usage", benchUsage},
+	{"live", benchLive},
 }
 
 // suite is one run of the benchmarks: where things are and the rows measured so far.
