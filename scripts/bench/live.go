@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -150,16 +151,11 @@ func makeLiveTrack(ctx context.Context, dir string) (*liveTrack, error) {
 	rng := rand.New(rand.NewPCG(16, 3))
 	t := &liveTrack{clean: make([]int16, liveRate*liveLeadIn/time.Second)}
 	target := 32768 * math.Pow(10, liveLevel/20) // RMS in sample units
-	wav := filepath.Join(dir, "sentence.wav")
 	for i, text := range liveSentences {
 		v := liveVoices[i%len(liveVoices)]
-		if out, err := exec.CommandContext(ctx, "espeak-ng", "-v", v.voice, "-s", strconv.Itoa(v.wpm), "-w", wav, text).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("espeak-ng: %w: %s", err, out)
-		}
-		raw, err := exec.CommandContext(ctx, "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", wav,
-			"-ar", strconv.Itoa(liveRate), "-ac", "1", "-f", "s16le", "pipe:1").Output()
+		raw, err := speak(ctx, dir, v.voice, v.wpm, text)
 		if err != nil {
-			return nil, fmt.Errorf("ffmpeg on %s: %w", wav, err)
+			return nil, err
 		}
 		s := int16s(raw)
 		floor := 32768 * math.Pow(10, liveEndLevel/20)
@@ -191,7 +187,6 @@ func makeLiveTrack(ctx context.Context, dir string) (*liveTrack, error) {
 		}
 		t.ends = append(t.ends, int64(len(t.clean)))
 	}
-	os.Remove(wav)
 	t.clean = append(t.clean, make([]int16, liveRate*liveLeadIn/time.Second)...)
 
 	noise := pinkNoise(len(t.clean), target*math.Pow(10, -liveSNR/20), rand.New(rand.NewPCG(20, 26)))
@@ -200,6 +195,30 @@ func makeLiveTrack(ctx context.Context, dir string) (*liveTrack, error) {
 		t.noisy[i] = int16(max(min(math.Round(float64(x)+noise[i]), 32767), -32768))
 	}
 	return t, nil
+}
+
+// speak is text as espeak-ng says it, 16 kHz mono s16le, kept in dir for the next run (named
+// for the voice, the pace and the text).
+func speak(ctx context.Context, dir, voice string, wpm int, text string) ([]byte, error) {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d\x00%s", voice, wpm, text)))
+	path := filepath.Join(dir, fmt.Sprintf("say-%x.raw", sum[:8]))
+	if raw, err := os.ReadFile(path); err == nil && len(raw) > 0 {
+		return raw, nil
+	}
+	wav := path + ".wav"
+	defer os.Remove(wav)
+	if out, err := exec.CommandContext(ctx, "espeak-ng", "-v", voice, "-s", strconv.Itoa(wpm), "-w", wav, text).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("espeak-ng: %w: %s", err, out)
+	}
+	raw, err := exec.CommandContext(ctx, "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", wav,
+		"-ar", strconv.Itoa(liveRate), "-ac", "1", "-f", "s16le", "pipe:1").Output()
+	if err != nil {
+		return nil, fmt.Errorf("ffmpeg on %s: %w", wav, err)
+	}
+	if err := os.WriteFile(path+".part", raw, 0o644); err != nil {
+		return nil, err
+	}
+	return raw, os.Rename(path+".part", path)
 }
 
 // pinkNoise is n samples of pink (1/f) noise of the given RMS: white noise through Paul
@@ -681,11 +700,12 @@ func benchLive(ctx context.Context, s *suite) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	made := time.Now()
 	track, err := makeLiveTrack(ctx, dir)
 	if err != nil {
 		return err
 	}
-	s.logf("live: a track of %d sentences, %.0f s", len(track.ends), track.seconds())
+	s.logf("live: a track of %d sentences, %.0f s (made in %.1f s)", len(track.ends), track.seconds(), time.Since(made).Seconds())
 	conds := []struct {
 		name string
 		pcm  []int16
