@@ -64,7 +64,7 @@ const (
 	liveRate      = 16000
 	liveLevel     = -20.0 // dBFS: each sentence's RMS
 	liveSNR       = 20.0  // dB: the noisy track's pink noise under the speech level
-	liveEndLevel  = -50.0 // dBFS: a sentence's speech ends at its last sample above this (clean)
+	liveEndDepth  = 30.0  // dB: a sentence's speech ends at its last sample this far under its level
 	liveAudible   = -40.0 // dBFS: a 10 ms frame of the clean track this loud is speech to be heard
 	liveLeadIn    = 1500 * time.Millisecond
 	liveInputArgs = "-f s16le -ar 16000 -ac 1"
@@ -157,26 +157,15 @@ func makeLiveTrack(ctx context.Context, dir string) (*liveTrack, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := int16s(raw)
-		floor := 32768 * math.Pow(10, liveEndLevel/20)
-		first, last := -1, -1
-		for j, x := range s {
-			if math.Abs(float64(x)) > floor {
-				if first < 0 {
-					first = j
-				}
-				last = j
-			}
-		}
-		if first < 0 {
+		// The sentence's level is its RMS between its first and last sound (espeak-ng's
+		// silence around it is digital); its speech, what lies between its first and last
+		// sample above liveEndDepth under that level.
+		s := trimBelow(int16s(raw), 0)
+		level := rms(s)
+		if s = trimBelow(s, level*math.Pow(10, -liveEndDepth/20)); len(s) == 0 {
 			return nil, fmt.Errorf("espeak-ng said nothing for %q: %w", text, errCheck)
 		}
-		s = s[first : last+1]
-		var sum float64
-		for _, x := range s {
-			sum += float64(x) * float64(x)
-		}
-		gain := target / math.Sqrt(sum/float64(len(s)))
+		gain := target / level
 		if i > 0 {
 			pause := 500*time.Millisecond + time.Duration(rng.Int64N(int64(700*time.Millisecond)))
 			t.clean = append(t.clean, make([]int16, int64(pause)*liveRate/int64(time.Second))...)
@@ -195,6 +184,27 @@ func makeLiveTrack(ctx context.Context, dir string) (*liveTrack, error) {
 		t.noisy[i] = int16(max(min(math.Round(float64(x)+noise[i]), 32767), -32768))
 	}
 	return t, nil
+}
+
+// trimBelow is s from its first to its last sample louder than floor.
+func trimBelow(s []int16, floor float64) []int16 {
+	loud := func(x int16) bool { return math.Abs(float64(x)) > floor }
+	first, last := slices.IndexFunc(s, loud), len(s)-1
+	if first < 0 {
+		return nil
+	}
+	for !loud(s[last]) {
+		last--
+	}
+	return s[first : last+1]
+}
+
+func rms(s []int16) float64 {
+	var sum float64
+	for _, x := range s {
+		sum += float64(x) * float64(x)
+	}
+	return math.Sqrt(sum / float64(max(len(s), 1)))
 }
 
 // speak is text as espeak-ng says it, 16 kHz mono s16le, kept in dir for the next run (named
