@@ -809,14 +809,14 @@ func (s *suite) liveRows(cond string, t *liveTrack, run *liveRun, f *liveFigures
 		Note: fmt.Sprintf("the audio that decided the cut, from reaching ffmpeg to leaving it decoded (a second ffmpeg run as the tool runs its own, fed the same blocks at the same moments), median, p95 %.0f ms; "+
 			"at any sample (every 10 ms after the first 5 s) median %.1f ms, p75 %.1f, p95 %.1f",
 			percentile(f.decode, 95), median(f.anySample), percentile(f.anySample, 75), percentile(f.anySample, 95))})
-	if cond == "clean" {
-		s.add(row{Group: "live", Name: "live: ffmpeg's start-up hold (raw PCM piped in)", Unit: "s", Ours: ptr(f.startHold.Seconds()),
-			Note: "the first sample of the source, from reaching ffmpeg to leaving it decoded, in the probe: what ffmpeg reads before it decodes anything, a wait at the start of every run"})
-	}
 	s.add(row{Group: "live", Name: name + ": of which the request", Unit: "ms", Ours: ptr(median(f.toRequest) + median(f.upload) + median(f.out)),
 		Note: fmt.Sprintf("medians: decoded audio → the request's headers at the emulator %.1f ms (p95 %.1f; reading, cutting, the WAV, the request), upload %.1f ms (p95 %.1f), "+
 			"first event → text on stdout %.1f ms (p95 %.1f; SSE, orderer, JSON line)",
 			median(f.toRequest), percentile(f.toRequest, 95), median(f.upload), percentile(f.upload, 95), median(f.out), percentile(f.out, 95))})
+	if cond == "clean" {
+		s.add(row{Group: "live", Name: "live: ffmpeg's start-up hold (raw PCM piped in)", Unit: "s", Ours: ptr(f.startHold.Seconds()),
+			Note: "the first sample of the source, from reaching ffmpeg to leaving it decoded, in the probe: what ffmpeg reads before it decodes anything, a wait at the start of every run"})
+	}
 }
 
 // liveMemory pipes liveMemoryHours of the track, looped, into the tool as fast as it reads, and
