@@ -83,9 +83,9 @@ demo: build emulator fixtures
 
 # The performance suite (scripts/bench, README "Performance"): the built command against the
 # emulator on loopback, beside the vendor's Node SDK and curl examples; prints one table and
-# writes it to bench/results/<date>-<rev>.json. About 5 minutes; its generated inputs (about
-# 1.5 GB) stay in $TMPDIR/livetranslate-bench. BENCHFLAGS='-only memory,batch -peers=false'
-# runs a part.
+# writes it to bench/results/<date>-<rev>.json. About 8 minutes (3 of them the live group, whose
+# source plays in real time); its generated inputs (about 1.5 GB) stay in
+# $TMPDIR/livetranslate-bench. BENCHFLAGS='-only memory,batch -peers=false' runs a part.
 BENCHFLAGS ?=
 bench: build fixtures
 	$(GO) run ./scripts/bench -bin bin/livetranslate $(BENCHFLAGS)
