@@ -709,6 +709,14 @@ func liveLost(t *liveTrack, run *liveRun) (lost, audible float64, worst [][2]flo
 	return lost, audible, stretches[:min(len(stretches), 3)]
 }
 
+// ifTrue is s when ok, else "".
+func ifTrue(ok bool, s string) string {
+	if ok {
+		return s
+	}
+	return ""
+}
+
 func mean(v []float64) float64 {
 	var sum float64
 	for _, x := range v {
@@ -811,8 +819,8 @@ func (s *suite) liveRows(cond string, t *liveTrack, run *liveRun, f *liveFigures
 		Note: fmt.Sprintf("the same, 95th percentile; the slowest %.0f ms", percentile(f.latency, 100))})
 	s.add(row{Group: "live", Name: name + ": of which the cut decision", Unit: "ms", Ours: ptr(median(f.decision)),
 		Note: fmt.Sprintf("audio after the end of speech the cutter read before it cut (the minimum pause and the time for the level to fall), median, p95 %.0f ms; in wall time, "+
-			"with the source's blocks, %.0f ms (median); %d of %d sentences (the others' utterances were cut differently offline)",
-			percentile(f.decision, 95), median(f.wait), len(f.decision), f.sentences-f.missing)})
+			"with the source's blocks, %.0f ms (median); %d of %d sentences%s",
+			percentile(f.decision, 95), median(f.wait), len(f.decision), f.sentences-f.missing, ifTrue(f.mismatch > 0, " (the others' utterances were cut differently offline)"))})
 	waited := 0
 	for _, d := range f.decode {
 		if d > 10 {
