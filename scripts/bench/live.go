@@ -70,8 +70,8 @@ const (
 	liveInputArgs = "-f s16le -ar 16000 -ac 1"
 	// liveMemoryHours of speech are piped into the memory run at liveMemorySpeed times real
 	// time: about two thirds of what the tool and the emulator manage here at once (an hour in
-	// 11 s), so that its queue of utterances does not fill, which would hold memory that is not
-	// the tool's own growth.
+	// 11 s), so that utterances do not wait in its queue (a pipe is read only as fast as the
+	// service answers), which would hold memory that is not the tool's own growth.
 	liveMemoryHours = 2
 	liveMemorySpeed = 200
 )
@@ -962,7 +962,7 @@ func (s *suite) liveMemory(ctx context.Context, pcm []int16) error {
 	err = tool.Wait()
 	wall := time.Since(started)
 	if exitErr := (*exec.ExitError)(nil); errors.As(err, &exitErr) && exitErr.ExitCode() == 4 && gaps > 0 {
-		err = nil // some utterances were dropped, which the note says
+		err = nil // some utterances were not translated (gaps), which the note says
 	}
 	if err := errors.Join(err, readErr, writeErr); err != nil {
 		return fmt.Errorf("live, %d h piped in: %w: %s", liveMemoryHours, err, firstLine(string(toolErr.buf)))
@@ -1003,7 +1003,7 @@ func (s *suite) liveMemory(ctx context.Context, pcm []int16) error {
 	}
 	name := fmt.Sprintf("live, %d h of speech piped in", liveMemoryHours)
 	s.add(row{Group: "live", Name: name + ": peak RSS, tool", Unit: "MiB", Ours: ptr(mib(toolHWM)), Target: "< 40",
-		Note: fmt.Sprintf("fed at %.0f× real time (%.0f s), the emulator answering at once; %d utterances translated, %d not (a gap: dropped when the queue was full); "+
+		Note: fmt.Sprintf("fed at %.0f× real time (%.0f s), the emulator answering at once; %d utterances translated, %d not (gaps); "+
 			"VmRSS at each half hour of source: %s MiB; %d to %d open files",
 			float64(liveMemoryHours)*3600/wall.Seconds(), wall.Seconds(), translated, gaps, strings.Join(marks, " / "), slices.Min(fds), slices.Max(fds))})
 	s.add(row{Group: "live", Name: name + ": RSS growth, tool", Unit: "MiB", Ours: ptr(mib(last.tool - first.tool)), Target: "< 5",
