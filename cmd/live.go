@@ -48,7 +48,7 @@ the utterances in flight (a second Ctrl-C abandons them).`,
 		Example: `  livetranslate live pulse:default --to English
   livetranslate live https://example.com/stream.m3u8 --to fr --format vtt -o live.vtt
   livetranslate live talk.mp3 --realtime --to de --timestamps
-  arecord -f S16_LE -r 16000 | livetranslate live - --to en -o captions.txt --audio-out - | aplay
+  arecord -t raw -f S16_LE -r 16000 -c 1 | livetranslate live - --input-args "-f s16le -ar 16000 -ac 1" --to en -o captions.txt --audio-out - | aplay
   livetranslate live rtmp://host/app/key --to ja --out-dir captions --speech`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
