@@ -141,9 +141,12 @@ func TestOrdererInSourceOrder(t *testing.T) {
 	}
 }
 
-// A service that falls behind: with one request at a time and room for one waiting utterance,
-// the oldest waiting are dropped, reported as gaps in source order, and the run goes on.
-func TestRunDropsTheOldestWhenBehind(t *testing.T) {
+// runSpeech runs speech.wav, read at full speed, against an emulator that answers after latency,
+// one request at a time with room for one waiting utterance (wait: it waits for room rather than
+// dropping the oldest); it returns the summary, what the Output got (the ends of utterances, in
+// order), the warnings, and the requests the emulator saw.
+func runSpeech(t *testing.T, latency time.Duration, wait bool) (sum *Summary, ends, warned []string, requests int) {
+	t.Helper()
 	if _, err := exec.LookPath("ffmpeg"); err != nil {
 		t.Skip("ffmpeg not installed")
 	}
@@ -151,7 +154,7 @@ func TestRunDropsTheOldestWhenBehind(t *testing.T) {
 	if _, err := os.Stat(media); err != nil {
 		t.Skip("testdata/media not made: run make fixtures")
 	}
-	emu := fakeapi.New(fakeapi.Options{APIKey: "k", Latency: 500 * time.Millisecond, NoProbe: true})
+	emu := fakeapi.New(fakeapi.Options{APIKey: "k", Latency: latency, NoProbe: true})
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
 	src, err := ParseSource(media, SourceOptions{})
@@ -159,26 +162,30 @@ func TestRunDropsTheOldestWhenBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := &recorder{}
-	var warned []string
 	l := &Live{
-		Settings: Settings{Source: src, Jobs: 1, Queue: 1, Request: translate.Settings{Model: "qwen3-livetranslate-flash", TargetLang: "fr", Stream: true}},
+		Settings: Settings{Source: src, Jobs: 1, Queue: 1, Wait: wait, Request: translate.Settings{Model: "qwen3-livetranslate-flash", TargetLang: "fr", Stream: true}},
 		Runner:   &translate.Runner{Client: &api.Client{BaseURL: srv.URL, APIKey: "k", HTTP: http.DefaultClient}},
 		Out:      out,
 		Report: Report{Warn: func(f string, a ...any) { warned = append(warned, fmt.Sprintf(f, a...)) },
 			Info: func(string, ...any) {}},
 	}
-	sum, err := l.Run(context.Background())
-	if err != nil {
+	if sum, err = l.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if sum.Utterances != 4 || sum.Translated+sum.Dropped != 4 || sum.Dropped < 1 || sum.Failed != 0 {
-		t.Fatalf("summary %+v: want 4 utterances, some dropped, the others translated", sum)
-	}
-	var ends []string
 	for _, e := range out.events {
 		if strings.HasSuffix(e, ":end") || strings.HasSuffix(e, ":gap") {
 			ends = append(ends, e)
 		}
+	}
+	return sum, ends, warned, len(emu.Requests())
+}
+
+// A service that falls behind a live source: the oldest waiting utterances are dropped, reported
+// as gaps in source order, and the run goes on.
+func TestRunDropsTheOldestWhenBehind(t *testing.T) {
+	sum, ends, warned, requests := runSpeech(t, 500*time.Millisecond, false)
+	if sum.Utterances != 4 || sum.Translated+sum.Dropped != 4 || sum.Dropped < 1 || sum.Failed != 0 {
+		t.Fatalf("summary %+v: want 4 utterances, some dropped, the others translated", sum)
 	}
 	if len(ends) != 4 || ends[0] != "0:end" || ends[3] != "3:end" {
 		t.Errorf("ends %v: want 4 in source order, the first and the last translated", ends)
@@ -186,47 +193,17 @@ func TestRunDropsTheOldestWhenBehind(t *testing.T) {
 	if len(warned) != sum.Dropped || !strings.Contains(warned[0], "was dropped: the service fell behind") {
 		t.Errorf("warnings %q", warned)
 	}
-	if n := len(emu.Requests()); n != sum.Translated {
-		t.Errorf("%d requests, want %d", n, sum.Translated)
+	if requests != sum.Translated {
+		t.Errorf("%d requests, want %d", requests, sum.Translated)
 	}
 }
 
 // A file read faster than it plays waits for the service (Wait): nothing is dropped, however
 // slow the answers, and the translations come in source order.
 func TestRunFileWaitsForTheService(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
-	media := filepath.Join("..", "..", "testdata", "media", "speech.wav")
-	if _, err := os.Stat(media); err != nil {
-		t.Skip("testdata/media not made: run make fixtures")
-	}
-	emu := fakeapi.New(fakeapi.Options{APIKey: "k", Latency: 300 * time.Millisecond, NoProbe: true})
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
-	src, err := ParseSource(media, SourceOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := &recorder{}
-	l := &Live{
-		Settings: Settings{Source: src, Jobs: 1, Queue: 1, Wait: true, Request: translate.Settings{Model: "qwen3-livetranslate-flash", TargetLang: "fr", Stream: true}},
-		Runner:   &translate.Runner{Client: &api.Client{BaseURL: srv.URL, APIKey: "k", HTTP: http.DefaultClient}},
-		Out:      out,
-		Report:   Report{Warn: func(f string, a ...any) { t.Errorf("warned: "+f, a...) }, Info: func(string, ...any) {}},
-	}
-	sum, err := l.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum.Utterances != 4 || sum.Translated != 4 || sum.Dropped != 0 {
-		t.Fatalf("summary %+v: want 4 utterances, all translated", sum)
-	}
-	var ends []string
-	for _, e := range out.events {
-		if strings.HasSuffix(e, ":end") || strings.HasSuffix(e, ":gap") {
-			ends = append(ends, e)
-		}
+	sum, ends, warned, _ := runSpeech(t, 300*time.Millisecond, true)
+	if sum.Utterances != 4 || sum.Translated != 4 || sum.Dropped != 0 || len(warned) > 0 {
+		t.Fatalf("summary %+v, warnings %q: want 4 utterances, all translated", sum, warned)
 	}
 	if !slices.Equal(ends, []string{"0:end", "1:end", "2:end", "3:end"}) {
 		t.Errorf("ends %v", ends)

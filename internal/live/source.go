@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -208,36 +207,15 @@ func (d decoder) run(ctx context.Context, src Source, got func(), write func([]i
 	return nil
 }
 
-// readSamples reads s16le stereo from r until EOF.
+// readSamples reads s16le stereo from r until EOF, a block (about 0.1 s) at a time; got is
+// called before the first.
 func readSamples(r io.Reader, got func(), write func([]int16) error) error {
-	buf := make([]byte, 16<<10)
-	samples := make([]int16, len(buf)/2)
-	carry, first := 0, true
-	for {
-		n, err := r.Read(buf[carry:])
-		n += carry
-		whole := n &^ 1
-		for i := 0; i < whole; i += 2 {
-			samples[i/2] = int16(binary.LittleEndian.Uint16(buf[i:]))
+	first := true
+	return media.ReadSamples(r, 16<<10, func(samples []int16) error {
+		if first {
+			first = false
+			got()
 		}
-		if whole > 0 {
-			if first {
-				first = false
-				got()
-			}
-			if werr := write(samples[:whole/2]); werr != nil {
-				return werr
-			}
-		}
-		carry = n - whole
-		if carry > 0 {
-			buf[0] = buf[whole]
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("reading decoded audio: %w", err)
-		}
-	}
+		return write(samples)
+	})
 }

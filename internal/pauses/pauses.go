@@ -18,7 +18,6 @@ package pauses
 import (
 	"bufio"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -179,40 +178,17 @@ func Stream(ctx context.Context, path string, opts Options, progress Progress) (
 	return rep, nil
 }
 
-// feed reads s16le samples into d until EOF.
+// feed reads s16le samples into d until EOF, about a second of audio at a time.
 func feed(r io.Reader, d *Detector, rep *Report, progress Progress) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	buf := make([]byte, 32<<10) // about 1 s of audio
-	samples := make([]int16, len(buf)/2)
-	carry := 0 // an odd byte left from the last read
-	for {
-		n, err := br.Read(buf[carry:])
-		n += carry
-		whole := n &^ 1
-		for i := 0; i < whole; i += 2 {
-			samples[i/2] = int16(binary.LittleEndian.Uint16(buf[i:]))
+	return media.ReadSamples(bufio.NewReaderSize(r, 64<<10), 32<<10, func(samples []int16) error {
+		u := d.Write(samples)
+		rep.Pauses = append(rep.Pauses, u.Pauses...)
+		rep.Gaps = append(rep.Gaps, u.Gaps...)
+		if progress != nil {
+			return progress(u, d)
 		}
-		if whole > 0 {
-			u := d.Write(samples[:whole/2])
-			rep.Pauses = append(rep.Pauses, u.Pauses...)
-			rep.Gaps = append(rep.Gaps, u.Gaps...)
-			if progress != nil {
-				if perr := progress(u, d); perr != nil {
-					return perr
-				}
-			}
-		}
-		carry = n - whole
-		if carry > 0 {
-			buf[0] = buf[whole]
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("reading decoded audio: %w", err)
-		}
-	}
+		return nil
+	})
 }
 
 // Find runs Stream to the end and returns its report.
