@@ -122,19 +122,28 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 	if err != nil {
 		return err
 	}
+	if t.q.By == ByInput {
+		err = t.readInputSums(ctx, db, p, priceKeys)
+	} else {
+		err = t.readGroupedSums(ctx, db, p, priceKeys)
+	}
+	if err != nil {
+		return err
+	}
+	t.order()
+	return nil
+}
+
+// readGroupedSums adds up the running sums of p's whole buckets for every grouping but ByInput, in
+// one GROUP BY query: a sum's parts are many buckets (and language pairs) each.
+func (t *tally) readGroupedSums(ctx context.Context, db *sql.DB, p *plan, priceKeys map[int64]priceKey) error {
 	sums := make([]string, len(sumColumns))
 	for i, c := range sumColumns {
 		sums[i] = "SUM(" + c + ")"
 	}
 	var keys, groupBy, where string
-	table := "sums"
 	args := []any{p.bucketLo, p.bucketHi}
 	switch t.q.By {
-	case ByInput:
-		// name_key is last_input when it is not ''. With one max() in the query, SQLite takes
-		// last_id and last_input from the row that has it.
-		keys, groupBy, table = "input_sha256, ", "input_sha256, name_key, ", "input_sums"
-		sums = append(sums, "MAX(last_start_ms)", "last_id", "last_input")
 	case ByDay:
 		keys, groupBy = p.dayExpr()+" AS day, ", "day, "
 		if len(p.skip) > 0 {
@@ -146,20 +155,17 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 	// ByTotal and ByModel have no key of their own: the model is in the price key.
 	groupBy += "price_key, cached"
 	rows, err := db.QueryContext(ctx, `SELECT `+keys+`price_key, cached, `+strings.Join(sums, ", ")+
-		` FROM `+table+` WHERE bucket >= ? AND bucket < ?`+where+` GROUP BY `+groupBy+` ORDER BY `+groupBy, args...)
+		` FROM sums WHERE bucket >= ? AND bucket < ?`+where+` GROUP BY `+groupBy+` ORDER BY `+groupBy, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var s Sum
-	var last latest
 	var priceKey, day int64
-	var sha256, source, target string
+	var source, target string
 	dest := []any{&priceKey, &s.Cached, &s.Requests, &s.Failures, &s.Used, &s.PromptAudioTokens, &s.PromptVideoTokens,
 		&s.PromptTextTokens, &s.CompletionTextTokens, &s.CompletionAudioTokens, &s.TotalTokens, &s.Cost}
 	switch t.q.By {
-	case ByInput:
-		dest = append(append([]any{&sha256}, dest...), &last.startMS, &last.id, &last.input)
 	case ByDay:
 		dest = append([]any{&day}, dest...)
 	case ByLanguage:
@@ -169,15 +175,11 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		k, ok := priceKeys[priceKey]
-		if !ok {
-			return fmt.Errorf("sums of price key %d, which is not in price_keys", priceKey)
+		if err := s.setPriceKey(priceKeys, priceKey); err != nil {
+			return err
 		}
-		s.Model, s.Region, s.Currency = k.model, k.region, k.currency
 		var id groupID
 		switch t.q.By {
-		case ByInput:
-			id = inputGroup(sha256, last.input)
 		case ByDay:
 			id = groupID{a: dayName(day)}
 		case ByModel:
@@ -185,18 +187,112 @@ func (t *tally) readSums(ctx context.Context, db *sql.DB, p *plan) error {
 		case ByLanguage:
 			id = groupID{source, target}
 		}
-		// The parts come ordered by group (but by model's, which come by price key): a group's
-		// parts one after the other.
-		if n := len(t.accs); n == 0 || t.accs[n-1].id != id {
-			t.accs = append(t.accs, &acc{id: id, last: last})
+		t.addPart(id, s, latest{})
+	}
+	return rows.Err()
+}
+
+// readInputSums adds up the running sums of p's whole buckets by input. Nearly every part of an
+// input (its requests of one price key, sent or cached) lies in one or two buckets, so a GROUP BY
+// in SQL would add up ~80,000 groups of one row, 13 sums each, which costs more than reading the
+// rows: they come in the order of the key of input_sums, a part's rows one after the other, and
+// are added up here as SQLite's SUM would.
+func (t *tally) readInputSums(ctx context.Context, db *sql.DB, p *plan, priceKeys map[int64]priceKey) error {
+	rows, err := db.QueryContext(ctx, `SELECT input_sha256, name_key, price_key, cached, `+strings.Join(sumColumns, ", ")+
+		`, last_start_ms, last_id, last_input FROM input_sums WHERE bucket >= ? AND bucket < ?
+		ORDER BY input_sha256, name_key, price_key, cached`, p.bucketLo, p.bucketHi)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	// The part being added up (its key, sums and latest request) and the row read.
+	var part, row struct {
+		sha256, nameKey string
+		priceKey        int64
+		sum             Sum
+		last            latest
+	}
+	var cost costSum
+	started := false
+	flush := func() error {
+		if !started {
+			return nil
 		}
-		t.accs[len(t.accs)-1].add(s, last, t.q.Price)
+		part.sum.Cost = cost.total()
+		if err := part.sum.setPriceKey(priceKeys, part.priceKey); err != nil {
+			return err
+		}
+		t.addPart(inputGroup(part.sha256, part.last.input), part.sum, part.last)
+		return nil
+	}
+	r := &row.sum
+	dest := []any{&row.sha256, &row.nameKey, &row.priceKey, &r.Cached, &r.Requests, &r.Failures, &r.Used,
+		&r.PromptAudioTokens, &r.PromptVideoTokens, &r.PromptTextTokens, &r.CompletionTextTokens,
+		&r.CompletionAudioTokens, &r.TotalTokens, &r.Cost, &row.last.startMS, &row.last.id, &row.last.input}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if started && row.sha256 == part.sha256 && row.nameKey == part.nameKey && row.priceKey == part.priceKey &&
+			r.Cached == part.sum.Cached {
+			part.sum.add(*r)
+			cost.add(r.Cost)
+			if row.last.after(part.last) {
+				part.last = row.last
+			}
+			continue
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		part, started = row, true
+		cost = costSum{}
+		cost.add(r.Cost)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	t.order()
+	return flush()
+}
+
+// costSum adds up costs as SQLite's SUM of a REAL column does (Kahan-Babuska-Neumaier
+// summation), so that a part added up row by row costs to the bit what it did summed in SQL.
+type costSum struct{ sum, err float64 }
+
+func (c *costSum) add(r float64) {
+	t := c.sum + r
+	if math.Abs(c.sum) > math.Abs(r) {
+		c.err += (c.sum - t) + r
+	} else {
+		c.err += (r - t) + c.sum
+	}
+	c.sum = t
+}
+
+func (c costSum) total() float64 {
+	if math.IsInf(c.err, 0) || math.IsNaN(c.err) {
+		return c.sum
+	}
+	return c.sum + c.err
+}
+
+// setPriceKey sets s's model, region and currency to those of price key number n.
+func (s *Sum) setPriceKey(keys map[int64]priceKey, n int64) error {
+	k, ok := keys[n]
+	if !ok {
+		return fmt.Errorf("sums of price key %d, which is not in price_keys", n)
+	}
+	s.Model, s.Region, s.Currency = k.model, k.region, k.currency
 	return nil
+}
+
+// addPart adds a part of group id, as the sums give them: ordered by group (but by model's, which
+// come by price key), a group's parts one after the other.
+func (t *tally) addPart(id groupID, s Sum, last latest) {
+	if n := len(t.accs); n == 0 || t.accs[n-1].id != id {
+		t.accs = append(t.accs, &acc{id: id, last: last})
+	}
+	t.accs[len(t.accs)-1].add(s, last, t.q.Price)
 }
 
 type priceKey struct{ model, region, currency string }
