@@ -198,9 +198,13 @@ func (t *tally) readGroupedSums(ctx context.Context, db *sql.DB, p *plan, priceK
 // rows: they come in the order of the key of input_sums, a part's rows one after the other, and
 // are added up here as SQLite's SUM would.
 func (t *tally) readInputSums(ctx context.Context, db *sql.DB, p *plan, priceKeys map[int64]priceKey) error {
-	rows, err := db.QueryContext(ctx, `SELECT input_sha256, name_key, price_key, cached, `+strings.Join(sumColumns, ", ")+
-		`, last_start_ms, last_id, last_input FROM input_sums WHERE bucket >= ? AND bucket < ?
-		ORDER BY input_sha256, name_key, price_key, cached`, p.bucketLo, p.bucketHi)
+	// The driver's cost is per column of each row (two calls into SQLite, each taking the
+	// connection's mutex), so the 13 integers come as one text, which costs less to print in SQL
+	// and parse here than to read one by one.
+	ints := append([]string{"price_key", "cached"}, append(sumColumns[:len(sumColumns)-1:len(sumColumns)-1], "last_start_ms", "last_id")...)
+	rows, err := db.QueryContext(ctx, `SELECT input_sha256, name_key, last_input, cost, printf('`+
+		strings.TrimSuffix(strings.Repeat("%d ", len(ints)), " ")+`', `+strings.Join(ints, ", ")+`)
+		FROM input_sums WHERE bucket >= ? AND bucket < ? ORDER BY input_sha256, name_key, price_key, cached`, p.bucketLo, p.bucketHi)
 	if err != nil {
 		return err
 	}
@@ -226,13 +230,23 @@ func (t *tally) readInputSums(ctx context.Context, db *sql.DB, p *plan, priceKey
 		return nil
 	}
 	r := &row.sum
-	dest := []any{&row.sha256, &row.nameKey, &row.priceKey, &r.Cached, &r.Requests, &r.Failures, &r.Used,
-		&r.PromptAudioTokens, &r.PromptVideoTokens, &r.PromptTextTokens, &r.CompletionTextTokens,
-		&r.CompletionAudioTokens, &r.TotalTokens, &r.Cost, &row.last.startMS, &row.last.id, &row.last.input}
+	var cached int64
+	var packed string
+	var costValue any // an *any takes the driver's float64 as it is; a *float64 goes through reflection
+	dest := []*int64{&row.priceKey, &cached, &r.Requests, &r.Failures, &r.Used, &r.PromptAudioTokens, &r.PromptVideoTokens,
+		&r.PromptTextTokens, &r.CompletionTextTokens, &r.CompletionAudioTokens, &r.TotalTokens, &row.last.startMS, &row.last.id}
 	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&row.sha256, &row.nameKey, &row.last.input, &costValue, &packed); err != nil {
 			return err
 		}
+		var ok bool
+		if r.Cost, ok = costValue.(float64); !ok {
+			return fmt.Errorf("input_sums: cost %v (%T) is not a REAL", costValue, costValue)
+		}
+		if err := parseInts(packed, dest); err != nil {
+			return fmt.Errorf("input_sums: %w", err)
+		}
+		r.Cached = cached != 0
 		if started && row.sha256 == part.sha256 && row.nameKey == part.nameKey && row.priceKey == part.priceKey &&
 			r.Cached == part.sum.Cached {
 			part.sum.add(*r)
@@ -253,6 +267,26 @@ func (t *tally) readInputSums(ctx context.Context, db *sql.DB, p *plan, priceKey
 		return err
 	}
 	return flush()
+}
+
+// parseInts parses s, len(dest) integers separated by single spaces, into dest.
+func parseInts(s string, dest []*int64) error {
+	for i, d := range dest {
+		field := s
+		if i < len(dest)-1 {
+			n := strings.IndexByte(s, ' ')
+			if n < 0 {
+				return fmt.Errorf("%q: %d integers, want %d", s, i+1, len(dest))
+			}
+			field, s = s[:n], s[n+1:]
+		}
+		v, err := strconv.ParseInt(field, 10, 64)
+		if err != nil {
+			return err
+		}
+		*d = v
+	}
+	return nil
 }
 
 // costSum adds up costs as SQLite's SUM of a REAL column does (Kahan-Babuska-Neumaier
