@@ -31,7 +31,7 @@ func formatCost(cost float64, currency string, unpriced int64) string {
 
 // cell makes a value safe for a tab-separated table: a tab or newline in a file name would break it.
 func cell(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
+	if !hasControl(s) {
 		return s // most names: no copy
 	}
 	return strings.Map(func(r rune) rune {
@@ -40,6 +40,19 @@ func cell(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// hasControl reports whether s holds a control character; printable ASCII, most names, is checked a
+// byte at a time (a summary by input has tens of thousands of names).
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return true
+		} else if c >= 0x80 {
+			return strings.ContainsFunc(s[i:], unicode.IsControl)
+		}
+	}
+	return false
 }
 
 // csvText makes a text cell safe to open in a spreadsheet: a cell that starts with =, +, -, @ or

@@ -32,7 +32,12 @@ func TestFormatCost(t *testing.T) {
 }
 
 func TestCell(t *testing.T) {
-	if got := cell("a\tb\nc"); got != "a?b?c" {
-		t.Errorf("cell = %q", got)
+	for in, want := range map[string]string{
+		"a\tb\nc": "a?b?c", "talk.wav": "talk.wav", "a\x7fb": "a?b", "中文.wav": "中文.wav",
+		"中\u0085文\r": "中?文?", // a C1 control after non-ASCII text
+	} {
+		if got := cell(in); got != want {
+			t.Errorf("cell(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
