@@ -513,3 +513,80 @@ func TestCachedAnswersAreCountedApart(t *testing.T) {
 		t.Errorf("%d sums of answers from the cache (%v) after they were all deleted, want 0", n, err)
 	}
 }
+
+// TestInputCostsAddUpAsSQLiteDoes: by input, a part's buckets are added up in Go, not by SQLite's
+// SUM; the recorded costs of an input spread over many buckets must come out to the bit as that SUM
+// gives them (it adds up with a compensated sum, which a plain sum does not match).
+func TestInputCostsAddUpAsSQLiteDoes(t *testing.T) {
+	l := openTemp(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 600 {
+		in := i % 3
+		cost := []float64{0.1, 1e16, -1e16, 0.3, 1e-9}[rng.IntN(5)] * (1 + rng.Float64())
+		r := Row{Start: start.Add(time.Duration(i) * 7 * time.Minute), Input: fmt.Sprintf("in%d.wav", in),
+			Status: StatusOK, TotalTokens: 1, Cost: cost, Currency: "CNY"}
+		if in > 0 { // one input without a hash, grouped by its name
+			r.InputSHA256 = strings.Repeat(fmt.Sprint(in), 64)
+		}
+		if err := l.Record(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]float64{}
+	rows, err := l.db.QueryContext(t.Context(), `SELECT input_sha256, name_key, SUM(cost), count(*) FROM input_sums
+		GROUP BY input_sha256, name_key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var sha, name string
+		var sum float64
+		var buckets int
+		if err := rows.Scan(&sha, &name, &sum, &buckets); err != nil {
+			t.Fatal(err)
+		}
+		if buckets < 20 {
+			t.Fatalf("%q %q: %d buckets; the test wants many", sha, name, buckets)
+		}
+		want[sha+name] = sum
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Summary(t.Context(), Query{By: ByInput, Since: start, Until: start.Add(30 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d groups, want 3: %+v", len(got), got)
+	}
+	for _, g := range got {
+		key := g.InputSHA256
+		if key == "" {
+			key = g.Key
+		}
+		if w, ok := want[key]; !ok || g.Cost != w {
+			t.Errorf("%s: cost %v, want %v, SQLite's SUM (a plain sum: %v)", g.Key, g.Cost, w, plainSum(t, l, g))
+		}
+	}
+}
+
+// plainSum is the recorded costs of g's input added up one bucket after the other, uncompensated.
+func plainSum(t *testing.T, l *Ledger, g Group) float64 {
+	rows, err := l.db.QueryContext(t.Context(), `SELECT cost FROM input_sums WHERE input_sha256 = ? AND (? != '' OR name_key = ?)
+		ORDER BY bucket`, g.InputSHA256, g.InputSHA256, g.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var sum float64
+	for rows.Next() {
+		var c float64
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		sum += c
+	}
+	return sum
+}
