@@ -109,131 +109,159 @@ var (
 // cost cap is reached, or the output fails. Requests are sent with ctx's values but not its
 // cancellation: to abandon them, end the process. The summary is returned in every case.
 func (l *Live) Run(ctx context.Context) (*Summary, error) {
-	sum := &Summary{Priced: true}
-	var mu sync.Mutex // guards sum and halt while requests end
-	var halt error    // why nothing more is sent: the cap, or a fatal error
 	stopCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	ord := newOrderer(l.Out, func(err error) { stop(err) })
-	q := newQueue(max(l.Queue, 1), l.Wait, func(u *Utterance) {
-		mu.Lock()
-		sum.Dropped++
-		mu.Unlock()
-		l.Report.Warn("the utterance at %s–%s was dropped: the service fell behind and %s waiting", textfmt.Clock(u.Start), textfmt.Clock(u.End), textfmt.Plural(max(l.Queue, 1), "utterance was"))
-		ord.end(u, nil, ErrDropped)
-	})
-	halted := func() error {
-		mu.Lock()
-		defer mu.Unlock()
-		return halt
-	}
-	done := func(u *Utterance, r *translate.PartResult, err error) {
-		mu.Lock()
-		switch {
-		case err != nil && ord.broken():
-			// The output failed (a reader that went away): the run ends; this is not the
-			// utterance's failure.
-		case err != nil:
-			sum.Failed++
-			if l.Fatal != nil && l.Fatal(err) && halt == nil {
-				halt = err
-				stop(err)
-			}
-		default:
-			sum.Translated++
-			if r.FinishReason == "length" {
-				sum.Truncated++
-			}
-			if r.Usage != nil {
-				sum.Usage.Add(*r.Usage)
-				if cost, ok := l.price(r.Usage); ok {
-					sum.Cost += cost
-				} else {
-					sum.Priced = false
-				}
-			}
-			if l.MaxCost != nil && sum.Cost >= *l.MaxCost && halt == nil {
-				sum.CapReached, halt = true, ErrCapReached
-				stop(ErrCapReached)
-			}
-		}
-		mu.Unlock()
-		if err != nil && !ord.broken() {
-			l.Report.Warn("the utterance at %s–%s was not translated: %v", textfmt.Clock(u.Start), textfmt.Clock(u.End), err)
-		}
-		ord.end(u, r, err)
-	}
-
-	// Requests are not cancelled by a stop: what is in flight is finished.
-	sendCtx := context.WithoutCancel(ctx)
-	var inflight sync.WaitGroup
-	var sending atomic.Int32
+	r := &running{l: l, sum: &Summary{Priced: true}, stop: stop}
+	r.ord = newOrderer(l.Out, func(err error) { stop(err) })
+	r.q = newQueue(max(l.Queue, 1), l.Wait, r.dropped)
 	defer context.AfterFunc(ctx, func() {
-		if n := int(sending.Load()); n > 0 && l.Report.Note != nil {
+		if n := int(r.sending.Load()); n > 0 && l.Report.Note != nil {
 			l.Report.Note("stopping: finishing the %s in flight (interrupt again to abandon them)", textfmt.Plural(n, "utterance"))
 		}
 	})()
 	dispatched := make(chan struct{})
 	go func() {
 		defer close(dispatched)
-		slots := make(chan struct{}, max(l.Jobs, 1))
-		for {
-			slots <- struct{}{}
-			u, ok := q.pop()
-			if !ok {
-				return
-			}
-			if err := halted(); err != nil {
-				<-slots
-				mu.Lock()
-				sum.NotSent++
-				mu.Unlock()
-				if !errors.Is(err, ErrCapReached) {
-					err = fmt.Errorf("not sent: %w", err)
-				}
-				ord.end(u, nil, err)
-				continue
-			}
-			inflight.Add(1)
-			sending.Add(1)
-			go func() {
-				defer inflight.Done()
-				defer func() { <-slots }()
-				r, err := l.Runner.SendPart(sendCtx, l.part(u), l.Request, ord.sink(u))
-				sending.Add(-1)
-				done(u, r, err)
-			}()
-		}
+		// Requests are not cancelled by a stop: what is in flight is finished.
+		r.dispatch(context.WithoutCancel(ctx))
 	}()
-
 	cut := NewCutter(l.Cut)
-	push := func(us []Utterance) {
-		for i := range us {
-			u := &us[i]
-			mu.Lock()
-			sum.Utterances++
-			sum.Speech += u.End - u.Start
-			mu.Unlock()
-			ord.add(u)
-			q.push(u)
-		}
-	}
-	readErr := l.read(stopCtx, cut, push, sum)
-	push(cut.Close())
-	q.close()
+	readErr := l.read(stopCtx, cut, r.push, r.sum)
+	r.push(cut.Close())
+	r.q.close()
 	<-dispatched
-	inflight.Wait()
-	sum.Audio = cut.Now()
-	if err := ord.close(); err != nil {
-		return sum, &OutputError{Err: err}
+	r.inflight.Wait()
+	r.sum.Audio = cut.Now()
+	if err := r.ord.close(); err != nil {
+		return r.sum, &OutputError{Err: err}
 	}
-	if err := halted(); err != nil && !errors.Is(err, ErrCapReached) {
-		return sum, err
+	if err := r.halted(); err != nil && !errors.Is(err, ErrCapReached) {
+		return r.sum, err
 	}
 	if readErr != nil && stopCtx.Err() == nil {
-		return sum, readErr
+		return r.sum, readErr
 	}
-	return sum, nil
+	return r.sum, nil
+}
+
+// running is the state of one Run: the summary, why sending stopped, the queue of utterances
+// waiting for a request, and the orderer their answers go through.
+type running struct {
+	l        *Live
+	mu       sync.Mutex // guards sum and halt while requests end
+	sum      *Summary
+	halt     error // why nothing more is sent: the cap, or a fatal error
+	stop     context.CancelCauseFunc
+	ord      *orderer
+	q        *queue
+	inflight sync.WaitGroup
+	sending  atomic.Int32
+}
+
+// push hands utterances just cut to the orderer and the queue.
+func (r *running) push(us []Utterance) {
+	for i := range us {
+		u := &us[i]
+		r.mu.Lock()
+		r.sum.Utterances++
+		r.sum.Speech += u.End - u.Start
+		r.mu.Unlock()
+		r.ord.add(u)
+		r.q.push(u)
+	}
+}
+
+// dropped is an utterance the full queue let go.
+func (r *running) dropped(u *Utterance) {
+	r.mu.Lock()
+	r.sum.Dropped++
+	r.mu.Unlock()
+	r.l.Report.Warn("the utterance at %s–%s was dropped: the service fell behind and %s waiting", textfmt.Clock(u.Start), textfmt.Clock(u.End), textfmt.Plural(max(r.l.Queue, 1), "utterance was"))
+	r.ord.end(u, nil, ErrDropped)
+}
+
+func (r *running) halted() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.halt
+}
+
+// dispatch sends the queued utterances, Jobs at a time, until the queue is closed and empty;
+// once sending has halted, what waits ends as a gap.
+func (r *running) dispatch(ctx context.Context) {
+	slots := make(chan struct{}, max(r.l.Jobs, 1))
+	for {
+		slots <- struct{}{}
+		u, ok := r.q.pop()
+		if !ok {
+			return
+		}
+		if err := r.halted(); err != nil {
+			<-slots
+			r.mu.Lock()
+			r.sum.NotSent++
+			r.mu.Unlock()
+			if !errors.Is(err, ErrCapReached) {
+				err = fmt.Errorf("not sent: %w", err)
+			}
+			r.ord.end(u, nil, err)
+			continue
+		}
+		r.inflight.Add(1)
+		r.sending.Add(1)
+		go func() {
+			defer r.inflight.Done()
+			defer func() { <-slots }()
+			res, err := r.l.Runner.SendPart(ctx, r.l.part(u), r.l.Request, r.ord.sink(u))
+			r.sending.Add(-1)
+			r.done(u, res, err)
+		}()
+	}
+}
+
+// done counts an utterance's request that ended, halts the run at the cap or at a fatal error,
+// and hands the end to the orderer.
+func (r *running) done(u *Utterance, res *translate.PartResult, err error) {
+	r.mu.Lock()
+	switch {
+	case err != nil && r.ord.broken():
+		// The output failed (a reader that went away): the run ends; this is not the
+		// utterance's failure.
+	case err != nil:
+		r.sum.Failed++
+		if r.l.Fatal != nil && r.l.Fatal(err) && r.halt == nil {
+			r.halt = err
+			r.stop(err)
+		}
+	default:
+		r.translated(res)
+	}
+	r.mu.Unlock()
+	if err != nil && !r.ord.broken() {
+		r.l.Report.Warn("the utterance at %s–%s was not translated: %v", textfmt.Clock(u.Start), textfmt.Clock(u.End), err)
+	}
+	r.ord.end(u, res, err)
+}
+
+// translated counts a translated utterance and its cost; r.mu is held.
+func (r *running) translated(res *translate.PartResult) {
+	s := r.sum
+	s.Translated++
+	if res.FinishReason == "length" {
+		s.Truncated++
+	}
+	if res.Usage != nil {
+		s.Usage.Add(*res.Usage)
+		if cost, ok := r.l.price(res.Usage); ok {
+			s.Cost += cost
+		} else {
+			s.Priced = false
+		}
+	}
+	if r.l.MaxCost != nil && s.Cost >= *r.l.MaxCost && r.halt == nil {
+		s.CapReached, r.halt = true, ErrCapReached
+		r.stop(ErrCapReached)
+	}
 }
 
 // OutputError is the output failing (a disk full, a reader gone): the run stopped there, and

@@ -54,6 +54,25 @@ type Outcomes struct {
 	Stopped func(error) bool
 }
 
+// batchDests are where the results of input i go, one per target: its files under b.Dir, or its
+// turn on stdout (ord) and -o's files.
+func (r *Run) batchDests(it batch.Item, i int, b Batch, ord *translate.Ordered) []dest {
+	nt := len(r.Targets)
+	dests := make([]dest, nt)
+	for t := range dests {
+		if b.Dir != nil {
+			dests[t] = r.dirDest(it, *b.Dir, t)
+			continue
+		}
+		d := &stdoutDest{r: r, it: it, t: t, ord: ord, unit: i*nt + t}
+		if b.Files != nil {
+			d.files = b.Files.For(r.Targets[t].Lang)
+		}
+		dests[t] = d
+	}
+	return dests
+}
+
 // Batch translates several inputs, b.Jobs at once, each into every target: into b.Dir (one set
 // of result files per input and target, existing ones skipped so a rerun resumes), or to stdout
 // in input order, each under a header line as tail(1) writes one, or in one JSON document at the
@@ -94,20 +113,7 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 			ctx, cancel = context.WithTimeout(ctx, r.Timeout)
 			defer cancel()
 		}
-		dests := make([]dest, nt)
-		for t := range dests {
-			switch {
-			case b.Dir != nil:
-				dests[t] = r.dirDest(it, *b.Dir, t)
-			default:
-				d := &stdoutDest{r: r, it: it, t: t, ord: ord, unit: i*nt + t}
-				if b.Files != nil {
-					d.files = b.Files.For(r.Targets[t].Lang)
-				}
-				dests[t] = d
-			}
-		}
-		for t, o := range r.input(ctx, it, dests) {
+		for t, o := range r.input(ctx, it, r.batchDests(it, i, b, ord)) {
 			name := r.unitName(it.Name, t)
 			switch {
 			case o.Status != sink.StatusFailed || ctx.Err() != nil:

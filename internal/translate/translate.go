@@ -154,18 +154,7 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 		defer entry.Abort()
 		out = entry.tee(out)
 	}
-	var hashes *attemptHashes // of the attempts' bodies; nil: not hashed
-	switch {
-	case p.Data != nil:
-		req.Media.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(p.Data)), nil }
-		req.Media.Size = int64(len(p.Data))
-	case p.URL == "":
-		// Without OnSent no one is told the hash, and SHA-256 costs a third of the CPU of sending.
-		if r.OnSent != nil {
-			hashes = &attemptHashes{}
-		}
-		req.Media.Open = openMedia(p.Path, hashes)
-	}
+	hashes := r.media(p, &req.Media)
 	sent := Sent{Part: p, Start: time.Now()}
 	onEvent := func(ev api.Event) error {
 		if ev.Text != "" {
@@ -203,13 +192,7 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 		res, err = client.Translate(ctx, req, onEvent)
 	}
 	sent.End, sent.Result, sent.Err = time.Now(), res, err
-	switch {
-	case hashes != nil:
-		sent.SHA256 = hashes.digest(ctx)
-	case p.Data != nil && r.OnSent != nil:
-		sum := sha256.Sum256(p.Data)
-		sent.SHA256 = hex.EncodeToString(sum[:])
-	}
+	sent.SHA256 = sentSHA256(ctx, p, hashes, r.OnSent != nil)
 	if r.OnSent != nil {
 		r.OnSent(sent)
 	}
@@ -226,6 +209,38 @@ func (r *Runner) send(ctx context.Context, p Part, s Settings, out Sink) (*PartR
 	}
 	return &PartResult{Index: p.Index, Start: p.Start, End: p.End, ID: res.ID, RequestID: res.RequestID,
 		FinishReason: res.FinishReason, Usage: res.Usage}, nil
+}
+
+// media sets how the request reads a part's media: from memory, or the file afresh for each
+// attempt, hashed (the hashes returned) when OnSent is to be told the content's SHA-256. A URL
+// is passed through.
+func (r *Runner) media(p Part, m *api.Media) *attemptHashes {
+	switch {
+	case p.Data != nil:
+		m.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(p.Data)), nil }
+		m.Size = int64(len(p.Data))
+	case p.URL == "":
+		var hashes *attemptHashes
+		// Without OnSent no one is told the hash, and SHA-256 costs a third of the CPU of sending.
+		if r.OnSent != nil {
+			hashes = &attemptHashes{}
+		}
+		m.Open = openMedia(p.Path, hashes)
+		return hashes
+	}
+	return nil
+}
+
+// sentSHA256 is the hex SHA-256 of what a part sent, for the ledger ("" when unknown or unasked).
+func sentSHA256(ctx context.Context, p Part, hashes *attemptHashes, asked bool) string {
+	switch {
+	case hashes != nil:
+		return hashes.digest(ctx)
+	case p.Data != nil && asked:
+		sum := sha256.Sum256(p.Data)
+		return hex.EncodeToString(sum[:])
+	}
+	return ""
 }
 
 // SendPart makes the request for one part on its own, its output going to out as it arrives
