@@ -26,5 +26,7 @@ echo "== the speech file, as ffprobe reads it:"
 ffprobe -v error -show_entries stream=codec_name,sample_rate,channels:format=duration -of default=noprint_wrappers=1 "$out/speech.fr.wav"
 echo "== livetranslate translate testdata/media/clip.mp4 --from English --to Japanese --format json"
 ./bin/livetranslate translate testdata/media/clip.mp4 --from English --to Japanese --format json
+echo "== livetranslate live $sample --realtime --to German --timestamps (played at its own pace: each line as its sentence ends)"
+./bin/livetranslate live "$sample" --realtime --follow 0 --to German --timestamps
 echo "== livetranslate usage (the demo's own ledger, removed at the end)"
 ./bin/livetranslate usage
