@@ -105,6 +105,15 @@ func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() boo
 // it was interrupted.
 func interrupt(t *testing.T, c *exec.Cmd) {
 	t.Helper()
+	interruptExit(t, c, 10*time.Second)
+	if s := c.Stderr.(*strings.Builder).String(); !strings.HasSuffix(s, "livetranslate: error: interrupted\n") {
+		t.Errorf("stderr %q", s)
+	}
+}
+
+// interruptExit sends SIGINT to c and asserts it exits 130 within within.
+func interruptExit(t *testing.T, c *exec.Cmd, within time.Duration) {
+	t.Helper()
 	if err := c.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -113,15 +122,12 @@ func interrupt(t *testing.T, c *exec.Cmd) {
 	var err error
 	select {
 	case err = <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("still running 10 s after SIGINT")
+	case <-time.After(within):
+		t.Fatalf("still running %s after SIGINT", within)
 	}
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 		t.Fatalf("exit: %v, want status 130; stderr:\n%s", err, c.Stderr)
-	}
-	if s := c.Stderr.(*strings.Builder).String(); !strings.HasSuffix(s, "livetranslate: error: interrupted\n") {
-		t.Errorf("stderr %q", s)
 	}
 }
 

@@ -151,15 +151,8 @@ func (o *liveOptions) checkLiveRun(s *settings) error {
 	case o.Speech && o.OutDir == "":
 		return usagef("use --audio-out FILE.wav, or add --out-dir DIR", "--speech writes the hour's .wav under --out-dir")
 	}
-	switch form := strings.ToLower(strings.TrimSpace(o.LangForm)); form {
-	case "codes", "":
-	case "names":
-		s.langNames = true
-	default:
-		return usagef("", "unknown --lang-form %q; choose codes or names", form)
-	}
-	if s.jobs = o.Jobs; s.jobs < 1 || s.jobs > 64 {
-		return usagef("", "--jobs %d is out of range: must be in [1, 64]", s.jobs)
+	if err := o.checkSending(s); err != nil {
+		return err
 	}
 	if o.Queue < 1 || o.Queue > 10000 {
 		return usagef("", "--queue %d is out of range: must be in [1, 10000]", o.Queue)

@@ -337,18 +337,11 @@ func (o *translateOptions) checkRun(s *settings) error {
 		return usagef("use --format json for one NAME.<code>.json per input, or drop --out-dir to stream events to stdout",
 			"--format jsonl streams events to stdout; it cannot be used with --out-dir")
 	}
-	switch form := strings.ToLower(strings.TrimSpace(o.LangForm)); form {
-	case "codes", "":
-	case "names":
-		s.langNames = true
-	default:
-		return usagef("", "unknown --lang-form %q; choose codes (fr, the default, as every official example) or names (French, as the reference's parameter table words it)", form)
+	if err := o.checkSending(s); err != nil {
+		return err
 	}
 	if o.NoStream && s.format == "jsonl" {
 		return usagef("", "--format jsonl streams events; it cannot be used with --no-stream")
-	}
-	if s.jobs = o.Jobs; s.jobs < 1 || s.jobs > 64 {
-		return usagef("", "--jobs %d is out of range: must be in [1, 64]", s.jobs)
 	}
 	switch o.Progress {
 	case "auto", "always", "never":
@@ -380,6 +373,22 @@ func (o *translateOptions) checkRun(s *settings) error {
 	}
 	if o.Segment < 0 || (o.Segment > 0 && o.Segment < split.MinSegment) {
 		return usagef("e.g. --segment 5m", "--segment %s is too short: at least %s", o.Segment, split.MinSegment)
+	}
+	return nil
+}
+
+// checkSending checks how the requests are sent, which translate and live share: the form of
+// the languages (--lang-form) and how many at once (-j).
+func (o *translateOptions) checkSending(s *settings) error {
+	switch form := strings.ToLower(strings.TrimSpace(o.LangForm)); form {
+	case "codes", "":
+	case "names":
+		s.langNames = true
+	default:
+		return usagef("", "unknown --lang-form %q; choose codes (fr, the default, as every official example) or names (French, as the reference's parameter table words it)", form)
+	}
+	if s.jobs = o.Jobs; s.jobs < 1 || s.jobs > 64 {
+		return usagef("", "--jobs %d is out of range: must be in [1, 64]", s.jobs)
 	}
 	return nil
 }

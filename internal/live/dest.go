@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -153,7 +154,7 @@ func (s *Summary) Line(currency string, elapsed time.Duration) string {
 		gaps = append(gaps, fmt.Sprintf("%d not sent", s.NotSent))
 	}
 	if len(gaps) > 0 {
-		line += " (" + join(gaps) + ")"
+		line += " (" + strings.Join(gaps, ", ") + ")"
 	}
 	line += " in " + textfmt.Clock(s.Audio) + " of source"
 	if s.Drops > 0 {
@@ -168,15 +169,4 @@ func (s *Summary) Line(currency string, elapsed time.Duration) string {
 		line += "; stopped at the cost cap"
 	}
 	return line
-}
-
-func join(parts []string) string {
-	out := ""
-	for i, p := range parts {
-		if i > 0 {
-			out += ", "
-		}
-		out += p
-	}
-	return out
 }

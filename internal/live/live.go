@@ -23,6 +23,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/speech"
 	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/livetranslate/livetranslate/internal/translate"
 	"github.com/livetranslate/livetranslate/internal/usage"
@@ -361,20 +362,8 @@ func (l *Live) part(u *Utterance) translate.Part {
 
 // wavBytes is samples as a 16 kHz mono 16-bit WAV file.
 func wavBytes(samples []int16) []byte {
-	n := len(samples) * 2
-	b := make([]byte, 0, 44+n)
-	b = append(b, "RIFF"...)
-	b = binary.LittleEndian.AppendUint32(b, uint32(36+n))
-	b = append(b, "WAVEfmt "...)
-	b = binary.LittleEndian.AppendUint32(b, 16)
-	b = binary.LittleEndian.AppendUint16(b, 1) // PCM
-	b = binary.LittleEndian.AppendUint16(b, 1) // mono
-	b = binary.LittleEndian.AppendUint32(b, SampleRate)
-	b = binary.LittleEndian.AppendUint32(b, SampleRate*2)
-	b = binary.LittleEndian.AppendUint16(b, 2)
-	b = binary.LittleEndian.AppendUint16(b, 16)
-	b = append(b, "data"...)
-	b = binary.LittleEndian.AppendUint32(b, uint32(n))
+	n := uint32(len(samples) * 2)
+	b := append(make([]byte, 0, 44+n), speech.PCMHeader(SampleRate, n, 36+n)...)
 	for _, s := range samples {
 		b = binary.LittleEndian.AppendUint16(b, uint16(s))
 	}

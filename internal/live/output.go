@@ -107,12 +107,9 @@ func (w *Writer) begin(u *Utterance) error {
 		}
 		w.cur, w.subs, w.enc = f, nil, nil
 		if f.Text != nil {
-			switch w.Format {
-			case FormatSRT:
-				w.subs = subtitle.NewWriter(f.Text, subtitle.SRT)
-			case FormatVTT:
-				w.subs = subtitle.NewWriter(f.Text, subtitle.VTT)
-			case FormatJSONL:
+			if subs, ok := subtitle.ParseFormat(w.Format); ok {
+				w.subs = subtitle.NewWriter(f.Text, subs)
+			} else if w.Format == FormatJSONL {
 				w.enc = json.NewEncoder(f.Text)
 				w.enc.SetEscapeHTML(false)
 			}
@@ -262,9 +259,9 @@ func (w *Writer) closeSubs() error {
 // Close ends the output and closes its files. A run that wrote nothing still leaves a valid
 // subtitle file.
 func (w *Writer) Close() error {
-	if w.cur == nil && (w.Format == FormatSRT || w.Format == FormatVTT) {
+	if subs, ok := subtitle.ParseFormat(w.Format); ok && w.cur == nil {
 		if f, err := w.Dest.At(time.Now()); err == nil && f.Text != nil {
-			w.cur, w.subs = f, subtitle.NewWriter(f.Text, map[string]subtitle.Format{FormatSRT: subtitle.SRT, FormatVTT: subtitle.VTT}[w.Format])
+			w.cur, w.subs = f, subtitle.NewWriter(f.Text, subs)
 		}
 	}
 	err := w.closeSubs()

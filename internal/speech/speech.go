@@ -435,7 +435,11 @@ func streamHeader() []byte { return wavHeader(0xFFFFFFFF, 0xFFFFFFFF) }
 
 // wavHeader is the canonical 44-byte header of 24 kHz s16le mono PCM with the given data chunk
 // and RIFF sizes (0xFFFFFFFF: unknown).
-func wavHeader(dataSize, riffSize uint32) []byte {
+func wavHeader(dataSize, riffSize uint32) []byte { return PCMHeader(SampleRate, dataSize, riffSize) }
+
+// PCMHeader is the canonical 44-byte header of s16le mono PCM at rate with the given data chunk
+// and RIFF sizes.
+func PCMHeader(rate int, dataSize, riffSize uint32) []byte {
 	h := make([]byte, 0, headerSize)
 	h = append(h, "RIFF"...)
 	h = binary.LittleEndian.AppendUint32(h, riffSize)
@@ -443,8 +447,8 @@ func wavHeader(dataSize, riffSize uint32) []byte {
 	h = binary.LittleEndian.AppendUint32(h, 16)
 	h = binary.LittleEndian.AppendUint16(h, wavFormatPCM)
 	h = binary.LittleEndian.AppendUint16(h, channels)
-	h = binary.LittleEndian.AppendUint32(h, SampleRate)
-	h = binary.LittleEndian.AppendUint32(h, SampleRate*bytesPerSample)
+	h = binary.LittleEndian.AppendUint32(h, uint32(rate))
+	h = binary.LittleEndian.AppendUint32(h, uint32(rate*bytesPerSample))
 	h = binary.LittleEndian.AppendUint16(h, bytesPerSample)
 	h = binary.LittleEndian.AppendUint16(h, bitDepth)
 	h = append(h, "data"...)
