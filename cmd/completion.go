@@ -36,8 +36,8 @@ var (
 		cobra.CompletionWithDesc(split.Never.String(), "refuse what does not fit one request"),
 	}
 	progressChoices = []cobra.Completion{
-		cobra.CompletionWithDesc("auto", "bars on a terminal, nothing otherwise"),
-		cobra.CompletionWithDesc("always", "bars even when stderr is not a terminal"),
+		cobra.CompletionWithDesc("auto", "a status line on a terminal, plain lines elsewhere"),
+		cobra.CompletionWithDesc("always", "the status line, even when stderr is not a terminal"),
 		cobra.CompletionWithDesc("never", "no progress"),
 	}
 	cacheChoices = []cobra.Completion{
