@@ -135,6 +135,10 @@ func flagHint(err error) string {
 		return "pass --overwrite to replace it, or write to -o FILE"
 	case errors.As(err, &collision):
 		return "translate them into separate --out-dir directories, or name the folder that holds both"
+	case errors.Is(err, batch.ErrNoInput):
+		return "give files, directories, http(s) URLs, - for standard input, or --files-from"
+	case errors.As(err, new(*batch.NoMediaError)):
+		return "name the files, or check --include/--exclude"
 	case errors.Is(err, pipeline.ErrNoSoundForSpeech):
 		return "drop --audio-out/--speech to send its pictures for text alone"
 	case errors.As(err, &notVideo):
@@ -161,6 +165,15 @@ func message(err error) string {
 	}
 	if worded, inner := splitMessage(err); inner != nil {
 		return reword(msg, inner, worded)
+	}
+	var list *batch.ListError
+	switch {
+	case errors.Is(err, batch.ErrNoInput):
+		return reword(msg, batch.ErrNoInput, "translate needs an input")
+	case errors.As(err, &list) && list.Open:
+		return reword(msg, list, "--files-from: "+list.Err.Error())
+	case errors.As(err, &list):
+		return reword(msg, list, "--files-from "+list.Error())
 	}
 	var speechExists *speech.ExistsError
 	var notLedger *ledger.NotLedgerError

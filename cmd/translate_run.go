@@ -4,16 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
-	"strings"
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/cache"
-	"github.com/livetranslate/livetranslate/internal/ctxio"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/prettyjson"
@@ -137,50 +134,12 @@ func (a *app) nothingToDo(ctx context.Context, s *settings, opts *translateOptio
 
 // expandInputs turns the arguments and --files-from into the run's inputs.
 func (a *app) expandInputs(ctx context.Context, opts *translateOptions) ([]batch.Item, error) {
-	var list []string
-	if opts.FilesFrom != "" {
-		var r io.Reader = a.io.In
-		if opts.FilesFrom != "-" {
-			f, err := ctxio.Open(ctx, opts.FilesFrom)
-			switch {
-			case ctx.Err() != nil:
-				return nil, ctx.Err()
-			case err != nil:
-				return nil, usagef("", "--files-from: %v", err)
-			}
-			defer f.Close()
-			r = f
-		}
-		var err error
-		if list, err = batch.ReadList(ctx, r, opts.Null); err != nil {
-			return nil, fmt.Errorf("--files-from %s: %w", opts.FilesFrom, err)
-		}
-	}
-	if len(opts.Inputs)+len(list) == 0 {
-		return nil, usagef("give files, directories, http(s) URLs, - for standard input, or --files-from", "translate needs an input")
-	}
-	items, skipped, err := batch.Expand(opts.Inputs, list, batch.Options{
-		Include: opts.Include, Exclude: opts.Exclude, IsMedia: media.IsMediaFile, OutDir: opts.OutDir,
-	})
-	if err != nil {
-		return nil, err
-	}
+	items, skipped, err := batch.Collect(ctx, batch.Request{Args: opts.Inputs, List: opts.FilesFrom, Nul: opts.Null, In: a.io.In,
+		Options: batch.Options{Include: opts.Include, Exclude: opts.Exclude, IsMedia: media.IsMediaFile, OutDir: opts.OutDir}})
 	for _, sk := range skipped {
 		a.infof("skipping %s: %s", sk.Path, skipReason(sk.Why))
 	}
-	if len(items) == 0 {
-		return nil, usagef("name the files, or check --include/--exclude", "no audio or video files found in %s", strings.Join(append(opts.Inputs, list...), ", "))
-	}
-	stdin := 0
-	for _, it := range items {
-		if it.Stdin() {
-			stdin++
-		}
-	}
-	if stdin > 0 && (len(items) > 1 || opts.FilesFrom == "-") {
-		return nil, usagef("", "standard input (-) can only be translated on its own")
-	}
-	return items, nil
+	return items, err
 }
 
 // newRunner makes the run's client: one Throttle for all its requests, so a 429 slows the whole

@@ -518,3 +518,78 @@ func Collide(items []Item, outDir, code, ext string) error {
 
 // ErrNoInputs is returned when nothing was left to translate.
 var ErrNoInputs = errors.New("no inputs")
+
+// Request is what names a run's inputs: the arguments, and a list of them (List: a path, "-"
+// for In, "" for none) read one a line, or NUL-separated.
+type Request struct {
+	Args []string
+	List string
+	Nul  bool
+	In   io.Reader // standard input, for a list read from "-"
+	Options
+}
+
+// Typed refusals of Collect, which the command layer words.
+var (
+	// ErrNoInput: neither an argument nor a list names an input.
+	ErrNoInput = errors.New("no input")
+	// ErrStdinNotAlone: standard input named with other inputs, or a list read from it too.
+	ErrStdinNotAlone = errors.New("standard input (-) can only be translated on its own")
+)
+
+// ListError is a list of inputs that cannot be opened (Open) or read.
+type ListError struct {
+	Path string
+	Open bool
+	Err  error
+}
+
+func (e *ListError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *ListError) Unwrap() error { return e.Err }
+
+// NoMediaError is a run whose arguments and list named no audio or video file.
+type NoMediaError struct{ Named []string }
+
+func (e *NoMediaError) Error() string {
+	return "no audio or video files found in " + strings.Join(e.Named, ", ")
+}
+
+// Collect is Expand over r's arguments and list, refusing a run with nothing to translate and
+// standard input named with anything else.
+func Collect(ctx context.Context, r Request) ([]Item, []Skipped, error) {
+	var listed []string
+	if r.List != "" {
+		in := r.In
+		if r.List != "-" {
+			f, err := ctxio.Open(ctx, r.List)
+			switch {
+			case ctx.Err() != nil:
+				return nil, nil, ctx.Err()
+			case err != nil:
+				return nil, nil, &usage.Error{Err: &ListError{Path: r.List, Open: true, Err: err}}
+			}
+			defer f.Close()
+			in = f
+		}
+		var err error
+		if listed, err = ReadList(ctx, in, r.Nul); err != nil {
+			return nil, nil, &ListError{Path: r.List, Err: err}
+		}
+	}
+	if len(r.Args)+len(listed) == 0 {
+		return nil, nil, &usage.Error{Err: ErrNoInput}
+	}
+	items, skipped, err := Expand(r.Args, listed, r.Options)
+	if err != nil {
+		return nil, skipped, err
+	}
+	if len(items) == 0 {
+		return nil, skipped, &usage.Error{Err: &NoMediaError{Named: append(append([]string(nil), r.Args...), listed...)}}
+	}
+	for _, it := range items {
+		if it.Stdin() && (len(items) > 1 || r.List == "-") {
+			return nil, skipped, &usage.Error{Err: ErrStdinNotAlone}
+		}
+	}
+	return items, skipped, nil
+}
