@@ -1,7 +1,11 @@
-// Package complete makes the candidates a shell offers for a flag's value: languages and voices
-// from internal/lang's tables, each "value<TAB>description", the form the completion scripts of
-// the command line read (the shell shows the description beside the value where it can). It
-// knows no flag and no shell; which candidates go with which flag is the command line's.
+// Package complete makes the candidates a shell offers for a flag's value, each
+// "value<TAB>description", the form the completion scripts of the command line read (the shell
+// shows the description beside the value where it can): languages and voices from
+// internal/lang's tables, the fixed choices of the flags that have them, and the completion
+// functions cobra calls for them. The scripts (`livetranslate completion bash|zsh|fish`) ask the
+// hidden `livetranslate __complete ARGS… PARTIAL` for the candidates: one per line, and a last
+// line ":N" with cobra's ShellCompDirective (4: do not offer file names instead). Which function
+// goes with which flag is the command line's.
 package complete
 
 import (

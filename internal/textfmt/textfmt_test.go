@@ -40,3 +40,31 @@ func TestOr(t *testing.T) {
 		}
 	}
 }
+
+func TestOneLine(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"one line", "one line"},
+		{"reading config.yaml:\n  line 3: bad key\n  line 5: bad value\n", "reading config.yaml: line 3: bad key; line 5: bad value"},
+		{"first\n\n  second  \nthird", "first; second; third"},
+		{"\n\n", ""},
+	} {
+		if got := OneLine(tt.in); got != tt.want {
+			t.Errorf("OneLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestEscapeControls(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"plain, café\n", "plain, café\n"},
+		{"no final newline", "no final newline"},
+		{"red \x1b[31mname\x1b[0m\n", `red \x1b[31mname\x1b[0m` + "\n"},
+		{"a\nb.wav: not found\n", `a\nb.wav: not found` + "\n"},
+		{"bell\a and return\r", `bell\a and return\r`},
+		{"\u0085next line", `\u0085next line`},
+	} {
+		if got := EscapeControls(tt.in); got != tt.want {
+			t.Errorf("EscapeControls(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
