@@ -9,16 +9,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
-	"unicode"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
+	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/iostreams"
 	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
@@ -35,24 +34,9 @@ const (
 	exitBrokenPipe  = 141 // 128 + SIGPIPE, what a shell reports for a process killed by it
 )
 
-// streams are the process's standard streams, injected so commands never touch os.Stdout.
-type streams struct {
-	In        io.Reader
-	Out       io.Writer
-	Err       io.Writer
-	StderrTTY bool
-	// SharedTTY: standard output is the same terminal as stderr, so a progress line on stderr
-	// would land in the text.
-	SharedTTY bool
-	// Width is the terminal's width in columns (0 when stderr is not a terminal).
-	Width      func() int
-	Getenv     func(string) string
-	LookupPath func(string) (string, error)
-}
-
 // app is what every command of one run shares: the streams and the loaded configuration.
 type app struct {
-	io      streams
+	io      iostreams.IOStreams
 	cfg     *config.Config
 	verbose bool
 	quiet   bool // -q: nothing on stderr but what explains a failure
@@ -61,10 +45,7 @@ type app struct {
 
 // getenv reads the environment through the injected streams.
 func (a *app) getenv() func(string) string {
-	if a.io.Getenv != nil {
-		return a.io.Getenv
-	}
-	return os.Getenv
+	return a.io.Env()
 }
 
 // warnf prints one warning line on stderr, unless -q.
@@ -84,7 +65,7 @@ func (a *app) exitWarnf(format string, args ...any) {
 // holding it as a query parameter, an error quoting that URL). Keys shorter than 8 characters
 // are not real keys, and replacing them would mangle words.
 func (a *app) redact(s string) string {
-	s = escapeControls(s)
+	s = textfmt.EscapeControls(s)
 	if a.cfg == nil {
 		return s
 	}
@@ -120,37 +101,11 @@ func Main() int {
 		<-ctx.Done()
 		stop()
 	}()
-	s := streams{
-		In:        os.Stdin,
-		Out:       os.Stdout,
-		Err:       os.Stderr,
-		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-		SharedTTY: sameTerminal(os.Stdout, os.Stderr),
-		Width: func() int {
-			w, _, err := term.GetSize(int(os.Stderr.Fd()))
-			if err != nil {
-				return 0
-			}
-			return w
-		},
-		Getenv: os.Getenv,
-	}
-	return execute(ctx, s, os.Args[1:])
-}
-
-// sameTerminal reports whether a and b are one terminal (a shell's stdout and stderr, unless
-// one is redirected).
-func sameTerminal(a, b *os.File) bool {
-	if !term.IsTerminal(int(a.Fd())) || !term.IsTerminal(int(b.Fd())) {
-		return false
-	}
-	ai, aerr := a.Stat()
-	bi, berr := b.Stat()
-	return aerr == nil && berr == nil && os.SameFile(ai, bi)
+	return execute(ctx, iostreams.System(), os.Args[1:])
 }
 
 // execute runs args and reports the error, if any, as one line (plus a hint) on stderr.
-func execute(ctx context.Context, s streams, args []string) int {
+func execute(ctx context.Context, s iostreams.IOStreams, args []string) int {
 	root, a := newRootCmd(s)
 	root.SetArgs(args)
 	var err error
@@ -183,7 +138,7 @@ func execute(ctx context.Context, s streams, args []string) int {
 			msg = "interrupted"
 		}
 		// One line, whatever the error holds (a YAML parser's list of problems, say).
-		msg = oneLine(msg)
+		msg = textfmt.OneLine(msg)
 		fmt.Fprint(s.Err, a.redact(fmt.Sprintf("livetranslate: error: %s\n", msg)))
 		a.printHint(err)
 	}
@@ -203,7 +158,7 @@ func (a *app) printHint(err error) bool {
 	return h != ""
 }
 
-func newRootCmd(s streams) (*cobra.Command, *app) {
+func newRootCmd(s iostreams.IOStreams) (*cobra.Command, *app) {
 	a := &app{io: s}
 	cobra.EnableTraverseRunHooks = true
 	root := &cobra.Command{
@@ -263,7 +218,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	pf.String("base-url", "", "OpenAI-compatible base URL; overrides --region (env DASHSCOPE_BASE_URL)")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print request ids, usage and decisions on stderr")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print nothing on stderr but errors: no progress, warnings, or summary of a run that succeeded")
-	completeFlag(root, "region", fixed(regionChoices))
+	completeFlag(root, "region", complete.Fixed(complete.Regions))
 
 	root.AddCommand(
 		newTranslateCmd(a),
@@ -390,7 +345,7 @@ func hideUnusedGlobals(c *cobra.Command) (restore func()) {
 // document it (scripts/man): its streams go nowhere and nothing is run. Each command is passed
 // to document with the global flags it does not use hidden, as its --help hides them.
 func Tree(document func(c *cobra.Command) error) error {
-	root, _ := newRootCmd(streams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard,
+	root, _ := newRootCmd(iostreams.IOStreams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard,
 		Getenv: func(string) string { return "" }})
 	var walk func(c *cobra.Command) error
 	walk = func(c *cobra.Command) error {
@@ -410,48 +365,4 @@ func Tree(document func(c *cobra.Command) error) error {
 		return nil
 	}
 	return walk(root)
-}
-
-// oneLine joins the lines of a message: after a line ending in a colon with a space, else with
-// "; ".
-func oneLine(msg string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(msg, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			if strings.HasSuffix(b.String(), ":") {
-				b.WriteString(" ")
-			} else {
-				b.WriteString("; ")
-			}
-		}
-		b.WriteString(line)
-	}
-	return b.String()
-}
-
-// escapeControls writes control characters other than the line's own final newline as Go
-// escapes (\x1b, \a, \r): a file name holding a terminal escape cannot recolour or rewrite the
-// screen through an error line, and a newline in a name cannot pass for the end of the line.
-func escapeControls(s string) string {
-	body, nl := strings.CutSuffix(s, "\n")
-	if !strings.ContainsFunc(body, unicode.IsControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range body {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	if nl {
-		b.WriteString("\n")
-	}
-	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/progress"
 	"github.com/livetranslate/livetranslate/internal/run"
 	"github.com/livetranslate/livetranslate/internal/sink"
 )
@@ -25,7 +26,7 @@ func (a *app) translateBatch(ctx context.Context, s *settings, opts *translateOp
 		f := singleFiles(opts) // one input into several targets (checkInputs)
 		b.Files = &f
 	}
-	screen, end := a.startProgress(opts)
+	screen, end := progress.Start(&a.io, a.quiet, opts.Progress)
 	if screen != nil {
 		b.Progress = screen.Batch(len(items) * len(s.targets))
 		r.Stdout = screen.Stdout(r.Stdout)

@@ -14,6 +14,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/prettyjson"
+	"github.com/livetranslate/livetranslate/internal/progress"
 	"github.com/livetranslate/livetranslate/internal/run"
 	"github.com/livetranslate/livetranslate/internal/sink"
 	"github.com/livetranslate/livetranslate/internal/translate"
@@ -258,7 +259,7 @@ func singleFiles(opts *translateOptions) run.Single {
 // --audio-out, the dubbed video to --dub. Every file appears only when all of them are complete.
 func (a *app) translateSingle(ctx context.Context, s *settings, opts *translateOptions, it batch.Item) error {
 	r := a.newRun(s, opts)
-	screen, end := a.startProgress(opts)
+	screen, end := progress.Start(&a.io, a.quiet, opts.Progress)
 	if screen != nil {
 		r.Pipeline.OnProgress = screen.Parts(it.Name).Update
 		r.Stdout = screen.Stdout(r.Stdout)

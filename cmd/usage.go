@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/ledgercost"
 	"github.com/livetranslate/livetranslate/internal/pricing"
@@ -82,7 +83,7 @@ The ledger is $XDG_STATE_HOME/livetranslate/usage.db (~/.local/state/livetransla
 	f.BoolVar(&opts.List, "list", false, "list single requests, newest first, instead of a summary")
 	f.IntVar(&opts.Limit, "limit", 50, "with --list: at most this many requests; 0 for all")
 	f.StringVar(&opts.Ledger, keyLedger, "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
-	completeFlag(cmd, "by", fixed(byChoices()))
+	completeFlag(cmd, "by", complete.Fixed(complete.Groupings()))
 	return cmd
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/iostreams"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/ledger/ledgertest"
 	"github.com/livetranslate/livetranslate/internal/usagereport"
@@ -39,7 +40,7 @@ func usageEnv(t *testing.T) map[string]string {
 func runUsageCommand(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	s := streams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return env[k] }}
+	s := iostreams.IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return env[k] }}
 	root, _ := newRootCmd(s)
 	if c, _, err := root.Find([]string{"usage"}); err != nil || c.Name() != "usage" {
 		// root.go does not register the command yet: add it with an app whose configuration is

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/batch"
+	"github.com/livetranslate/livetranslate/internal/iostreams"
 	"github.com/livetranslate/livetranslate/internal/lang"
 )
 
@@ -24,7 +25,7 @@ func validateArgs(t *testing.T, env map[string]string, args ...string) (*setting
 		full[k] = v
 	}
 	var out, errOut bytes.Buffer
-	s := streams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return full[k] }}
+	s := iostreams.IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return full[k] }}
 	root, a := newRootCmd(s)
 	if c, _, err := root.Find([]string{"translate"}); err == nil {
 		root.RemoveCommand(c)
@@ -190,7 +191,7 @@ func TestConfigShowValidates(t *testing.T) {
 			full[k] = v
 		}
 		var out, errOut bytes.Buffer
-		s := streams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return full[k] }}
+		s := iostreams.IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return full[k] }}
 		code := execute(t.Context(), s, args)
 		first, _, _ := strings.Cut(errOut.String(), "\n")
 		return code, first
