@@ -182,11 +182,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 			if !loadsConfig(cmd) {
 				return nil
 			}
-			getenv := s.Getenv
-			if getenv == nil {
-				getenv = os.Getenv
-			}
-			cfg, err := config.Load(cmd.Context(), config.Options{File: a.cfgFile, Getenv: getenv})
+			cfg, err := config.Load(cmd.Context(), config.Options{File: a.cfgFile, Getenv: a.getenv()})
 			if err != nil {
 				return err
 			}
