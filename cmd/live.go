@@ -227,7 +227,7 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 	if s.ledger, err = a.openLedger(ctx, s, opts.Ledger, opts.NoLedger); err != nil {
 		return err
 	}
-	defer s.ledger.close()
+	defer s.ledger.Close()
 	capAmount, err := a.liveCap(s)
 	if err != nil {
 		return err
@@ -238,7 +238,7 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 		return err
 	}
 	ts := a.requestSettings(s, &opts.translateOptions)
-	p := &pipeline.Pipeline{Runner: a.newRunner(s), Recorder: s.ledger.recorder(), Info: worded(a.infof), Warn: worded(a.warnf)}
+	p := &pipeline.Pipeline{Runner: a.newRunner(s), Recorder: s.ledger.Recorder(), Info: worded(a.infof), Warn: worded(a.warnf)}
 	l := &live.Live{
 		Settings: live.Settings{
 			Source: *src, Stdin: a.io.In, Request: ts, Jobs: s.jobs, Queue: opts.Queue, MaxCost: capAmount,
@@ -255,7 +255,7 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 				return e
 			}},
 		Price: func(u *api.Usage) (float64, bool) {
-			cost, _, ok := s.ledger.estimate(s.model, "audio", u)
+			cost, _, ok := s.ledger.Estimate(s.model, "audio", u)
 			return cost, ok
 		},
 		// What fails every request alike (a key refused, a quota used up, a model unknown) ends
@@ -304,7 +304,7 @@ func (a *app) liveCap(s *settings) (*float64, error) {
 	if s.maxCost == nil {
 		return nil, nil
 	}
-	_, cur, ok := s.ledger.estimate(s.model, "audio", &api.Usage{})
+	_, cur, ok := s.ledger.Estimate(s.model, "audio", &api.Usage{})
 	switch {
 	case !ok:
 		return nil, usagef("add the model's prices under pricing: in the config file, or drop --max-cost", "--max-cost %s: the price table has no price for %s", s.maxCost, s.model)
@@ -321,7 +321,7 @@ func (a *app) liveSummary(s *settings, sum *live.Summary, elapsed time.Duration)
 		return
 	}
 	cur := ""
-	if _, c, ok := s.ledger.estimate(s.model, "audio", &api.Usage{}); ok {
+	if _, c, ok := s.ledger.Estimate(s.model, "audio", &api.Usage{}); ok {
 		cur = c
 	}
 	fmt.Fprintln(a.io.Err, a.redact("livetranslate: live: "+sum.Line(cur, elapsed)))

@@ -17,6 +17,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/dryrun"
 	"github.com/livetranslate/livetranslate/internal/lang"
+	"github.com/livetranslate/livetranslate/internal/ledgercost"
 	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/run"
 	"github.com/livetranslate/livetranslate/internal/split"
@@ -190,7 +191,7 @@ type settings struct {
 	idle      time.Duration
 	split     split.Mode
 	sampling  api.Sampling // as given; the speech rate only when speech is asked for
-	ledger    *usageLedger
+	ledger    *ledgercost.Ledger
 	timed     bool            // subtitles, --dub or --align: pieces placed at their source times
 	pauses    pauses.Options  // --pause-threshold, --min-pause
 	subs      subtitle.Format // --format srt or vtt; 0 otherwise

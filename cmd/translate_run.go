@@ -67,7 +67,7 @@ func runTranslate(ctx context.Context, a *app, opts *translateOptions) error {
 	if s.ledger, err = a.openLedger(ctx, s, opts.Ledger, opts.NoLedger); err != nil {
 		return err
 	}
-	defer s.ledger.close()
+	defer s.ledger.Close()
 	if s.timeout > 0 && single {
 		// --timeout bounds each input (a batch sets it per input), not the whole run.
 		var cancel context.CancelFunc
@@ -178,8 +178,8 @@ func (a *app) newPipeline(s *settings, opts *translateOptions) *pipeline.Pipelin
 			Timed: s.timed, CueMax: opts.CueMax, Align: opts.Align, DubMix: opts.DubMix, Pauses: s.pauses,
 		},
 		Runner:   a.newRunner(s),
-		Recorder: s.ledger.recorder(),
-		Estimate: s.ledger.estimate,
+		Recorder: s.ledger.Recorder(),
+		Estimate: s.ledger.Estimate,
 		Info:     worded(a.infof),
 		Warn:     worded(a.warnf),
 	}

@@ -12,11 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/ledgercost"
-	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/usagereport"
 )
 
@@ -177,9 +175,3 @@ func writeUsageList(w io.Writer, opts *usageOptions, l *usagereport.List) error 
 	}
 	return l.WriteTable(w)
 }
-
-// setRowUsage and roundCost are the translate files' names (ledger.go, jsonout.go,
-// translate_batch.go) for ledgercost.SetUsage and pricing.Round.
-func setRowUsage(r *ledger.Row, u *api.Usage, t *pricing.Table) { ledgercost.SetUsage(r, u, t) }
-
-func roundCost(c float64) float64 { return pricing.Round(c) }

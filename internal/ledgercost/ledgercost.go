@@ -1,6 +1,7 @@
 // Package ledgercost prices the requests of the usage ledger: the usage the service reported,
 // copied into a ledger row and priced as the request is recorded, and a recorded row priced again
-// with today's price table when usage is reported.
+// with today's price table when usage is reported; and a run's ledger (Ledger), which records
+// every request of the run priced so.
 package ledgercost
 
 import (
