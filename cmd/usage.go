@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 
@@ -14,7 +11,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/ledger"
-	"github.com/livetranslate/livetranslate/internal/ledgercost"
+	"github.com/livetranslate/livetranslate/internal/usage"
 	"github.com/livetranslate/livetranslate/internal/usagereport"
 )
 
@@ -124,54 +121,23 @@ func runUsage(ctx context.Context, a *app, opts *usageOptions, win usagereport.W
 	if err != nil {
 		return err
 	}
-	path, given := opts.Ledger, opts.Ledger != ""
-	if !given {
-		path = ledger.DefaultPath(a.getenv())
-	}
-	if _, err := os.Stat(path); path == "" || errors.Is(err, fs.ErrNotExist) {
-		if given { // a ledger asked for by name that is not there is a typo, not an empty month
-			return usagef("check the path given with --ledger (or ledger: in the config file)", "no usage ledger at %s", path)
-		}
-		// Nothing was ever recorded here: an empty report, and no file created by looking.
-		a.infof("no usage ledger at %s yet", path)
-		path = ""
-	}
-	q := ledger.Query{Since: win.Since, Until: win.Until, By: opts.By, Location: win.Loc, Price: ledgercost.Repricer(prices)}
-	if opts.List {
-		q.Limit = opts.Limit
-		rows, err := usagereport.Rows(ctx, path, q)
-		if err != nil {
-			return err
-		}
-		return writeUsageList(a.io.Out, opts, usagereport.NewList(rows, opts.Limit, win, prices))
-	}
-	groups, err := usagereport.Groups(ctx, path, q)
-	if err != nil {
-		return err
-	}
-	return writeUsageSummary(a.io.Out, opts, usagereport.NewSummary(opts.By, groups, win, prices))
-}
-
-func writeUsageSummary(w io.Writer, opts *usageOptions, s *usagereport.Summary) error {
+	r := usagereport.Request{Window: win, By: opts.By, List: opts.List, Limit: opts.Limit, Prices: prices,
+		Ledger: opts.Ledger, Named: opts.Ledger != "", Info: a.infof,
+		MixedCurrencies: "Costs in different currencies are not added up; see --json or --csv by model.",
+		Truncated:       func(n int) string { return fmt.Sprintf("The newest %d requests are shown; --limit 0 lists all.", n) }}
 	switch {
 	case opts.JSON:
-		return s.WriteJSON(w)
+		r.Format = usagereport.JSON
 	case opts.CSV:
-		return s.WriteCSV(w)
-	case s.MixedCurrencies():
-		return s.WriteTable(w, "Costs in different currencies are not added up; see --json or --csv by model.")
+		r.Format = usagereport.CSV
 	}
-	return s.WriteTable(w)
-}
-
-func writeUsageList(w io.Writer, opts *usageOptions, l *usagereport.List) error {
-	switch {
-	case opts.JSON:
-		return l.WriteJSON(w)
-	case opts.CSV:
-		return l.WriteCSV(w)
-	case l.Truncated():
-		return l.WriteTable(w, fmt.Sprintf("The newest %d requests are shown; --limit 0 lists all.", l.Limit))
+	if !r.Named {
+		r.Ledger = ledger.DefaultPath(a.getenv())
 	}
-	return l.WriteTable(w)
+	err = usagereport.Write(ctx, a.io.Out, r)
+	var missing *usagereport.MissingLedgerError
+	if errors.As(err, &missing) { // a ledger asked for by name that is not there is a typo, not an empty month
+		return usage.Wrap(err, "check the path given with --ledger (or ledger: in the config file)")
+	}
+	return err
 }
