@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -105,88 +104,23 @@ environment or the file); a missing target language or key is not an error here.
 		if _, err := topts.validate(a.cfg); err != nil {
 			return a.fromSource(err)
 		}
-		return runConfigShow(a, opts, settingsShown(cmd))
+		return runConfigShow(a, opts, config.ShownKeys(cmd.LocalFlags()))
 	}
 	translate.Flags().VisitAll(func(f *pflag.Flag) {
-		if settingKeys[strings.ReplaceAll(f.Name, "-", "_")] {
+		if config.IsSetting(config.FlagKey(f.Name)) {
 			cmd.Flags().AddFlag(f)
 		}
 	})
 	return cmd
 }
 
-// settingsShown are the keys config show lists: the service's (the key, region and base URL),
-// then the settings of translate in the order of their names.
-func settingsShown(cmd *cobra.Command) []string {
-	keys := []string{config.KeyAPIKey, config.KeyRegion, config.KeyBaseURL}
-	cmd.LocalFlags().VisitAll(func(f *pflag.Flag) {
-		if key := strings.ReplaceAll(f.Name, "-", "_"); settingKeys[key] && !slices.Contains(keys, key) {
-			keys = append(keys, key)
-		}
-	})
-	return keys
-}
-
-// shownSetting is one setting of config show --json.
-type shownSetting struct {
-	Key    string `json:"key"`
-	Value  string `json:"value"`
-	Source string `json:"source"`
-	Flag   string `json:"flag,omitempty"`
-	Env    string `json:"env,omitempty"`
-	File   string `json:"file,omitempty"`
-}
-
 func runConfigShow(a *app, opts *configShowOptions, keys []string) error {
-	settings, err := a.cfg.Effective(keys)
+	shown, err := a.cfg.Show(keys, map[string]string{config.KeyLedger: ledger.DefaultPath(a.getenv())}) // what translate opens
 	if err != nil {
 		return err
 	}
-	shown := make([]shownSetting, 0, len(settings))
-	for _, s := range settings {
-		if s.Key == keyLedger && s.Value == "" && s.Origin.Kind == config.FromDefault {
-			s.Value = ledger.DefaultPath(a.getenv()) // what translate opens
-		}
-		sh := shownSetting{Key: s.Key, Value: s.Value, Source: string(s.Origin.Kind)}
-		switch s.Origin.Kind {
-		case config.FromFlag:
-			sh.Flag = s.Origin.Name
-		case config.FromEnv:
-			sh.Env = s.Origin.Name
-		case config.FromFile:
-			sh.File = s.Origin.Name
-		}
-		shown = append(shown, sh)
-	}
 	if opts.JSON {
-		var b strings.Builder
-		if err := writeJSON(&b, shown); err != nil {
-			return err
-		}
-		for _, line := range strings.SplitAfter(b.String(), "\n") {
-			if _, err := fmt.Fprint(a.io.Out, a.redact(line)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return shown.WriteJSON(a.io.Out, a.redact)
 	}
-	for _, sh := range shown {
-		value := sh.Value
-		if value == "" {
-			value = `""`
-		}
-		source := sh.Source
-		switch {
-		case sh.Flag != "":
-			source += " " + sh.Flag
-		case sh.Env != "":
-			source += " $" + sh.Env
-		case sh.File != "":
-			source += " " + sh.File
-		}
-		if _, err := fmt.Fprint(a.io.Out, a.redact(fmt.Sprintf("%s = %s  (%s)\n", sh.Key, value, source))); err != nil {
-			return err
-		}
-	}
-	return nil
+	return shown.WriteText(a.io.Out, a.redact)
 }

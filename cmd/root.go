@@ -193,9 +193,6 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 			if w := cfg.KeyFileWarning(); w != "" {
 				a.warnf("%s", w)
 			}
-			if err := a.checkConfig(cmd); err != nil {
-				return err
-			}
 			return a.applyConfig(cmd)
 		},
 	}

@@ -10,13 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/complete"
+	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/usage"
 	"github.com/livetranslate/livetranslate/internal/usagereport"
 )
-
-// keyLedger is the config key (and --ledger flag) of the usage ledger's path.
-const keyLedger = "ledger"
 
 // usageOptions is what the usage flags say.
 type usageOptions struct {
@@ -77,7 +75,7 @@ The ledger is $XDG_STATE_HOME/livetranslate/usage.db (~/.local/state/livetransla
 	f.BoolVar(&opts.CSV, "csv", false, "print CSV")
 	f.BoolVar(&opts.List, "list", false, "list single requests, newest first, instead of a summary")
 	f.IntVar(&opts.Limit, "limit", 50, "with --list: at most this many requests; 0 for all")
-	f.StringVar(&opts.Ledger, keyLedger, "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
+	f.StringVar(&opts.Ledger, config.KeyLedger, "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
 	completeFlag(cmd, "by", complete.Fixed(complete.Groupings()))
 	return cmd
 }

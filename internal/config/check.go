@@ -128,7 +128,7 @@ func (c *Config) CheckValue(key, typ string) error {
 		return nil
 	}
 	if err := checkType(typ, c.Raw(key)); err != nil {
-		return &Error{Msg: fmt.Sprintf("%s: %v", src, err), Hint: fmt.Sprintf("fix it there, or override it with --%s", strings.ReplaceAll(key, "_", "-"))}
+		return sourceError(src, key, err)
 	}
 	return nil
 }
