@@ -1,7 +1,9 @@
-// Package config loads livetranslate's settings with the precedence the SPEC promises:
-// a flag the user set, then the environment, then the config file, then the built-in default.
-// It owns one *viper.Viper per run (never viper's global), knows the XDG paths, and maps the
-// endpoint region to the vendor's base URL.
+// Package config loads livetranslate's settings with the precedence users are promised: a flag
+// the user set, then the environment, then the config file, then the built-in default. It owns
+// one *viper.Viper per run (never viper's global), knows the XDG paths, and maps the endpoint
+// region to the vendor's base URL. It knows which flags are settings (IsSetting), checks what the
+// file and the environment give them and sets the running command's flags from it (Check,
+// Apply), and lists the settings a run uses with where each came from (Show).
 package config
 
 import (
