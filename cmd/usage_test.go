@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/iostreams"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/ledger/ledgertest"
@@ -42,15 +41,6 @@ func runUsageCommand(t *testing.T, env map[string]string, args ...string) (stdou
 	var out, errOut bytes.Buffer
 	s := iostreams.IOStreams{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(k string) string { return env[k] }}
 	root, _ := newRootCmd(s)
-	if c, _, err := root.Find([]string{"usage"}); err != nil || c.Name() != "usage" {
-		// root.go does not register the command yet: add it with an app whose configuration is
-		// loaded as the root's PersistentPreRunE loads it.
-		cfg, err := config.Load(t.Context(), config.Options{Getenv: s.Getenv})
-		if err != nil {
-			t.Fatal(err)
-		}
-		root.AddCommand(newUsageCmd(&app{io: s, cfg: cfg}))
-	}
 	root.SetArgs(append([]string{"usage"}, args...))
 	code = exitOK
 	if err := root.ExecuteContext(t.Context()); err != nil {
