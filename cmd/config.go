@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/livetranslate/livetranslate/internal/cmdutil"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 )
@@ -25,25 +25,21 @@ func newConfigCmd(a *app) *cobra.Command {
   livetranslate config show --json | jq -r '.[] | select(.source != "default") | .key'`,
 		Args:                       cobra.ArbitraryArgs,
 		SuggestionsMinimumDistance: 2,
-		Annotations:                map[string]string{noConfigKey: ""},
 		// Without a subcommand, the help; a subcommand that does not exist is a usage error
 		// (cobra would print the help and succeed).
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return cmd.Help()
 			}
-			hint := "see livetranslate config --help"
-			if sug := cmd.SuggestionsFor(args[0]); len(sug) > 0 {
-				hint = "did you mean " + strings.Join(sug, " or ") + "? " + hint
-			}
-			return usagef(hint, "livetranslate config has no command %q: choose path or show", args[0])
+			return usagef(cmdutil.SuggestHint(cmd, args[0]), "livetranslate config has no command %q: choose path or show", args[0])
 		},
 	}
+	// config path names the file whatever it holds: a broken file is what one looks for it to fix.
 	cmd.AddCommand(
-		usesGlobals(newConfigPathCmd(a), "config", "verbose"),
+		cmdutil.SkipConfig(cmdutil.UsesGlobals(newConfigPathCmd(a), "config", "verbose")),
 		newConfigShowCmd(a),
 	)
-	return usesGlobals(cmd, "config")
+	return cmdutil.SkipConfig(cmdutil.UsesGlobals(cmd, "config"))
 }
 
 func newConfigPathCmd(a *app) *cobra.Command {
@@ -54,8 +50,6 @@ func newConfigPathCmd(a *app) *cobra.Command {
 $XDG_CONFIG_HOME/livetranslate/config.yaml (~/.config/livetranslate/config.yaml), whether or not
 the file exists; -v says on stderr whether it does. The file is not read.`,
 		Args: noArgs,
-		// The file's path, whatever it holds: a broken file is what one looks for it to fix.
-		Annotations: map[string]string{noConfigKey: ""},
 		RunE: func(*cobra.Command, []string) error {
 			path := config.Path(a.cfgFile, a.getenv())
 			if path == "" {

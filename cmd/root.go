@@ -13,8 +13,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
+	"github.com/livetranslate/livetranslate/internal/cmdutil"
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/iostreams"
@@ -112,14 +112,14 @@ func execute(ctx context.Context, s iostreams.IOStreams, args []string) int {
 	if len(args) >= 2 && args[0] == "help" {
 		// cobra's help prints "Unknown help topic" and succeeds; a typo there is a usage error.
 		if c, _, ferr := root.Find(args[1:]); ferr != nil || c == root {
-			err = usagef(commandHint(root, args[1]), "no help for %q: there is no such command", args[1])
+			err = usagef(cmdutil.SuggestHint(root, args[1]), "no help for %q: there is no such command", args[1])
 		}
 	}
 	if err == nil {
 		err = root.ExecuteContext(ctx)
 	}
-	if name, ok := unknownCommand(err); ok {
-		err = usagef(commandHint(root, name), "unknown command %q", name)
+	if name, ok := cmdutil.UnknownCommand(err); ok {
+		err = usagef(cmdutil.SuggestHint(root, name), "unknown command %q", name)
 	}
 	if err == nil && ctx.Err() != nil {
 		// A nil error with a cancelled context still counts as failure (restic's rule).
@@ -179,7 +179,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 			if a.quiet && a.verbose {
 				return quietVerbose()
 			}
-			if !loadsConfig(cmd) {
+			if !cmdutil.LoadsConfig(cmd) {
 				return nil
 			}
 			cfg, err := config.Load(cmd.Context(), config.Options{File: a.cfgFile, Getenv: a.getenv()})
@@ -211,25 +211,25 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	pf.String("base-url", "", "OpenAI-compatible base URL; overrides --region (env DASHSCOPE_BASE_URL)")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print request ids, usage and decisions on stderr")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print nothing on stderr but errors: no progress, warnings, or summary of a run that succeeded")
-	completeFlag(root, "region", complete.Fixed(complete.Regions))
+	cmdutil.CompleteFlag(root, "region", complete.Fixed(complete.Regions))
 
 	root.AddCommand(
 		newTranslateCmd(a),
 		newLiveCmd(a),
-		usesGlobals(newVoicesCmd(a)),
-		usesGlobals(newLanguagesCmd(a)),
-		usesGlobals(newVersionCmd(a)),
-		usesGlobals(newUsageCmd(a), "config", "verbose", "quiet"),
+		cmdutil.UsesGlobals(newVoicesCmd(a)),
+		cmdutil.UsesGlobals(newLanguagesCmd(a)),
+		cmdutil.UsesGlobals(newVersionCmd(a)),
+		cmdutil.UsesGlobals(newUsageCmd(a), "config", "verbose", "quiet"),
 		newConfigCmd(a),
 	)
 	// cobra's completion command, added now rather than when the root runs, so that it too lists
 	// only the global flags it uses (none).
 	root.InitDefaultCompletionCmd()
 	if c, _, err := root.Find([]string{"completion"}); err == nil && c != root {
-		usesGlobals(c)
+		cmdutil.UsesGlobals(c)
 		var shells []string
 		for _, sub := range c.Commands() {
-			usesGlobals(sub)
+			cmdutil.UsesGlobals(sub)
 			shells = append(shells, sub.Name())
 		}
 		// Without a shell, the help; a shell it has no script for is a usage error (cobra would
@@ -244,94 +244,10 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	}
 	defaultHelp := root.HelpFunc()
 	root.SetHelpFunc(func(c *cobra.Command, args []string) {
-		hideUnusedGlobals(c)
+		cmdutil.HideUnusedGlobals(c)
 		defaultHelp(c, args)
 	})
 	return root, a
-}
-
-// noConfigKey is the annotation of a command that runs without loading the configuration.
-const noConfigKey = "livetranslate/noconfig"
-
-// loadsConfig reports whether cmd needs the configuration loaded before it runs. Shell completion
-// (the hidden __complete, and the completion command that prints the scripts) does not, so that
-// a broken config file cannot break the shell's completion, nor does a command annotated with
-// noConfigKey (config path, which names the file whatever it holds).
-func loadsConfig(cmd *cobra.Command) bool {
-	if _, ok := cmd.Annotations[noConfigKey]; ok {
-		return false
-	}
-	for c := cmd; c != nil; c = c.Parent() {
-		switch c.Name() {
-		case cobra.ShellCompRequestCmd, "completion":
-			if c.Parent() == cmd.Root() {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// commandHint is the hint under a command name that does not exist: the commands it may be a
-// typo of, and where the list is.
-func commandHint(root *cobra.Command, name string) string {
-	hint := "see livetranslate --help"
-	if sug := root.SuggestionsFor(name); len(sug) > 0 {
-		hint = "did you mean " + strings.Join(sug, " or ") + "? " + hint
-	}
-	return hint
-}
-
-// unknownCommand recognises cobra's error for a command that does not exist (its suggestions are
-// turned off, so the message is one line) and returns the name the user typed.
-func unknownCommand(err error) (string, bool) {
-	if err == nil || !strings.HasPrefix(err.Error(), "unknown command ") {
-		return "", false
-	}
-	var name string
-	if _, serr := fmt.Sscanf(err.Error(), "unknown command %q", &name); serr != nil {
-		return "", false
-	}
-	return name, true
-}
-
-// globalsKey is the annotation that lists the global flags a command uses, when not all.
-const globalsKey = "livetranslate/globals"
-
-// usesGlobals notes that c uses only the named global flags (none when no name is given), so that
-// its help does not list the others: --region means nothing to `languages`.
-func usesGlobals(c *cobra.Command, names ...string) *cobra.Command {
-	if c.Annotations == nil {
-		c.Annotations = map[string]string{}
-	}
-	c.Annotations[globalsKey] = strings.Join(names, ",")
-	return c
-}
-
-// hideUnusedGlobals hides from c's help the global flags it does not use (they are still
-// accepted: a script may pass --config to every command). The flags are the root's, shared by
-// every command: the function it returns shows them again.
-func hideUnusedGlobals(c *cobra.Command) (restore func()) {
-	used, ok := c.Annotations[globalsKey]
-	if !ok {
-		return func() {}
-	}
-	keep := map[string]bool{"help": true}
-	for _, n := range strings.Split(used, ",") {
-		keep[n] = true
-	}
-	var hidden []*pflag.Flag
-	c.InheritedFlags().VisitAll(func(f *pflag.Flag) {
-		if !keep[f.Name] && !f.Hidden {
-			f.Hidden = true
-			hidden = append(hidden, f)
-		}
-	})
-	return func() {
-		for _, f := range hidden {
-			f.Hidden = false
-		}
-	}
 }
 
 // Tree is the command tree a run builds, for the tools that
@@ -340,22 +256,5 @@ func hideUnusedGlobals(c *cobra.Command) (restore func()) {
 func Tree(document func(c *cobra.Command) error) error {
 	root, _ := newRootCmd(iostreams.IOStreams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard,
 		Getenv: func(string) string { return "" }})
-	var walk func(c *cobra.Command) error
-	walk = func(c *cobra.Command) error {
-		restore := hideUnusedGlobals(c)
-		err := document(c)
-		restore()
-		if err != nil {
-			return err
-		}
-		for _, sub := range c.Commands() {
-			if sub.IsAvailableCommand() && !sub.IsAdditionalHelpTopicCommand() {
-				if err := walk(sub); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	return walk(root)
+	return cmdutil.Walk(root, document)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/livetranslate/livetranslate/internal/cmdutil"
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/prettyjson"
@@ -60,7 +61,7 @@ func newVoicesCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "only the voices that can speak LANG")
-	completeFlag(cmd, "lang", complete.LanguageFunc(true, false, false))
+	cmdutil.CompleteFlag(cmd, "lang", complete.LanguageFunc(true, false, false))
 	return cmd
 }
 

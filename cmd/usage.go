@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/livetranslate/livetranslate/internal/cmdutil"
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/ledger"
@@ -76,7 +77,7 @@ The ledger is $XDG_STATE_HOME/livetranslate/usage.db (~/.local/state/livetransla
 	f.BoolVar(&opts.List, "list", false, "list single requests, newest first, instead of a summary")
 	f.IntVar(&opts.Limit, "limit", 50, "with --list: at most this many requests; 0 for all")
 	f.StringVar(&opts.Ledger, config.KeyLedger, "", "usage ledger file (default $XDG_STATE_HOME/livetranslate/usage.db)")
-	completeFlag(cmd, "by", complete.Fixed(complete.Groupings()))
+	cmdutil.CompleteFlag(cmd, "by", complete.Fixed(complete.Groupings()))
 	return cmd
 }
 
