@@ -15,6 +15,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/ledger"
 	"github.com/livetranslate/livetranslate/internal/media"
+	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/results"
 	"github.com/livetranslate/livetranslate/internal/speech"
@@ -125,6 +126,12 @@ func flagHint(err error) string {
 	var isInput *results.InputError
 	var stdinExists *results.StdinExistsError
 	switch {
+	case errors.As(err, new(*api.RangeError)):
+		return "see livetranslate translate --help"
+	case errors.As(err, new(*pauses.ThresholdError)):
+		return "e.g. --pause-threshold -40 (dB below full scale; louder is speech), or pause_threshold in the config file"
+	case errors.As(err, new(*pauses.MinPauseError)):
+		return "e.g. --min-pause 0.3s, or min_pause in the config file"
 	case errors.As(err, &exists):
 		return "pass --overwrite to replace it, or choose another name"
 	case errors.As(err, &foreign):
@@ -175,6 +182,9 @@ func message(err error) string {
 	case errors.As(err, &list):
 		return reword(msg, list, "--files-from "+list.Error())
 	}
+	if worded, inner := settingMessage(err); inner != nil {
+		return reword(msg, inner, worded)
+	}
 	var speechExists *speech.ExistsError
 	var notLedger *ledger.NotLedgerError
 	switch {
@@ -219,6 +229,26 @@ func splitMessage(err error) (worded string, inner error) {
 		return fmt.Sprintf("--segment %s is too short: at least %s", short.Segment, short.Min), short
 	case errors.As(err, &needsProbe):
 		return "--split always needs ffprobe: " + needsProbe.Err.Error(), needsProbe
+	}
+	return "", nil
+}
+
+// settingMessage words the range errors of the request's settings (api.Sampling's parameters,
+// whose flags are their body names with dashes, and the pause finder's overrides); inner is the
+// error in err's chain that worded replaces (nil for none).
+func settingMessage(err error) (worded string, inner error) {
+	var (
+		sampling  *api.RangeError
+		threshold *pauses.ThresholdError
+		minPause  *pauses.MinPauseError
+	)
+	switch {
+	case errors.As(err, &sampling):
+		return fmt.Sprintf("--%s %s is out of range: must be %s", strings.ReplaceAll(sampling.Param, "_", "-"), sampling.Value, sampling.Range), sampling
+	case errors.As(err, &threshold):
+		return fmt.Sprintf("--pause-threshold %q is not a level in [%g, %g] dB", threshold.Value, pauses.MinThreshold, pauses.MaxThreshold), threshold
+	case errors.As(err, &minPause):
+		return fmt.Sprintf("--min-pause %s is out of range: must be in [%s, %s]", minPause.Value, pauses.MinMinPause, pauses.MaxMinPause), minPause
 	}
 	return "", nil
 }

@@ -102,7 +102,7 @@ func (o *liveOptions) validate(c *config.Config) (*settings, *live.Source, error
 	for _, check := range []func(*settings) error{
 		func(s *settings) error { return o.checkLiveFormat(s, c) },
 		o.checkLanguages,
-		func(*settings) error { return checkSampling(o.Sampling) },
+		func(*settings) error { return o.Sampling.Check() },
 		func(s *settings) error { return o.checkSpeech(s, c) },
 		o.checkLiveRun,
 		o.checkRequests,

@@ -72,7 +72,7 @@ type translateOptions struct {
 	Cache          string
 	CacheMaxSize   byteSize
 	// Sampling is sent as it is; a field is nil when its flag was not given, so the service's
-	// default applies (samplingFlags).
+	// default applies (api.Sampling.Params).
 	Sampling api.Sampling
 
 	// settingsOnly: the options of config show, which checks the settings as translate does
@@ -215,7 +215,7 @@ func (o *translateOptions) validate(c *config.Config) (*settings, error) {
 	for _, check := range []func(*settings) error{
 		o.checkFormat,
 		o.checkLanguages,
-		func(*settings) error { return checkSampling(o.Sampling) },
+		func(*settings) error { return o.Sampling.Check() },
 		func(s *settings) error { return o.checkSpeech(s, c) },
 		o.checkRun,
 		func(s *settings) error { return checkTimed(o, s) },
@@ -399,7 +399,7 @@ func (o *translateOptions) checkSending(s *settings) error {
 // cost cap.
 func (o *translateOptions) checkRequests(s *settings) error {
 	var err error
-	if s.pauses, err = pauseOptions(o.PauseThreshold, o.MinPause); err != nil {
+	if s.pauses, err = pauses.ParseOptions(o.PauseThreshold, o.MinPause); err != nil {
 		return err
 	}
 	if s.retries = o.Retries; s.retries < 0 || s.retries > 100 {

@@ -116,7 +116,10 @@ func TestValidate(t *testing.T) {
 		{"subtitles never split", key, []string{"a.wav", "--to", "fr", "--format", "srt", "--split", "never"}, "--split never cannot be used", exitUsage, nil},
 		{"cue-max without timed output", key, []string{"a.wav", "--to", "fr", "--cue-max", "5s"}, "--cue-max sets the pieces", exitUsage, nil},
 		{"pause threshold", key, []string{"a.wav", "--to", "fr", "--pause-threshold", "-40dB"}, "", 0, func(s *settings) bool { return s.pauses.Threshold == -40 }},
-		{"pause threshold out of range", key, []string{"a.wav", "--to", "fr", "--pause-threshold", "3"}, "not a level in [-90, -5] dB", exitUsage, nil},
+		{"pause threshold out of range", key, []string{"a.wav", "--to", "fr", "--pause-threshold", "3"}, `--pause-threshold "3" is not a level in [-90, -5] dB`, exitUsage, nil},
+		{"pause threshold from the environment", with("LIVETRANSLATE_PAUSE_THRESHOLD", "-100 dB"), []string{"a.wav", "--to", "fr"}, `$LIVETRANSLATE_PAUSE_THRESHOLD: "-100 dB" is not a level in [-90, -5] dB`, exitConfig, nil},
+		{"min pause out of range", key, []string{"a.wav", "--to", "fr", "--min-pause", "10ms"}, "--min-pause 10ms is out of range: must be in [50ms, 5s]", exitUsage, nil},
+		{"sampling from the config", with("LIVETRANSLATE_MAX_TOKENS", "0"), []string{"a.wav", "--to", "fr"}, "$LIVETRANSLATE_MAX_TOKENS: 0 is out of range: must be in [1, 4096]", exitConfig, nil},
 		{"no key", nil, []string{"a.wav", "--to", "fr"}, "no API key", exitConfig, nil},
 		{"no key for a dry run", nil, []string{"a.wav", "--to", "fr", "--dry-run"}, "", 0, nil},
 		{"not a number", key, []string{"a.wav", "--to", "fr", "--seed", "x"}, `invalid argument "x" for "--seed"`, exitUsage, nil},
@@ -127,11 +130,15 @@ func TestValidate(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _, err := validateArgs(t, tt.env, tt.args...)
+			var msg string // as the command line words it
+			if err != nil {
+				msg = message(err)
+			}
 			switch {
 			case tt.err == "" && err != nil:
 				t.Fatalf("error %v", err)
-			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
-				t.Fatalf("error %v, want one containing %q", err, tt.err)
+			case tt.err != "" && (err == nil || !strings.Contains(msg, tt.err)):
+				t.Fatalf("error %q, want one containing %q", msg, tt.err)
 			case tt.err != "" && exitCode(err) != tt.code:
 				t.Fatalf("%v: exit %d, want %d", err, exitCode(err), tt.code)
 			case tt.want != nil && !tt.want(s):

@@ -102,20 +102,6 @@ type Request struct {
 	Sampling     Sampling
 }
 
-// Sampling are the request's generation settings, sent as they are: each field is one body
-// parameter (its JSON name), omitted when nil so that the service's default applies. A setting
-// added here is sent; the command line gives it a flag.
-type Sampling struct {
-	MaxTokens         *int     `json:"max_tokens,omitempty"` // text and speech together
-	Seed              *int64   `json:"seed,omitempty"`
-	Temperature       *float64 `json:"temperature,omitempty"`
-	TopP              *float64 `json:"top_p,omitempty"`
-	PresencePenalty   *float64 `json:"presence_penalty,omitempty"`
-	TopK              *int     `json:"top_k,omitempty"`
-	RepetitionPenalty *float64 `json:"repetition_penalty,omitempty"`
-	SpeechRate        *float64 `json:"speech_rate,omitempty"` // documented only by the Chinese API reference
-}
-
 // bodyFrame is the request body around the media bytes: head ends with the opening quote of the
 // data string, tail starts with its closing quote. For a URL the escaped URL ends head.
 type bodyFrame struct {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/livetranslate/livetranslate/internal/api"
 )
 
 // KeyLedger is the key of the usage ledger's path.
@@ -17,14 +19,22 @@ var configOnlyKeys = []string{"pricing"}
 // settingKeys are the flags whose value may come from the config file or LIVETRANSLATE_*: the
 // settings that stay the same from run to run. The others (where results go, what to read,
 // how this run behaves) are the command line's alone.
-var settingKeys = map[string]bool{
+var settingKeys = withSampling(map[string]bool{
 	"api_key": true, "region": true, "base_url": true, "model": true, "to": true, "from": true,
 	"voice": true, "format": true, "jobs": true, "inline_limit": true, "timeout": true,
 	"retries": true, "idle_timeout": true, "pause_threshold": true, "min_pause": true,
-	"ledger": true, "lang_form": true, "max_tokens": true, "seed": true, "temperature": true,
-	"top_p": true, "top_k": true, "presence_penalty": true, "repetition_penalty": true,
-	"speech_rate": true, "pricing": true, "max_cost": true,
+	"ledger": true, "lang_form": true, "pricing": true, "max_cost": true,
 	"cache": true, "cache_max_size": true,
+})
+
+// withSampling adds the request's sampling parameters to keys: each is a setting, its key the
+// body parameter's name (max_tokens), as its flag is that name with dashes.
+func withSampling(keys map[string]bool) map[string]bool {
+	var s api.Sampling
+	for _, p := range s.Params() {
+		keys[p.Name] = true
+	}
+	return keys
 }
 
 // FlagKey is the key of the flag named name: its dashes turned to underscores (base-url is
