@@ -16,6 +16,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/dryrun"
+	"github.com/livetranslate/livetranslate/internal/flagvalue"
 	"github.com/livetranslate/livetranslate/internal/lang"
 	"github.com/livetranslate/livetranslate/internal/ledgercost"
 	"github.com/livetranslate/livetranslate/internal/pauses"
@@ -32,7 +33,7 @@ type translateOptions struct {
 	InputFormat string
 	NoStream    bool
 	Overwrite   bool
-	InlineLimit byteSize
+	InlineLimit flagvalue.Bytes
 	OutDir      string
 	Speech      bool
 	FilesFrom   string
@@ -58,8 +59,8 @@ type translateOptions struct {
 	// Settings that may also come from the environment or the config file (applyConfig).
 	Model          string
 	Format         string
-	To             langList
-	From           onceString
+	To             flagvalue.List
+	From           flagvalue.Once
 	Voice          string
 	Jobs           int
 	LangForm       string
@@ -70,7 +71,7 @@ type translateOptions struct {
 	Timeout        time.Duration
 	Ledger         string
 	Cache          string
-	CacheMaxSize   byteSize
+	CacheMaxSize   flagvalue.Bytes
 	// Sampling is sent as it is; a field is nil when its flag was not given, so the service's
 	// default applies (api.Sampling.Params).
 	Sampling api.Sampling
@@ -241,14 +242,14 @@ func (o *translateOptions) checkFormat(s *settings) error {
 
 // checkLanguages parses --to and --from.
 func (o *translateOptions) checkLanguages(s *settings) error {
-	if len(o.To.values) == 0 || (len(o.To.values) == 1 && o.To.values[0] == "") {
+	if to := o.To.Values(); len(to) == 0 || (len(to) == 1 && to[0] == "") {
 		if o.settingsOnly {
 			return nil
 		}
 		return usagef("pass --to LANG (e.g. --to English), or set to: in the config file; see livetranslate languages", "no target language")
 	}
 	seen := map[string]bool{}
-	for _, to := range o.To.values {
+	for _, to := range o.To.Values() {
 		if to == "" {
 			return usagef("e.g. --to fr,de", "--to %s: an empty language in the list", o.To.String())
 		}
@@ -262,7 +263,7 @@ func (o *translateOptions) checkLanguages(s *settings) error {
 		}
 	}
 	s.to = s.targets[0]
-	if from := strings.TrimSpace(o.From.value); from != "" && !strings.EqualFold(from, "auto") {
+	if from := strings.TrimSpace(o.From.String()); from != "" && !strings.EqualFold(from, "auto") {
 		l, err := lang.Parse(from)
 		if err != nil {
 			return fmt.Errorf("--from: %w", err)
