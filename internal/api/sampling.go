@@ -27,17 +27,17 @@ type Sampling struct {
 // does, its value and its range as the service documents it (docs/service.md, Request
 // parameters), which Check holds a set value to before anything is sent.
 type Param struct {
-	Name  string // the body parameter: max_tokens
-	Help  string // what it does, its range and the service's default, which applies when unset
-	Value Value  // the field, nil until set
-	Range string // as a message words it: "in [1, 4096]"
+	Name  string     // the body parameter: max_tokens
+	Help  string     // what it does, its range and the service's default, which applies when unset
+	Value ParamValue // the field, nil until set
+	Range string     // as a message words it: "in [1, 4096]"
 	in    func() bool
 }
 
-// Value is a parameter's value as text: Set parses and sets the field, String is "" while it is
-// nil, Type names the kind of value (int, int64, float64). Its methods are those a command-line
-// flag value has.
-type Value interface {
+// ParamValue is a parameter's value as text: Set parses and sets the field, String is "" while
+// it is nil, Type names the kind of value (int, int64, float64). Its methods are those a
+// command-line flag value has.
+type ParamValue interface {
 	String() string
 	Set(string) error
 	Type() string
