@@ -13,13 +13,16 @@ import (
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/config"
+	"github.com/livetranslate/livetranslate/internal/dryrun"
 	"github.com/livetranslate/livetranslate/internal/ledger"
+	"github.com/livetranslate/livetranslate/internal/live"
 	"github.com/livetranslate/livetranslate/internal/media"
 	"github.com/livetranslate/livetranslate/internal/pauses"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/results"
 	"github.com/livetranslate/livetranslate/internal/speech"
 	"github.com/livetranslate/livetranslate/internal/split"
+	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
@@ -151,7 +154,7 @@ func flagHint(err error) string {
 	case errors.As(err, &notVideo):
 		return "use --audio-out FILE.wav --align for aligned speech"
 	}
-	return ""
+	return runHint(err)
 }
 
 // message is err's error line as the command line words it: an internal package's error says
@@ -171,6 +174,9 @@ func message(err error) string {
 		return reword(msg, inner, worded)
 	}
 	if worded, inner := splitMessage(err); inner != nil {
+		return reword(msg, inner, worded)
+	}
+	if worded, inner := runMessage(err); inner != nil {
 		return reword(msg, inner, worded)
 	}
 	var list *batch.ListError
@@ -288,7 +294,7 @@ func wordArg(arg any) (string, bool) {
 			return fmt.Sprintf("to be cut at pauses into segments of at most %s (--segment), re-encoded to %s", n.Target.Round(time.Second), n.Encoding), true
 		}
 	}
-	return "", false
+	return runNote(arg)
 }
 
 // mediaMessage words internal/media's refusals that --input-format, --split and --inline-limit
@@ -340,4 +346,64 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usagef("see "+cmd.CommandPath()+" --help", "%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
 	return nil
+}
+
+// runMessage words the refusals of the cost cap (--max-cost) and of --out-dir; inner is the
+// error in err's chain that worded replaces (nil for none).
+func runMessage(err error) (worded string, inner error) {
+	var over *dryrun.OverCapError
+	var liveCap *live.CapError
+	var notDir *results.NotDirError
+	switch {
+	case errors.As(err, &over):
+		return "--max-cost " + over.Cap.String() + ": " + over.Error(), over
+	case errors.Is(err, dryrun.ErrStdinUnpriced):
+		return "--max-cost cannot estimate standard input without reading it first", dryrun.ErrStdinUnpriced
+	case errors.As(err, &liveCap):
+		return "--max-cost " + liveCap.Cap.String() + ": " + liveCap.Reason(), liveCap
+	case errors.As(err, &notDir):
+		return "--out-dir " + notDir.Error(), notDir
+	}
+	return "", nil
+}
+
+// runHint is the hint, naming the flag, under the refusals runMessage words and under raw
+// audio piped into live without its format.
+func runHint(err error) string {
+	var over *dryrun.OverCapError
+	var liveCap *live.CapError
+	var raw *live.RawInputError
+	switch {
+	case errors.As(err, &raw):
+		return "raw PCM piped in needs its format, e.g. --input-args \"-f s16le -ar 16000 -ac 1\""
+	case errors.As(err, &over) && over.Unpriced != nil && over.Unpriced.URL:
+		return "download it and name the file, or drop --max-cost"
+	case errors.As(err, &over) && over.Unpriced != nil, errors.As(err, &liveCap) && liveCap.Currency == "":
+		return "add the model's prices under pricing: in the config file, or drop --max-cost"
+	case errors.As(err, &over) && over.Currency != "", errors.As(err, &liveCap):
+		return "give the cap in the price table's currency, e.g. --max-cost 0.50"
+	case errors.As(err, &over):
+		return "raise --max-cost, or see what would be sent with --dry-run"
+	case errors.Is(err, dryrun.ErrStdinUnpriced):
+		return "save it to a file and name the file, or drop --max-cost"
+	case errors.As(err, new(*results.NotDirError)):
+		return "choose a directory, or a name that does not exist yet (it is created)"
+	}
+	return ""
+}
+
+// runNote words the notes and warnings of the cost cap, of earlier results under --out-dir and
+// of a live run.
+func runNote(arg any) (string, bool) {
+	switch n := arg.(type) {
+	case *dryrun.WithinCapNote:
+		return fmt.Sprintf("estimated cost %.4f %s, within --max-cost %s", n.Total.Cost, n.Total.Currency, n.Cap), true
+	case *results.UnclaimedNote:
+		return fmt.Sprintf("%d more inputs have results under the names of an earlier run or version (-v lists them); they are translated", n.More), true
+	case *live.NoSpeechWarning:
+		return fmt.Sprintf("no speech heard in %s of %s: nothing was sent (a muted microphone? or set --pause-threshold under the speaker's level)", textfmt.Clock(n.Audio), n.Source), true
+	case *live.TruncatedWarning:
+		return n.String() + "; raise --max-tokens (at most 4096), or a shorter --cue-max", true
+	}
+	return "", false
 }

@@ -18,8 +18,6 @@ import (
 	"github.com/livetranslate/livetranslate/internal/live"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/sink"
-	"github.com/livetranslate/livetranslate/internal/textfmt"
-	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
 // liveOptions is what the live flags say: the settings it shares with translate, checked as
@@ -228,35 +226,19 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 		return err
 	}
 	defer s.ledger.Close()
-	capAmount, err := a.liveCap(s)
-	if err != nil {
-		return err
-	}
-	dest, err := live.Destination{Stdout: a.io.Out, Output: opts.Output, AudioOut: opts.AudioOut, OutDir: opts.OutDir,
-		Speech: opts.Speech, Overwrite: opts.Overwrite, Format: s.format, Target: s.to.Code}.Open()
-	if err != nil {
-		return err
-	}
 	ts := a.requestSettings(s, &opts.translateOptions)
 	p := &pipeline.Pipeline{Runner: a.newRunner(s), Recorder: s.ledger.Recorder(), Info: worded(a.infof), Warn: worded(a.warnf)}
-	l := &live.Live{
-		Settings: live.Settings{
-			Source: *src, Stdin: a.io.In, Request: ts, Jobs: s.jobs, Queue: opts.Queue, MaxCost: capAmount,
-			// A file or a pipe read faster than it plays waits for the service; a live source
-			// cannot, and drops what waited longest.
-			Wait: !src.Kind.Reopens() && !opts.Realtime,
-			Cut:  live.CutterOptions{Threshold: s.pauses.Threshold, MinPause: s.pauses.MinPause, CueMax: opts.CueMax},
-		},
-		Runner: p.Requests(ctx, ts, src.Name, "audio"),
-		Out: &live.Writer{Format: s.format, Timestamps: opts.Timestamps, Source: src.Name, Target: s.to.Code, Dest: dest,
-			ErrorInfo: func(err error) *sink.ErrorInfo {
-				e := errorJSON(err)
-				e.Message = a.redact(e.Message)
-				return e
-			}},
-		Price: func(u *api.Usage) (float64, bool) {
-			cost, _, ok := s.ledger.Estimate(s.model, "audio", u)
-			return cost, ok
+	sess := &live.Session{
+		Settings: live.Settings{Source: *src, Stdin: a.io.In, Request: ts, Jobs: s.jobs, Queue: opts.Queue,
+			Cut: live.CutterOptions{Threshold: s.pauses.Threshold, MinPause: s.pauses.MinPause, CueMax: opts.CueMax}},
+		Dest: live.Destination{Stdout: a.io.Out, Output: opts.Output, AudioOut: opts.AudioOut, OutDir: opts.OutDir,
+			Speech: opts.Speech, Overwrite: opts.Overwrite, Format: s.format, Target: s.to.Code},
+		Timestamps: opts.Timestamps, Realtime: opts.Realtime, FormatGiven: opts.InputArgs != "", Model: s.model, Cap: s.maxCost,
+		Runner: p.Requests(ctx, ts, src.Name, "audio"), Estimate: s.ledger.Estimate,
+		ErrorInfo: func(err error) *sink.ErrorInfo {
+			e := errorJSON(err)
+			e.Message = a.redact(e.Message)
+			return e
 		},
 		// What fails every request alike (a key refused, a quota used up, a model unknown) ends
 		// the run: a microphone would otherwise fail an utterance at a time for ever.
@@ -264,65 +246,13 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 			var ae *api.Error
 			return exitCode(err) == exitConfig || (errors.As(err, &ae) && ae.StatusCode == 404)
 		},
-		Report: live.Report{Warn: a.warnf, Info: a.infof, Note: a.notef},
+		Report:   live.Report{Warn: worded(a.warnf), Info: a.infof, Note: a.notef},
+		Summary:  func(line string) { fmt.Fprintln(a.io.Err, a.redact("livetranslate: live: "+line)) },
+		ExitWarn: worded(a.exitWarnf), Quiet: a.quiet,
 	}
-	a.infof("live: %s (%s) into %s", src.Name, src.Kind, s.to.Code)
-	started := time.Now()
-	sum, err := l.Run(ctx)
-	var outErr *live.OutputError
-	if _, bad := usage.As(err); bad && sum.Audio == 0 && src.Kind == live.Stdin && opts.InputArgs == "" {
-		return usage.Wrap(err, "raw PCM piped in needs its format, e.g. --input-args \"-f s16le -ar 16000 -ac 1\"")
+	_, outcome, err := sess.Run(ctx)
+	if code := map[live.Outcome]int{live.Interrupted: exitInterrupted, live.Partial: exitPartial, live.Truncated: exitTruncated}[outcome]; err == nil && code != 0 {
+		return &silentExit{code: code}
 	}
-	if errors.As(err, &outErr) || (err != nil && sum.Audio == 0) {
-		// The output failed (a reader gone, a disk full: what was translated after it is not
-		// written), or the source never played: nothing to sum up.
-		return err
-	}
-	a.liveSummary(s, sum, time.Since(started))
-	if sum.Utterances == 0 && sum.Audio >= 3*time.Second {
-		a.warnf("no speech heard in %s of %s: nothing was sent (a muted microphone? or set --pause-threshold under the speaker's level)", textfmt.Clock(sum.Audio), src.Name)
-	}
-	if sum.Truncated > 0 {
-		a.exitWarnf("%s cut short at the output limit (finish_reason: length); raise --max-tokens (at most 4096), or a shorter --cue-max", textfmt.Plural(sum.Truncated, "translation was"))
-	}
-	switch {
-	case err != nil:
-		return err
-	case ctx.Err() != nil:
-		return &silentExit{code: exitInterrupted} // stopped by a signal, cleanly: the summary says what was done
-	case sum.Failed+sum.Dropped+sum.NotSent > 0 || sum.CapReached:
-		return &silentExit{code: exitPartial}
-	case sum.Truncated > 0:
-		return &silentExit{code: exitTruncated}
-	}
-	return nil
-}
-
-// liveCap is --max-cost as an amount in the price table's currency (nil for none): the model
-// must be priced, and the cap in the table's currency.
-func (a *app) liveCap(s *settings) (*float64, error) {
-	if s.maxCost == nil {
-		return nil, nil
-	}
-	_, cur, ok := s.ledger.Estimate(s.model, "audio", &api.Usage{})
-	switch {
-	case !ok:
-		return nil, usagef("add the model's prices under pricing: in the config file, or drop --max-cost", "--max-cost %s: the price table has no price for %s", s.maxCost, s.model)
-	case s.maxCost.Currency != "" && !strings.EqualFold(s.maxCost.Currency, cur):
-		return nil, usagef("give the cap in the price table's currency, e.g. --max-cost 0.50", "--max-cost %s: the price table is in %s", s.maxCost, cur)
-	}
-	return &s.maxCost.Amount, nil
-}
-
-// liveSummary says what the run did, on stderr; with -q only when some utterance was not
-// translated or was cut short, which the exit code then says.
-func (a *app) liveSummary(s *settings, sum *live.Summary, elapsed time.Duration) {
-	if sum == nil || a.quiet && sum.Failed+sum.Dropped+sum.NotSent+sum.Truncated == 0 && !sum.CapReached {
-		return
-	}
-	cur := ""
-	if _, c, ok := s.ledger.Estimate(s.model, "audio", &api.Usage{}); ok {
-		cur = c
-	}
-	fmt.Fprintln(a.io.Err, a.redact("livetranslate: live: "+sum.Line(cur, elapsed)))
+	return err
 }

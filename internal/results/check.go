@@ -250,3 +250,41 @@ func (l Layout) move(oldText, newText string) error {
 	}
 	return nil
 }
+
+// shownUnclaimed is how many unclaimed results CheckDir warns about one by one; the others are
+// counted in one warning and named through info.
+const shownUnclaimed = 5
+
+// CheckDir checks, before anything is sent, that the output directory is one (or not there
+// yet), and the results in it of every target language (codes) as Check does; it reports what
+// it found: the results it moved to an input's names through info, and through warn those of an
+// earlier run it does not take as an input's (past the first few, one warning counts the
+// others, an *UnclaimedNote, and info names them).
+func (l Layout) CheckDir(codes []string, items []batch.Item, ledgerPath string, warn, info func(format string, args ...any)) error {
+	if st, err := os.Stat(l.Dir); err == nil && !st.IsDir() {
+		return usage.Wrap(&NotDirError{Path: l.Dir}, "")
+	}
+	var unclaimed []Earlier
+	for _, code := range codes {
+		l.Code = code
+		f, err := l.Check(items, ledgerPath)
+		for _, m := range f.Moved {
+			info("%s: its result %s, from an earlier run (the usage ledger says so), moved to %s", m.Input, m.Old, m.New)
+		}
+		if err != nil {
+			return err
+		}
+		unclaimed = append(unclaimed, f.Unclaimed...)
+	}
+	for i, m := range unclaimed {
+		if i == shownUnclaimed {
+			warn("%s", &UnclaimedNote{More: len(unclaimed) - shownUnclaimed})
+		}
+		report := warn
+		if i >= shownUnclaimed {
+			report = info
+		}
+		report("%s, named by an earlier run or version without the input's folder or extension, is not taken as the result of %s, which is translated into %s (move it there first if it is that input's)", m.Old, m.Input, m.New)
+	}
+	return nil
+}

@@ -35,3 +35,15 @@ type StdinExistsError struct{ Path string }
 func (e *StdinExistsError) Error() string {
 	return fmt.Sprintf("%s exists, and standard input cannot be recognised as translated already", e.Path)
 }
+
+// NotDirError reports an output directory that exists and is not a directory.
+type NotDirError struct{ Path string }
+
+func (e *NotDirError) Error() string { return e.Path + " is not a directory" }
+
+// UnclaimedNote counts the earlier results of more inputs than are named one by one.
+type UnclaimedNote struct{ More int }
+
+func (n *UnclaimedNote) String() string {
+	return fmt.Sprintf("%d more inputs have results under the names of an earlier run or version; they are translated", n.More)
+}
