@@ -94,7 +94,10 @@ func (w *NoSpeechWarning) String() string {
 type TruncatedWarning struct{ N int }
 
 func (w *TruncatedWarning) String() string {
-	return textfmt.Plural(w.N, "translation was") + " cut short at the output limit (finish_reason: length)"
+	if w.N == 1 {
+		return "1 translation was cut short at the output limit (finish_reason: length)"
+	}
+	return fmt.Sprintf("%d translations were cut short at the output limit (finish_reason: length)", w.N)
 }
 
 // Run runs the session until the source ends or ctx is done, and says how it went. An error
