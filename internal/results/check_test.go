@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -272,5 +273,52 @@ func TestEarlierOwnersNewestFirst(t *testing.T) {
 	got := earlierOwners(db)
 	if got["r.txt"] != "new.mp3" || got["s.txt"] != "old.mp3" || len(got) != 2 {
 		t.Errorf("owners %v", got)
+	}
+}
+
+// CheckDir checks every target language's results and says what it found: the moves through
+// info, the first five results it leaves through warn, the others counted in one warning and
+// named through info.
+func TestCheckDirReports(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	db := filepath.Join(dir, "usage.db")
+	var items []batch.Item
+	for i := range 4 {
+		base := fmt.Sprintf("talk%d", i)
+		items = append(items, batch.Item{Name: "a/" + base + ".mp3", Rel: "a/" + base + ".mp3", Legacy: base})
+		for _, code := range []string{"fr", "de"} {
+			write(t, filepath.Join(out, base+"."+code+".txt"), "bonjour\n")
+		}
+	}
+	// The ledger says the first input's French text is its: moved, not left.
+	record(t, db, "a/talk0.mp3", ledger.StatusOK, filepath.Join(out, "talk0.fr.txt"))
+	var warned, told []string
+	report := func(to *[]string) func(string, ...any) {
+		return func(format string, args ...any) { *to = append(*to, fmt.Sprintf(format, args...)) }
+	}
+	l := Layout{Dir: out, TextExt: ".txt"}
+	if err := l.CheckDir([]string{"fr", "de"}, items, db, report(&warned), report(&told)); err != nil {
+		t.Fatal(err)
+	}
+	if len(warned) != 6 || !strings.Contains(warned[0], "talk1.fr.txt, named by an earlier run") ||
+		warned[5] != "2 more inputs have results under the names of an earlier run or version; they are translated" {
+		t.Errorf("warned %q: want five results named, then the other two counted", warned)
+	}
+	if len(told) != 3 || !strings.Contains(told[0], "a/talk0.mp3: its result "+filepath.Join(out, "talk0.fr.txt")) ||
+		!strings.Contains(told[2], "talk3.de.txt, named by an earlier run") {
+		t.Errorf("told %q: want the move, then the two results past the first five", told)
+	}
+	if !exists(filepath.Join(out, "a", "talk0.mp3.fr.txt")) {
+		t.Error("the result the ledger claims was not moved")
+	}
+
+	// An output directory that is a file is refused before anything is looked at.
+	file := filepath.Join(dir, "file")
+	write(t, file, "x")
+	err := Layout{Dir: file}.CheckDir([]string{"fr"}, items, db, report(&warned), report(&told))
+	var notDir *NotDirError
+	if _, ok := usage.As(err); !ok || !errors.As(err, &notDir) || notDir.Path != file {
+		t.Errorf("a file as the directory: %v", err)
 	}
 }
