@@ -104,7 +104,7 @@ func TestShowNothing(t *testing.T) {
 		var noted []string
 		r := &Run{Targets: []pipeline.Target{{Lang: "fr"}, {Lang: "de"}}, Prices: prices, Cap: &Cap{Amount: 1}}
 		tot, err := r.Show(context.Background(), nil, Output{W: &out, Format: format,
-			Note: func(f string, args ...any) { noted = append(noted, fmt.Sprintf(f, args...)) },
+			Note:   func(f string, args ...any) { noted = append(noted, fmt.Sprintf(f, args...)) },
 			Failed: func(err error) { t.Errorf("failed %v", err) }})
 		if err != nil || tot.Inputs+tot.Failed != 0 {
 			t.Fatalf("%s: %+v, %v", format, tot, err)
