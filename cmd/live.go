@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/live"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
+	"github.com/livetranslate/livetranslate/internal/results"
 	"github.com/livetranslate/livetranslate/internal/sink"
 )
 
@@ -182,33 +182,6 @@ func (o *liveOptions) source() (live.Source, error) {
 	return src, nil
 }
 
-// checkPaths refuses outputs that would destroy the source, or each other.
-func (o *liveOptions) checkPaths(src *live.Source) error {
-	outs := []struct{ flag, path string }{{"-o", o.Output}, {"--audio-out", o.AudioOut}}
-	for _, out := range outs {
-		if out.path != "" && out.path != "-" && src.Kind == live.File && samePath(out.path, o.Source) {
-			return usagef("write it elsewhere", "%s %s is the source: writing it would destroy it", out.flag, out.path)
-		}
-	}
-	if o.Output != "" && o.Output != "-" && o.AudioOut != "" && samePath(o.Output, o.AudioOut) {
-		return usagef("name two files", "-o and --audio-out name the same file, %s", o.Output)
-	}
-	return nil
-}
-
-// samePath reports whether a and b name one file: the same file where both exist, else the
-// same absolute path.
-func samePath(a, b string) bool {
-	ai, aerr := os.Stat(a)
-	bi, berr := os.Stat(b)
-	if aerr == nil && berr == nil {
-		return os.SameFile(ai, bi) && ai.Mode().IsRegular()
-	}
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	return err1 == nil && err2 == nil && aa == bb
-}
-
 // runLive is the live command: validate, open the outputs and the ledger, run until the source
 // ends or a signal, and say what was done.
 func runLive(ctx context.Context, a *app, opts *liveOptions) error {
@@ -219,7 +192,7 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 	for _, w := range s.warnings {
 		a.warnf("%s", w)
 	}
-	if err := opts.checkPaths(src); err != nil {
+	if err := live.CheckOutputs(*src, results.Output{Name: "-o", Path: opts.Output}, results.Output{Name: "--audio-out", Path: opts.AudioOut}); err != nil {
 		return err
 	}
 	if s.ledger, err = a.openLedger(ctx, s, opts.Ledger, opts.NoLedger); err != nil {

@@ -6,11 +6,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/livetranslate/livetranslate/internal/atomicfile"
+	"github.com/livetranslate/livetranslate/internal/results"
 	"github.com/livetranslate/livetranslate/internal/speech"
 	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/livetranslate/livetranslate/internal/usage"
@@ -27,6 +29,33 @@ type Destination struct {
 	Overwrite bool
 	Format    string
 	Target    string // the target language's code, in OutDir's names
+}
+
+// CheckOutputs refuses, before anything is opened, outputs that would destroy the source (a
+// file), or each other: text's file and audio's, each named in messages as given.
+func CheckOutputs(src Source, text, audio results.Output) error {
+	for _, out := range []results.Output{text, audio} {
+		if out.Path != "" && out.Path != "-" && src.Kind == File && samePath(out.Path, src.Name) {
+			return usage.Errorf("write it elsewhere", "%s %s is the source: writing it would destroy it", out.Name, out.Path)
+		}
+	}
+	if text.Path != "" && text.Path != "-" && audio.Path != "" && samePath(text.Path, audio.Path) {
+		return usage.Errorf("name two files", "%s and %s name the same file, %s", text.Name, audio.Name, text.Path)
+	}
+	return nil
+}
+
+// samePath reports whether a and b name one file: the same file where both exist, else the
+// same absolute path.
+func samePath(a, b string) bool {
+	ai, aerr := os.Stat(a)
+	bi, berr := os.Stat(b)
+	if aerr == nil && berr == nil {
+		return os.SameFile(ai, bi) && ai.Mode().IsRegular()
+	}
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
 }
 
 // Open opens the destination's files: written as they grow, never renamed into place (there is

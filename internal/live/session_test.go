@@ -12,6 +12,7 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/dryrun"
+	"github.com/livetranslate/livetranslate/internal/results"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
 
@@ -138,5 +139,40 @@ func TestSessionCap(t *testing.T) {
 	}
 	if _, err := os.Stat(s.Dest.Output); err == nil {
 		t.Error("the output was created before the cap was refused")
+	}
+}
+
+// An output that is the source file (also through a link), or the other output, is refused,
+// named as given; a device, a stream or standard input has no file to destroy.
+func TestCheckOutputs(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "talk.wav")
+	if err := os.WriteFile(src, []byte("RIFF"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.wav")
+	if err := os.Link(src, link); err != nil {
+		t.Fatal(err)
+	}
+	file := Source{Name: src, Kind: File}
+	text := func(p string) results.Output { return results.Output{Name: "text", Path: p} }
+	audio := func(p string) results.Output { return results.Output{Name: "audio", Path: p} }
+	out := filepath.Join(dir, "out.txt")
+	for _, tc := range []struct {
+		src         Source
+		text, audio string
+		want        string
+	}{
+		{file, out, "", ""},
+		{file, link, "", "text " + link + " is the source: writing it would destroy it"},
+		{file, "-", src, "audio " + src + " is the source: writing it would destroy it"},
+		{Source{Name: "pulse:default", Kind: Device}, "pulse:default", "", ""},
+		{file, out, out, "text and audio name the same file, " + out},
+		{file, "-", "-", ""},
+	} {
+		err := CheckOutputs(tc.src, text(tc.text), audio(tc.audio))
+		if _, usageErr := usage.As(err); tc.want == "" && err != nil || tc.want != "" && (err == nil || err.Error() != tc.want || !usageErr) {
+			t.Errorf("%s, %s: got %v, want %q", tc.text, tc.audio, err, tc.want)
+		}
 	}
 }
