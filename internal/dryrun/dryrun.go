@@ -1,7 +1,8 @@
 // Package dryrun says how the inputs of a run would be sent, without sending anything: each
 // input resolved and planned as the pipeline would (whole, re-encoded, its segments or pieces),
 // its size and length, the speech share the pause finder heard, and the tokens and cost the price
-// table estimates; as a table, or as the plan's JSON document.
+// table estimates; as a table, or as the plan's JSON document. The same plan, before a real run,
+// holds its estimate to the run's cost cap.
 package dryrun
 
 import (

@@ -49,7 +49,7 @@ type Session struct {
 type Outcome int
 
 const (
-	Done        Outcome = iota
+	Done        Outcome = iota // every utterance translated, or an error
 	Interrupted         // stopped by a signal, cleanly: the summary says what was done
 	Partial             // some utterances were not translated, or the cost cap stopped the run
 	Truncated           // every utterance translated, some cut short at the output limit
