@@ -50,9 +50,9 @@ type Outcome int
 
 const (
 	Done        Outcome = iota // every utterance translated, or an error
-	Interrupted         // stopped by a signal, cleanly: the summary says what was done
-	Partial             // some utterances were not translated, or the cost cap stopped the run
-	Truncated           // every utterance translated, some cut short at the output limit
+	Interrupted                // stopped by a signal, cleanly: the summary says what was done
+	Partial                    // some utterances were not translated, or the cost cap stopped the run
+	Truncated                  // every utterance translated, some cut short at the output limit
 )
 
 // CapError is a cost cap a live run cannot be held to: the price table has no price for the
