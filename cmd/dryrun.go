@@ -18,12 +18,7 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 	if err != nil {
 		return err
 	}
-	t, err := d.Show(ctx, items, dryrun.Output{W: a.io.Out, Format: s.format, Note: a.notef,
-		ErrorInfo: func(err error) *sink.ErrorInfo {
-			e := errorJSON(err)
-			e.Message = a.redact(e.Message)
-			return e
-		},
+	t, err := d.Show(ctx, items, dryrun.Output{W: a.io.Out, Format: s.format, Note: a.notef, ErrorInfo: a.errorInfo,
 		Failed: func(err error) {
 			fmt.Fprint(a.io.Err, a.redact(fmt.Sprintf("livetranslate: error: %s\n", message(err))))
 		},
@@ -37,6 +32,13 @@ func (a *app) dryRun(ctx context.Context, s *settings, opts *translateOptions, i
 		return &silentExit{code: exitPartial}
 	}
 	return &silentExit{code: exitUsage}
+}
+
+// errorInfo is err as the JSON output gives it, the API key redacted.
+func (a *app) errorInfo(err error) *sink.ErrorInfo {
+	e := errorJSON(err)
+	e.Message = a.redact(e.Message)
+	return e
 }
 
 // dryRunOf is the run as the dry run and --max-cost plan it.

@@ -17,7 +17,6 @@ import (
 	"github.com/livetranslate/livetranslate/internal/live"
 	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/results"
-	"github.com/livetranslate/livetranslate/internal/sink"
 )
 
 // liveOptions is what the live flags say: the settings it shares with translate, checked as
@@ -208,11 +207,7 @@ func runLive(ctx context.Context, a *app, opts *liveOptions) error {
 			Speech: opts.Speech, Overwrite: opts.Overwrite, Format: s.format, Target: s.to.Code},
 		Timestamps: opts.Timestamps, Realtime: opts.Realtime, FormatGiven: opts.InputArgs != "", Model: s.model, Cap: s.maxCost,
 		Runner: p.Requests(ctx, ts, src.Name, "audio"), Estimate: s.ledger.Estimate,
-		ErrorInfo: func(err error) *sink.ErrorInfo {
-			e := errorJSON(err)
-			e.Message = a.redact(e.Message)
-			return e
-		},
+		ErrorInfo: a.errorInfo,
 		// What fails every request alike (a key refused, a quota used up, a model unknown) ends
 		// the run: a microphone would otherwise fail an utterance at a time for ever.
 		Fatal: func(err error) bool {
