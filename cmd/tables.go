@@ -2,14 +2,12 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/cmdutil"
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/lang"
-	"github.com/livetranslate/livetranslate/internal/prettyjson"
 	"github.com/livetranslate/livetranslate/internal/tables"
 )
 
@@ -79,6 +77,3 @@ func (o *voicesOptions) validate() ([]lang.Voice, error) {
 	}
 	return lang.VoicesFor(l.Code), nil
 }
-
-// writeJSON writes v as indented JSON and a newline, with <, > and & as they are.
-func writeJSON(w io.Writer, v any) error { return prettyjson.Write(w, v) }
