@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/cmdutil"
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/live"
@@ -76,8 +77,8 @@ the utterances in flight (a second Ctrl-C abandons them).`,
 	f.BoolVar(&opts.Realtime, "realtime", false, "read a file or a pipe at its own pace, as if it were playing (ffmpeg -re)")
 	f.DurationVar(&opts.Follow, "follow", opts.Follow, "a file source is followed as it grows; the run ends when it has not grown for this long (ffmpeg waits as long again at the very end) (0 = read it to its end once)")
 	requestFlags(a, cmd, &opts.translateOptions, "stop the run (the source closed, the utterances in flight finished) once the estimated cost of what was translated reaches AMOUNT, e.g. 0.50, in the price table's currency (CNY unless configured), or \"0.50 CNY\"")
-	completeFlag(cmd, "to", complete.LanguageFunc(false, false, false))
-	completeFlag(cmd, "format", complete.Fixed(liveFormatChoices))
+	cmdutil.CompleteFlag(cmd, "to", complete.LanguageFunc(false, false, false))
+	cmdutil.CompleteFlag(cmd, "format", complete.Fixed(liveFormatChoices))
 	return cmd
 }
 

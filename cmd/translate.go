@@ -13,6 +13,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/api"
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/cache"
+	"github.com/livetranslate/livetranslate/internal/cmdutil"
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/dryrun"
@@ -136,11 +137,11 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	f.BoolVar(&opts.Align, "align", false, "place each piece's speech in --audio-out (or --speech) at its source time, silence between, so the WAV is as long as the source")
 	f.DurationVar(&opts.Timeout, "timeout", 0, "limit for each input, all its requests and retries, e.g. 10m (0 = none)")
 	requestFlags(a, cmd, opts, "refuse the run, before sending anything, when its estimated cost (as --dry-run shows it) is over AMOUNT, e.g. 0.50, in the price table's currency (CNY unless configured), or \"0.50 CNY\"")
-	completeFlag(cmd, "to", complete.LanguageFunc(false, false, true))
-	completeFlag(cmd, "format", complete.Fixed(complete.Formats))
-	completeFlag(cmd, "split", complete.Fixed(complete.Splits))
-	completeFlag(cmd, "progress", complete.Fixed(complete.Progress))
-	completeFlag(cmd, "cache", complete.Fixed(complete.Cache))
+	cmdutil.CompleteFlag(cmd, "to", complete.LanguageFunc(false, false, true))
+	cmdutil.CompleteFlag(cmd, "format", complete.Fixed(complete.Formats))
+	cmdutil.CompleteFlag(cmd, "split", complete.Fixed(complete.Splits))
+	cmdutil.CompleteFlag(cmd, "progress", complete.Fixed(complete.Progress))
+	cmdutil.CompleteFlag(cmd, "cache", complete.Fixed(complete.Cache))
 	return cmd, opts
 }
 
@@ -161,9 +162,9 @@ func requestFlags(a *app, cmd *cobra.Command, opts *translateOptions, maxCost st
 	f.IntVar(&opts.Retries, "retries", 3, "retries of a request after a transient failure (429, 5xx, connection reset, a stream broken before output); a 429 while other requests get through is not counted")
 	f.DurationVar(&opts.IdleTimeout, "idle-timeout", 60*time.Second, "give up on a request when no data (keep-alive comments do not count) arrives for this long (0 = never)")
 	addSamplingFlags(f, &opts.Sampling)
-	completeFlag(cmd, "from", complete.LanguageFunc(false, true, false))
-	completeFlag(cmd, "voice", complete.VoiceFunc(&a.cfgFile, a.getenv()))
-	completeFlag(cmd, "lang-form", complete.Fixed(complete.LangForms))
+	cmdutil.CompleteFlag(cmd, "from", complete.LanguageFunc(false, true, false))
+	cmdutil.CompleteFlag(cmd, "voice", complete.VoiceFunc(&a.cfgFile, a.getenv()))
+	cmdutil.CompleteFlag(cmd, "lang-form", complete.Fixed(complete.LangForms))
 }
 
 // fromCommand takes what the command line says besides the flags' values.
