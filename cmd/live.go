@@ -56,9 +56,8 @@ the utterances in flight (a second Ctrl-C abandons them).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.fromCommand(a, cmd, nil)
 			opts.Source = args[0]
-			opts.cueMaxGiven = cmd.Flags().Changed("cue-max")
-			opts.Quiet, _ = cmd.Flags().GetBool("quiet")
 			return runLive(cmd.Context(), a, opts)
 		},
 	}

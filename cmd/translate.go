@@ -103,7 +103,7 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
   livetranslate translate clip.mp4 --to French --format srt -o clip.fr.srt --dub clip.fr.mp4
   livetranslate translate ./recordings --to English --out-dir ./translated -j 4`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.fromCommand(cmd, args)
+			opts.fromCommand(a, cmd, args)
 			return runTranslate(cmd.Context(), a, opts)
 		},
 	}
@@ -168,10 +168,10 @@ func requestFlags(a *app, cmd *cobra.Command, opts *translateOptions, maxCost st
 }
 
 // fromCommand takes what the command line says besides the flags' values.
-func (o *translateOptions) fromCommand(cmd *cobra.Command, args []string) {
+func (o *translateOptions) fromCommand(a *app, cmd *cobra.Command, args []string) {
 	o.Inputs = args
 	o.cueMaxGiven = cmd.Flags().Changed("cue-max")
-	o.Quiet, _ = cmd.Flags().GetBool("quiet")
+	o.Quiet = a.quiet
 }
 
 // settings is everything runTranslate decided before sending.

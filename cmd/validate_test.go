@@ -34,7 +34,7 @@ func validateArgs(t *testing.T, env map[string]string, args ...string) (*setting
 	var got *settings
 	var verr error
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		opts.fromCommand(cmd, args)
+		opts.fromCommand(a, cmd, args)
 		got, verr = opts.validate(a.cfg)
 		if verr != nil {
 			verr = a.fromSource(verr)
