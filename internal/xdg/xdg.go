@@ -5,28 +5,28 @@ package xdg
 
 import "path/filepath"
 
-// Kinds of directory: the variable that names it and its default under $HOME.
+// The base directories: the variable that names it and its default under $HOME.
 var (
-	Config = Kind{"XDG_CONFIG_HOME", ".config"}
-	State  = Kind{"XDG_STATE_HOME", filepath.Join(".local", "state")}
-	Cache  = Kind{"XDG_CACHE_HOME", ".cache"}
+	Config = Base{"XDG_CONFIG_HOME", ".config"}
+	State  = Base{"XDG_STATE_HOME", filepath.Join(".local", "state")}
+	Cache  = Base{"XDG_CACHE_HOME", ".cache"}
 )
 
-// Kind is one of the base directories.
-type Kind struct {
+// Base is one of the base directories.
+type Base struct {
 	Var, Default string
 }
 
-// Path is elem under the base directory of kind, from the environment getenv reads; "" when
+// Path is elem under the base directory base, from the environment getenv reads; "" when
 // neither the variable (absolute, as the specification requires) nor HOME gives one.
-func Path(getenv func(string) string, kind Kind, elem ...string) string {
-	dir := getenv(kind.Var)
+func Path(getenv func(string) string, base Base, elem ...string) string {
+	dir := getenv(base.Var)
 	if !filepath.IsAbs(dir) {
 		home := getenv("HOME")
 		if home == "" {
 			return ""
 		}
-		dir = filepath.Join(home, kind.Default)
+		dir = filepath.Join(home, base.Default)
 	}
 	return filepath.Join(append([]string{dir}, elem...)...)
 }

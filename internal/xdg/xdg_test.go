@@ -12,7 +12,7 @@ func TestPath(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		getenv func(string) string
-		kind   Kind
+		kind   Base
 		want   string
 	}{
 		{env("XDG_CACHE_HOME", "/c", "HOME", "/h"), Cache, "/c/livetranslate/x"},
