@@ -225,7 +225,7 @@ type Origin struct {
 	Name string
 }
 
-// Origin says where key's value comes from, with the precedence the SPEC promises: a flag the
+// Origin says where key's value comes from, with the precedence users are promised (README, Configuration): a flag the
 // user set, the environment (the vendor's DASHSCOPE_* names first), the config file, the default.
 func (c *Config) Origin(key string) Origin {
 	if c.flagChanged(key) {
@@ -286,7 +286,7 @@ func (c *Config) FileKeys() []string {
 	return keys
 }
 
-// get is key's value with the precedence the SPEC promises: the command line, the environment
+// get is key's value with the precedence users are promised (README, Configuration): the command line, the environment
 // (LIVETRANSLATE_<KEY>, or the vendor's DASHSCOPE_* names first), the config file, the default.
 func (c *Config) get(key string) any {
 	if !c.FromFlag(key) {
