@@ -225,8 +225,9 @@ type Origin struct {
 	Name string
 }
 
-// Origin says where key's value comes from, with the precedence users are promised (README, Configuration): a flag the
-// user set, the environment (the vendor's DASHSCOPE_* names first), the config file, the default.
+// Origin says where key's value comes from, with the precedence the README's Configuration
+// section promises: a flag the user set, the environment (the vendor's DASHSCOPE_* names first),
+// the config file, the default.
 func (c *Config) Origin(key string) Origin {
 	if c.flagChanged(key) {
 		return Origin{FromFlag, "--" + strings.ReplaceAll(key, "_", "-")}
@@ -286,8 +287,9 @@ func (c *Config) FileKeys() []string {
 	return keys
 }
 
-// get is key's value with the precedence users are promised (README, Configuration): the command line, the environment
-// (LIVETRANSLATE_<KEY>, or the vendor's DASHSCOPE_* names first), the config file, the default.
+// get is key's value with the precedence the README's Configuration section promises: the
+// command line, the environment (LIVETRANSLATE_<KEY>, or the vendor's DASHSCOPE_* names first),
+// the config file, the default.
 func (c *Config) get(key string) any {
 	if !c.FromFlag(key) {
 		if v, ok := c.env(key); ok {
