@@ -178,7 +178,7 @@ func TestParallelJobsThroughOneRecorder(t *testing.T) {
 	l := openTemp(t)
 	var warnings []error
 	var mu sync.Mutex
-	rec := NewRecorder(l, func(err error) { mu.Lock(); warnings = append(warnings, err); mu.Unlock() })
+	rec := &Recorder{ledger: l, warn: func(err error) { mu.Lock(); warnings = append(warnings, err); mu.Unlock() }}
 	var wg sync.WaitGroup
 	for j := range 8 {
 		wg.Go(func() {
@@ -339,7 +339,7 @@ func TestLockedLedgerWarnsOnceAndStops(t *testing.T) {
 	}
 
 	var warnings []error
-	rec := NewRecorder(l, func(err error) { warnings = append(warnings, err) })
+	rec := &Recorder{ledger: l, warn: func(err error) { warnings = append(warnings, err) }}
 	rec.Record(t.Context(), Row{Start: time.Now(), Status: StatusOK})
 	began := time.Now()
 	rec.Record(t.Context(), Row{Start: time.Now(), Status: StatusOK})
@@ -363,7 +363,7 @@ func TestNilRecorderRecordsNothing(t *testing.T) {
 
 func TestRecorderRecordsAfterCancellation(t *testing.T) {
 	l := openTemp(t)
-	rec := NewRecorder(l, func(err error) { t.Errorf("warning: %v", err) })
+	rec := &Recorder{ledger: l, warn: func(err error) { t.Errorf("warning: %v", err) }}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // the user pressed Ctrl-C; the interrupted request must still be recorded
 	rec.Record(ctx, Row{Start: time.Now(), Status: StatusInterrupted})

@@ -23,11 +23,6 @@ type Recorder struct {
 	failed atomic.Bool
 }
 
-// NewRecorder records into l, which it then owns (Close closes it). warn may be nil.
-func NewRecorder(l *Ledger, warn func(error)) *Recorder {
-	return &Recorder{ledger: l, warn: warn}
-}
-
 // OpenRecorder opens the ledger at path and records into it. When it cannot be opened, warn gets
 // the reason at once and the Recorder records nothing; the result is never nil.
 func OpenRecorder(ctx context.Context, path string, warn func(error)) *Recorder {

@@ -403,7 +403,7 @@ func TestSumsSchemaIsFrozen(t *testing.T) {
 // parallel jobs lose no request from them either.
 func TestSumsUnderConcurrentRecorders(t *testing.T) {
 	l := openTemp(t)
-	rec := NewRecorder(l, func(err error) { t.Errorf("warned: %v", err) })
+	rec := &Recorder{ledger: l, warn: func(err error) { t.Errorf("warned: %v", err) }}
 	const jobs, each = 8, 25
 	done := make(chan struct{})
 	for j := range jobs {

@@ -304,3 +304,9 @@ func TestPiecesAtQuiet(t *testing.T) {
 		}
 	}
 }
+
+// Pieces is PiecesAtQuiet without the quietest moments: speech without a pause or a gap is cut
+// into equal parts.
+func Pieces(silences, gaps []pauses.Pause, total, longest time.Duration) []Piece {
+	return PiecesAtQuiet(silences, gaps, nil, total, longest)
+}

@@ -45,21 +45,16 @@ const (
 	minGap = 500 * time.Millisecond
 )
 
-// Pieces cuts [0, total] into pieces of speech of at most longest each. The speech is what lies
-// between the silences; a pause longer than MaxJoinedPause always ends a piece, and speech that
-// runs on longer than longest between such pauses is divided at its longest pauses (the end of a
-// sentence, more often than not, and in noisy speech the pause most surely a pause), until each
-// piece fits; speech that runs on longer than longest without any pause is cut into equal parts.
-// Speech that runs on longer than longest without a pause is divided at its gaps (quiet stretches
-// too short to be pauses) the same way, and where it has none, into equal parts. With no silences
-// at all, the whole is speech. It returns nil when all of it is silence.
-func Pieces(silences, gaps []pauses.Pause, total, longest time.Duration) []Piece {
-	return PiecesAtQuiet(silences, gaps, nil, total, longest)
-}
-
-// PiecesAtQuiet is Pieces, but speech that runs on longer than longest without a pause or a gap
-// is cut at its quietest moments (quietest, as pauses.Track finds them) near the points that
-// would divide it evenly, rather than exactly at those points, which fall in the middle of words.
+// PiecesAtQuiet cuts [0, total] into pieces of speech of at most longest each. The speech is what
+// lies between the silences; a pause longer than MaxJoinedPause always ends a piece, and speech
+// that runs on longer than longest between such pauses is divided at its longest pauses (the end
+// of a sentence, more often than not, and in noisy speech the pause most surely a pause), until
+// each piece fits. Speech that runs on longer than longest without a pause is divided at its gaps
+// (quiet stretches too short to be pauses) the same way; where it has none, at its quietest
+// moments (quietest, as pauses.Track finds them) near the points that would divide it evenly,
+// rather than exactly at those points, which fall in the middle of words (nil quietest: at those
+// points). With no silences at all, the whole is speech. It returns nil when all of it is
+// silence.
 func PiecesAtQuiet(silences, gaps []pauses.Pause, quietest func(from, to time.Duration) (time.Duration, bool), total, longest time.Duration) []Piece {
 	if total <= 0 || longest <= 0 {
 		return nil
