@@ -283,54 +283,50 @@ func (o *translateOptions) checkSpeech(s *settings, c *config.Config) error {
 	given := strings.TrimSpace(o.Voice)
 	fromFlag := c.FromFlag(config.KeyVoice)
 	if o.AudioOut == "" && !o.Speech && o.Dub == "" {
-		// A voice or a speech rate asked for on the command line without speech would be
-		// ignored; in the config file or environment it is a default for when speech is asked
-		// (config show, which asks for none, checks that a voice is one wherever it came from).
-		if given != "" && (fromFlag || o.settingsOnly) {
-			if _, err := lang.ParseVoice(given); err != nil {
-				if !fromFlag {
-					return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
-				}
-				return err // the typo first
-			}
-		}
-		for _, flag := range []string{"voice", "speech-rate"} {
-			if !o.settingsOnly && c.FromFlag(strings.ReplaceAll(flag, "-", "_")) && (flag != "voice" || given != "") {
-				return usagef("add --audio-out FILE (or --speech, --dub FILE) to get speech", "--%s needs speech, which this run does not ask for", flag)
-			}
-		}
-		s.sampling.SpeechRate = nil // a default from the file or the environment, for speech
-		return nil
+		return o.checkNoSpeech(s, c, given, fromFlag)
+	}
+	var gaveWay []lang.Language
+	var err error
+	s.voices, gaveWay, err = lang.ChooseVoices(s.targets, given, fromFlag)
+	switch {
+	case errors.As(err, new(*lang.UnknownVoiceError)) && !fromFlag:
+		return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
+	case err != nil:
+		return err
 	}
 	if v, err := lang.ParseVoice(given); err == nil {
 		given = v.Name
 	}
-	for _, to := range s.targets {
-		voice := given
-		if voice == "" {
-			voice = lang.DefaultVoice(to.Code)
-		}
-		err := lang.CheckSpeech(to, voice)
-		var cannot *lang.VoiceLanguageError
-		if errors.As(err, &cannot) && !fromFlag {
-			voice = lang.DefaultVoice(to.Code)
-			s.warnings = append(s.warnings, fmt.Sprintf("%s: %s cannot speak %s; %s speech is in %s, its default voice (--voice '' takes each language's own without this warning)",
-				c.Source(config.KeyVoice), given, to.English, to.English, voice))
-			err = nil
-		}
-		var unknown *lang.UnknownVoiceError
-		switch {
-		case errors.As(err, &unknown) && !fromFlag:
-			return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
-		case err != nil:
-			return err
-		}
-		s.voices = append(s.voices, voice)
+	for _, to := range gaveWay {
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: %s cannot speak %s; %s speech is in %s, its default voice (--voice '' takes each language's own without this warning)",
+			c.Source(config.KeyVoice), given, to.English, to.English, lang.DefaultVoice(to.Code)))
 	}
 	s.voice = s.voices[0]
 	if o.AudioOut == "-" && (o.Output == "" || o.Output == "-") {
 		return usagef("write the text elsewhere with -o FILE", "--audio-out - and the text cannot both go to stdout")
 	}
+	return nil
+}
+
+// checkNoSpeech refuses the settings of speech given on the command line of a run that asks for
+// none: a voice or a speech rate would be ignored. In the config file or the environment they are
+// defaults for when speech is asked (config show, which asks for none, checks that a voice is one
+// wherever it came from).
+func (o *translateOptions) checkNoSpeech(s *settings, c *config.Config, given string, fromFlag bool) error {
+	if given != "" && (fromFlag || o.settingsOnly) {
+		if _, err := lang.ParseVoice(given); err != nil {
+			if !fromFlag {
+				return fmt.Errorf("--voice: %w", err) // named by where it came from (fromSource)
+			}
+			return err // the typo first
+		}
+	}
+	for _, flag := range []string{"voice", "speech-rate"} {
+		if !o.settingsOnly && c.FromFlag(strings.ReplaceAll(flag, "-", "_")) && (flag != "voice" || given != "") {
+			return usagef("add --audio-out FILE (or --speech, --dub FILE) to get speech", "--%s needs speech, which this run does not ask for", flag)
+		}
+	}
+	s.sampling.SpeechRate = nil // a default from the file or the environment, for speech
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"errors"
 	"slices"
 	"strings"
 
@@ -126,4 +127,32 @@ func CheckSpeech(target Language, voice string) error {
 		return usage.Wrap(&VoiceLanguageError{Voice: v, Language: target}, "")
 	}
 	return nil
+}
+
+// ChooseVoices picks the voice of each target's speech: voice (any letter case; "" for each
+// language's own, DefaultVoice). A strict voice (the user's choice for this run) must speak every
+// target; a voice that is only a default (from a config file) gives way, for a target it cannot
+// speak, to that language's own voice, and the targets it gave way for are returned so the caller
+// can say so. The errors are CheckSpeech's.
+func ChooseVoices(targets []Language, voice string, strict bool) (voices []string, gaveWay []Language, err error) {
+	if v, perr := ParseVoice(voice); perr == nil {
+		voice = v.Name
+	}
+	for _, to := range targets {
+		chosen := strings.TrimSpace(voice)
+		if chosen == "" {
+			chosen = DefaultVoice(to.Code)
+		}
+		err := CheckSpeech(to, chosen)
+		var cannot *VoiceLanguageError
+		if errors.As(err, &cannot) && !strict {
+			chosen, err = DefaultVoice(to.Code), nil
+			gaveWay = append(gaveWay, to)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		voices = append(voices, chosen)
+	}
+	return voices, gaveWay, nil
 }

@@ -236,3 +236,54 @@ func TestCheckSpeechAccepts(t *testing.T) {
 		t.Errorf("CheckSpeech(Language{}, Cherry) = %v, want *NoSpeechError", err)
 	}
 }
+
+func TestChooseVoices(t *testing.T) {
+	parse := func(codes ...string) []Language {
+		var out []Language
+		for _, c := range codes {
+			l, err := Parse(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, l)
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		targets []Language
+		voice   string
+		strict  bool
+		want    []string
+		gaveWay []string
+		err     any
+	}{
+		{"each language's own", parse("fr", "yue"), "", true, []string{"Cherry", "Kiki"}, nil, nil},
+		{"one voice for all, any case", parse("fr", "de"), " cherry ", true, []string{"Cherry", "Cherry"}, nil, nil},
+		{"strict: cannot speak", parse("fr", "yue"), "Cherry", true, nil, nil, new(*VoiceLanguageError)},
+		{"a default gives way", parse("fr", "yue"), "Cherry", false, []string{"Cherry", "Kiki"}, []string{"yue"}, nil},
+		{"unknown voice", parse("fr"), "Nobody", false, nil, nil, new(*UnknownVoiceError)},
+		{"text-only language", parse("fr", "ar"), "", true, nil, nil, new(*NoSpeechError)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			voices, gaveWay, err := ChooseVoices(tc.targets, tc.voice, tc.strict)
+			if tc.err != nil {
+				if !errors.As(err, tc.err) {
+					t.Fatalf("err = %v, want %T", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, l := range gaveWay {
+				codes = append(codes, l.Code)
+			}
+			if !slices.Equal(voices, tc.want) || !slices.Equal(codes, tc.gaveWay) {
+				t.Errorf("voices %v, gave way for %v; want %v, %v", voices, codes, tc.want, tc.gaveWay)
+			}
+		})
+	}
+}
