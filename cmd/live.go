@@ -77,15 +77,8 @@ the utterances in flight (a second Ctrl-C abandons them).`,
 	f.DurationVar(&opts.Follow, "follow", opts.Follow, "a file source is followed as it grows; the run ends when it has not grown for this long (ffmpeg waits as long again at the very end) (0 = read it to its end once)")
 	requestFlags(a, cmd, &opts.translateOptions, "stop the run (the source closed, the utterances in flight finished) once the estimated cost of what was translated reaches AMOUNT, e.g. 0.50, in the price table's currency (CNY unless configured), or \"0.50 CNY\"")
 	cmdutil.CompleteFlag(cmd, "to", complete.LanguageFunc(false, false, false))
-	cmdutil.CompleteFlag(cmd, "format", complete.Fixed(liveFormatChoices))
+	cmdutil.CompleteFlag(cmd, "format", complete.Fixed(complete.LiveFormats))
 	return cmd
-}
-
-var liveFormatChoices = []cobra.Completion{
-	cobra.CompletionWithDesc("text", "a line an utterance, as it arrives"),
-	cobra.CompletionWithDesc("jsonl", "an event a line"),
-	cobra.CompletionWithDesc("srt", "SubRip subtitles, cue by cue"),
-	cobra.CompletionWithDesc("vtt", "WebVTT subtitles, cue by cue"),
 }
 
 // validate checks the options before anything is opened: translate's checks of the languages,

@@ -20,6 +20,12 @@ var (
 		cobra.CompletionWithDesc("srt", "subtitles timed to the source"),
 		cobra.CompletionWithDesc("vtt", "WebVTT subtitles timed to the source"),
 	}
+	LiveFormats = []cobra.Completion{
+		cobra.CompletionWithDesc("text", "a line an utterance, as it arrives"),
+		cobra.CompletionWithDesc("jsonl", "an event a line"),
+		cobra.CompletionWithDesc("srt", "SubRip subtitles, cue by cue"),
+		cobra.CompletionWithDesc("vtt", "WebVTT subtitles, cue by cue"),
+	}
 	Regions = []cobra.Completion{
 		cobra.CompletionWithDesc("intl", "Singapore"),
 		cobra.CompletionWithDesc("cn", "Beijing"),
