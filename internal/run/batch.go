@@ -165,7 +165,3 @@ func (s Single) For(code string) Single {
 	s.Dub = strings.ReplaceAll(s.Dub, Lang, code)
 	return s
 }
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

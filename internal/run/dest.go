@@ -148,13 +148,46 @@ type stdoutDest struct {
 	ord   *translate.Ordered
 	unit  int
 
-	part translate.Sink // the unit's place in ord
+	held *held // the unit's place in ord; nil for a single input
 	res  *results.Single
 	text sink.Output
 	w    *sink.Text
 	dub  *atomicfile.File
-	// header writes the unit's header line, once, before its first text.
-	header func() error
+}
+
+// held is a unit's place in the order of a batch's stdout: what it writes waits there until the
+// units before it are done. Text to stdout goes under the unit's header line, written with its
+// first text (or when it is done with none): one that fails first gets no empty section, only
+// its line in the summary.
+type held struct {
+	part   translate.Sink
+	header string // "" for none
+	headed bool
+}
+
+func (h *held) Write(p []byte) (int, error) {
+	if err := h.writeHeader(); err != nil {
+		return 0, err
+	}
+	return len(p), h.part.Text(string(p))
+}
+
+// writeHeader writes the header line, once; a nil held has none.
+func (h *held) writeHeader() error {
+	if h == nil || h.headed || h.header == "" {
+		return nil
+	}
+	h.headed = true
+	return h.part.Text(h.header)
+}
+
+// reset drops what the unit wrote so far, header included: its request starts again.
+func (h *held) reset() error {
+	if err := h.part.Reset(); err != nil {
+		return err
+	}
+	h.headed = false
+	return nil
 }
 
 func (dd *stdoutDest) open(ctx context.Context) (pipeline.Output, *sink.Outcome) {
@@ -168,30 +201,16 @@ func (dd *stdoutDest) open(ctx context.Context) (pipeline.Output, *sink.Outcome)
 		return failed(it.Err)
 	}
 	stdout := r.Stdout
-	headed := false
-	dd.header = func() error { return nil }
 	toStdout := files.Output == "" || files.Output == "-"
 	if dd.ord != nil {
-		dd.part = dd.ord.Sink(dd.unit)
-		// The header goes out with the unit's first text (or when it is done with none): one
-		// that fails first gets no empty section, only its line in the summary.
-		dd.header = func() error {
-			if headed || f.Name != sink.FormatText || !toStdout {
-				return nil
+		dd.held = &held{part: dd.ord.Sink(dd.unit)}
+		if f.Name == sink.FormatText && toStdout {
+			dd.held.header = "==> " + sink.ShownName(r.unitName(it.Name, dd.t)) + " <==\n"
+			if dd.unit > 0 {
+				dd.held.header = "\n" + dd.held.header
 			}
-			headed = true
-			sep := "\n"
-			if dd.unit == 0 {
-				sep = ""
-			}
-			return dd.part.Text(sep + "==> " + sink.ShownName(r.unitName(it.Name, dd.t)) + " <==\n")
 		}
-		stdout = writerFunc(func(p []byte) (int, error) {
-			if err := dd.header(); err != nil {
-				return 0, err
-			}
-			return len(p), dd.part.Text(string(p))
-		})
+		stdout = dd.held
 	}
 	res, err := results.OpenSingle(ctx, stdout, files.Output, files.AudioOut, files.Overwrite, files.Dub)
 	if err != nil {
@@ -211,17 +230,17 @@ func (dd *stdoutDest) open(ctx context.Context) (pipeline.Output, *sink.Outcome)
 	dd.text, dd.w = sink.New(res.Out, f.Subs, f.Timed, format, it.Name, r.Targets[dd.t].Lang)
 	out := pipeline.Output{Sink: dd.text, Audio: res.Audio, Dub: dd.dub, Files: res.Outputs, KeepText: f.keepsText()}
 	canReset := res.CanReset(f.Name == sink.FormatJSON)
-	if dd.ord != nil && toStdout {
+	heldText := dd.held != nil && toStdout
+	if heldText {
 		// Possible only while the unit's output is still held: drop it and start again.
-		canReset = dd.part.Reset != nil && res.CanReset(true)
+		canReset = dd.held.part.Reset != nil && res.CanReset(true)
 	}
 	if canReset {
 		out.Sink = sink.WithReset(dd.text, func() error {
-			if dd.ord != nil && toStdout {
-				if err := dd.part.Reset(); err != nil {
+			if heldText {
+				if err := dd.held.reset(); err != nil {
 					return err
 				}
-				headed = false
 			}
 			if dd.w != nil {
 				dd.w.Forget()
@@ -282,7 +301,7 @@ func (dd *stdoutDest) commit(tr *pipeline.Result) error {
 		path := dd.files.Dub
 		tr.DubFile = &path
 	}
-	if err := dd.header(); err != nil { // translated, even if nothing was said
+	if err := dd.held.writeHeader(); err != nil { // translated, even if nothing was said
 		return err
 	}
 	if err := dd.text.Finish(tr); err != nil {

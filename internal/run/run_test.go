@@ -200,3 +200,8 @@ func TestSingleTimeLimit(t *testing.T) {
 		t.Error("a result file was left")
 	}
 }
+
+// writerFunc is a Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
