@@ -143,19 +143,22 @@ func (r *Run) Batch(ctx context.Context, items []batch.Item, b Batch) (Outcomes,
 		}
 	}
 	if ord != nil && r.Format.Name == sink.FormatJSON && (b.Files == nil || b.Files.Output == "" || b.Files.Output == "-") {
-		names := make([]string, 0, units)
-		targets := make([]string, 0, units)
-		for _, it := range items {
-			for _, t := range r.Targets {
-				names, targets = append(names, it.Name), append(targets, t.Lang)
-			}
-		}
-		doc := sink.BatchDocument(names, targets, list, out.Stopped, out.Elapsed, r.Report.Failed, b.Model)
-		if err := prettyjson.Write(r.Stdout, doc); err != nil {
-			return out, err
-		}
+		return out, r.document(items, out, b.Model)
 	}
 	return out, nil
+}
+
+// document writes the batch's one JSON document to stdout: every input into each target, in
+// order, with its result or its error, and the summary.
+func (r *Run) document(items []batch.Item, out Outcomes, model string) error {
+	names := make([]string, 0, len(out.List))
+	targets := make([]string, 0, len(out.List))
+	for _, it := range items {
+		for _, t := range r.Targets {
+			names, targets = append(names, it.Name), append(targets, t.Lang)
+		}
+	}
+	return prettyjson.Write(r.Stdout, sink.BatchDocument(names, targets, out.List, out.Stopped, out.Elapsed, r.Report.Failed, model))
 }
 
 // For is s with each path's {lang} replaced by the code of a target.
