@@ -411,50 +411,67 @@ func validateSampling(top object, j *job) *apiError {
 	return nil
 }
 
+// contentItem is the request's one content item, as the service's messages name it.
+const contentItem = "messages[0].content[0]"
+
 func validateContent(item object, captures []*capturedDataURI, j *job, rec *Recorded) *apiError {
-	const base = "messages[0].content[0]"
 	typ, _, ok := item.str("type")
 	if !ok {
-		return invalidParam(base+".type", "'%s.type' must be a string.", base)
+		return invalidParam(contentItem+".type", "'%s.type' must be a string.", contentItem)
 	}
 	rec.ContentType = typ
-	var field, data string
+	field, data, aerr := contentData(item, typ, j, rec)
+	if aerr != nil {
+		return aerr
+	}
+	j.ContentType = typ
+	return validateData(typ, field, data, captures, j, rec)
+}
+
+// contentData is the content item's media, by its type: the audio's data and format, or the
+// video's URL, with the name of the field that holds it.
+func contentData(item object, typ string, j *job, rec *Recorded) (field, data string, aerr *apiError) {
 	switch typ {
 	case "input_audio":
-		field = base + ".input_audio"
+		field = contentItem + ".input_audio"
 		ia, ok := decodeObject(item["input_audio"])
 		if !ok {
-			return invalidParam(field, "The '%s' parameter is required for type input_audio.", field)
+			return "", "", invalidParam(field, "The '%s' parameter is required for type input_audio.", field)
 		}
 		var set bool
 		if data, set, ok = ia.str("data"); !ok || !set || data == "" {
-			return invalidParam(field+".data", "The '%s.data' parameter is required: an audio URL or a Base64 data URL.", field)
+			return "", "", invalidParam(field+".data", "The '%s.data' parameter is required: an audio URL or a Base64 data URL.", field)
 		}
 		format, set, ok := ia.str("format")
 		rec.Format = format
 		if !ok || !set || format == "" {
-			return invalidParam(field+".format", "The '%s.format' parameter is required, e.g. \"mp3\" or \"wav\".", field)
+			return "", "", invalidParam(field+".format", "The '%s.format' parameter is required, e.g. \"mp3\" or \"wav\".", field)
 		}
 		if !knownAudioFormat(format) {
-			return invalidParam(field+".format", "The audio format is illegal and cannot be opened.")
+			return "", "", invalidParam(field+".format", "The audio format is illegal and cannot be opened.")
 		}
 		j.Format = format
 		field += ".data"
 	case "video_url":
-		field = base + ".video_url"
+		field = contentItem + ".video_url"
 		vu, ok := decodeObject(item["video_url"])
 		if !ok {
-			return invalidParam(field, "The '%s' parameter is required for type video_url.", field)
+			return "", "", invalidParam(field, "The '%s' parameter is required for type video_url.", field)
 		}
 		var set bool
 		if data, set, ok = vu.str("url"); !ok || !set || data == "" {
-			return invalidParam(field+".url", "The '%s.url' parameter is required: a video URL or a Base64 data URL.", field)
+			return "", "", invalidParam(field+".url", "The '%s.url' parameter is required: a video URL or a Base64 data URL.", field)
 		}
 		field += ".url"
 	default:
-		return invalidParam(base+".type", "Invalid value for '%s.type': %q; use \"input_audio\" or \"video_url\".", base, typ)
+		return "", "", invalidParam(contentItem+".type", "Invalid value for '%s.type': %q; use \"input_audio\" or \"video_url\".", contentItem, typ)
 	}
-	j.ContentType = typ
+	return field, data, nil
+}
+
+// validateData checks the media at field: a URL, or a Base64 data URL whose bytes are what the
+// type and format say.
+func validateData(typ, field, data string, captures []*capturedDataURI, j *job, rec *Recorded) *apiError {
 
 	if !strings.HasPrefix(data, "data:") {
 		u, err := url.Parse(data)
@@ -485,7 +502,7 @@ func validateContent(item object, captures []*capturedDataURI, j *job, rec *Reco
 			return invalidParam(field, "The audio is empty")
 		}
 		if !audioMagicMatches(j.Format, media.Head) {
-			return invalidParam(base+".input_audio.format", "The audio format is illegal and cannot be opened.")
+			return invalidParam(contentItem+".input_audio.format", "The audio format is illegal and cannot be opened.")
 		}
 		return nil
 	}
