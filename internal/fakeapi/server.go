@@ -592,37 +592,8 @@ func (ex *exchange) stream(a *answer, f *Fault) {
 		}
 	}
 	for i := 0; i <= len(a.Words); i++ {
-		if i == trigger {
-			switch kind {
-			case FaultBreak:
-				panic(http.ErrAbortHandler)
-			case FaultStall:
-				<-ctx.Done()
-				return
-			case FaultInStreamError:
-				e := inspectionError(f, 200, "Output data may contain inappropriate content.")
-				ev.send(ex.errorJSON(e, a.ID))
-				return
-			case FaultMalformed:
-				if ev.send([]byte(`{"id":"`+a.ID+`","choices":[{"delta":{"content":"`)) != nil {
-					return
-				}
-			case FaultHugeLine:
-				huge := strings.Repeat(ex.s.wordSpeech, hugeWords)
-				if ev.send(a.audioChunk(huge)) != nil {
-					return
-				}
-			case FaultEndless:
-				// The whole text again and again, one chunk each, never a finish_reason.
-				again := a.repeatChunk()
-				for ev.send(again) == nil {
-				}
-				return
-			case FaultComments:
-				for ev.comment() == nil {
-				}
-				return
-			}
+		if i == trigger && ex.streamFault(ev, a, f) {
+			return
 		}
 		if i == len(a.Words) {
 			break
@@ -650,6 +621,38 @@ func (ex *exchange) stream(a *answer, f *Fault) {
 	if kind != FaultNoDone {
 		ev.send([]byte("[DONE]"))
 	}
+}
+
+// streamFault carries out fault f where the stream reaches its trigger, and reports whether the
+// stream ends there (a stream broken by a panic never returns).
+func (ex *exchange) streamFault(ev *eventWriter, a *answer, f *Fault) (end bool) {
+	ctx := ex.r.Context()
+	switch f.Kind {
+	case FaultBreak:
+		panic(http.ErrAbortHandler)
+	case FaultStall:
+		<-ctx.Done()
+		return true
+	case FaultInStreamError:
+		e := inspectionError(f, 200, "Output data may contain inappropriate content.")
+		ev.send(ex.errorJSON(e, a.ID))
+		return true
+	case FaultMalformed:
+		return ev.send([]byte(`{"id":"`+a.ID+`","choices":[{"delta":{"content":"`)) != nil
+	case FaultHugeLine:
+		return ev.send(a.audioChunk(strings.Repeat(ex.s.wordSpeech, hugeWords))) != nil
+	case FaultEndless:
+		// The whole text again and again, one chunk each, never a finish_reason.
+		again := a.repeatChunk()
+		for ev.send(again) == nil {
+		}
+		return true
+	case FaultComments:
+		for ev.comment() == nil {
+		}
+		return true
+	}
+	return false
 }
 
 // whole answers a stream:false request with one chat.completion object.
