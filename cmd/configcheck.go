@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"os"
 	"regexp"
 	"strings"
 
@@ -16,7 +15,7 @@ import (
 // command that the command line left unset its value from there, so that a command reads every
 // setting from its flags alone.
 func (a *app) applyConfig(run *cobra.Command) error {
-	if err := a.cfg.Check(config.FlagKeys(flagSets(run.Root())), os.Environ(), a.warnf); err != nil {
+	if err := a.cfg.Check(config.FlagKeys(flagSets(run.Root())), a.io.Environment(), a.warnf); err != nil {
 		return err
 	}
 	return a.cfg.Apply()

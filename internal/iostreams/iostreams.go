@@ -24,6 +24,10 @@ type IOStreams struct {
 	Width func() int
 	// Getenv reads the environment; nil reads the process's.
 	Getenv func(string) string
+	// Environ lists the environment's variables as KEY=value (for the warnings about variables
+	// that are no setting); nil lists the process's when Getenv is nil too, and none when only
+	// Getenv was injected, so an injected environment is never mixed with the process's.
+	Environ func() []string
 }
 
 // System is the process's own streams: stdin, stdout, stderr, the terminal they are on, and the
@@ -42,7 +46,8 @@ func System() IOStreams {
 			}
 			return w
 		},
-		Getenv: os.Getenv,
+		Getenv:  os.Getenv,
+		Environ: os.Environ,
 	}
 }
 
@@ -52,6 +57,17 @@ func (s *IOStreams) Env() func(string) string {
 		return s.Getenv
 	}
 	return os.Getenv
+}
+
+// Environment is the environment's variables, as Environ says.
+func (s *IOStreams) Environment() []string {
+	switch {
+	case s.Environ != nil:
+		return s.Environ()
+	case s.Getenv == nil:
+		return os.Environ()
+	}
+	return nil
 }
 
 // sameTerminal reports whether a and b are one terminal (a shell's stdout and stderr, unless
