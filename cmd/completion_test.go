@@ -12,12 +12,12 @@ import (
 func TestCompletionChoicesAreAccepted(t *testing.T) {
 	key := map[string]string{"DASHSCOPE_API_KEY": "sk-completion-test"}
 	for flag, choices := range map[string][]string{
-		"--format":    complete.Formats,
-		"--split":     complete.Splits,
-		"--progress":  complete.Progress,
-		"--region":    complete.Regions,
-		"--cache":     complete.Cache,
-		"--lang-form": complete.LangForms,
+		"--format":    complete.Formats(),
+		"--split":     complete.Splits(),
+		"--progress":  complete.Progress(),
+		"--region":    complete.Regions(),
+		"--cache":     complete.Cache(),
+		"--lang-form": complete.LangForms(),
 	} {
 		for _, c := range append(choices, "bogus\tnot a value") {
 			value, desc, ok := strings.Cut(c, "\t")

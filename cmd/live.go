@@ -77,7 +77,7 @@ the utterances in flight (a second Ctrl-C abandons them).`,
 	f.DurationVar(&opts.Follow, "follow", opts.Follow, "a file source is followed as it grows; the run ends when it has not grown for this long (ffmpeg waits as long again at the very end) (0 = read it to its end once)")
 	requestFlags(a, cmd, &opts.translateOptions, "stop the run (the source closed, the utterances in flight finished) once the estimated cost of what was translated reaches AMOUNT, e.g. 0.50, in the price table's currency (CNY unless configured), or \"0.50 CNY\"")
 	cmdutil.CompleteFlag(cmd, "to", complete.LanguageFunc(false, false, false))
-	cmdutil.CompleteFlag(cmd, "format", complete.Fixed(complete.LiveFormats))
+	cmdutil.CompleteFlag(cmd, "format", complete.Fixed(complete.LiveFormats()))
 	return cmd
 }
 

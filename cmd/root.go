@@ -211,7 +211,7 @@ The API key is read from DASHSCOPE_API_KEY (or api_key in the config file).`,
 	pf.String("base-url", "", "OpenAI-compatible base URL; overrides --region (env DASHSCOPE_BASE_URL)")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print request ids, usage and decisions on stderr")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print nothing on stderr but errors: no progress, warnings, or summary of a run that succeeded")
-	cmdutil.CompleteFlag(root, "region", complete.Fixed(complete.Regions))
+	cmdutil.CompleteFlag(root, "region", complete.Fixed(complete.Regions()))
 
 	root.AddCommand(
 		newTranslateCmd(a),

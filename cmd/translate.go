@@ -138,10 +138,10 @@ func translateCommand(a *app) (*cobra.Command, *translateOptions) {
 	f.DurationVar(&opts.Timeout, "timeout", 0, "limit for each input, all its requests and retries, e.g. 10m (0 = none)")
 	requestFlags(a, cmd, opts, "refuse the run, before sending anything, when its estimated cost (as --dry-run shows it) is over AMOUNT, e.g. 0.50, in the price table's currency (CNY unless configured), or \"0.50 CNY\"")
 	cmdutil.CompleteFlag(cmd, "to", complete.LanguageFunc(false, false, true))
-	cmdutil.CompleteFlag(cmd, "format", complete.Fixed(complete.Formats))
-	cmdutil.CompleteFlag(cmd, "split", complete.Fixed(complete.Splits))
-	cmdutil.CompleteFlag(cmd, "progress", complete.Fixed(complete.Progress))
-	cmdutil.CompleteFlag(cmd, "cache", complete.Fixed(complete.Cache))
+	cmdutil.CompleteFlag(cmd, "format", complete.Fixed(complete.Formats()))
+	cmdutil.CompleteFlag(cmd, "split", complete.Fixed(complete.Splits()))
+	cmdutil.CompleteFlag(cmd, "progress", complete.Fixed(complete.Progress()))
+	cmdutil.CompleteFlag(cmd, "cache", complete.Fixed(complete.Cache()))
 	return cmd, opts
 }
 
@@ -164,7 +164,7 @@ func requestFlags(a *app, cmd *cobra.Command, opts *translateOptions, maxCost st
 	addSamplingFlags(f, &opts.Sampling)
 	cmdutil.CompleteFlag(cmd, "from", complete.LanguageFunc(false, true, false))
 	cmdutil.CompleteFlag(cmd, "voice", complete.VoiceFunc(&a.cfgFile, a.getenv()))
-	cmdutil.CompleteFlag(cmd, "lang-form", complete.Fixed(complete.LangForms))
+	cmdutil.CompleteFlag(cmd, "lang-form", complete.Fixed(complete.LangForms()))
 }
 
 // fromCommand takes what the command line says besides the flags' values.

@@ -11,54 +11,81 @@ import (
 	"github.com/livetranslate/livetranslate/internal/split"
 )
 
-// The fixed choices of the flags that have them, each described as the flag's help describes it.
-var (
-	Formats = []cobra.Completion{
+// The fixed choices of the flags that have them, each described as the flag's help describes it;
+// functions, so that no caller can change another's.
+
+// Formats are the choices of translate's --format.
+func Formats() []cobra.Completion {
+	return []cobra.Completion{
 		cobra.CompletionWithDesc("text", "the translation as it arrives"),
 		cobra.CompletionWithDesc("json", "one document at the end"),
 		cobra.CompletionWithDesc("jsonl", "one event per line as it happens"),
 		cobra.CompletionWithDesc("srt", "subtitles timed to the source"),
 		cobra.CompletionWithDesc("vtt", "WebVTT subtitles timed to the source"),
 	}
-	LiveFormats = []cobra.Completion{
+}
+
+// LiveFormats are the choices of live's --format.
+func LiveFormats() []cobra.Completion {
+	return []cobra.Completion{
 		cobra.CompletionWithDesc("text", "a line an utterance, as it arrives"),
 		cobra.CompletionWithDesc("jsonl", "an event a line"),
 		cobra.CompletionWithDesc("srt", "SubRip subtitles, cue by cue"),
 		cobra.CompletionWithDesc("vtt", "WebVTT subtitles, cue by cue"),
 	}
-	Regions = []cobra.Completion{
+}
+
+// Regions are the choices of --region.
+func Regions() []cobra.Completion {
+	return []cobra.Completion{
 		cobra.CompletionWithDesc("intl", "Singapore"),
 		cobra.CompletionWithDesc("cn", "Beijing"),
 	}
-	Splits = []cobra.Completion{
+}
+
+// Splits are the choices of --split.
+func Splits() []cobra.Completion {
+	return []cobra.Completion{
 		cobra.CompletionWithDesc(split.Auto.String(), "split what does not fit one request"),
 		cobra.CompletionWithDesc(split.Always.String(), "split every input at its pauses"),
 		cobra.CompletionWithDesc(split.Never.String(), "refuse what does not fit one request"),
 	}
-	Progress = []cobra.Completion{
+}
+
+// Progress are the choices of --progress.
+func Progress() []cobra.Completion {
+	return []cobra.Completion{
 		cobra.CompletionWithDesc("auto", "a status line on a terminal, plain lines elsewhere"),
 		cobra.CompletionWithDesc("always", "the status line, even when stderr is not a terminal"),
 		cobra.CompletionWithDesc("never", "no progress"),
 	}
-	Cache = []cobra.Completion{
+}
+
+// Cache are the choices of --cache.
+func Cache() []cobra.Completion {
+	return []cobra.Completion{
 		cobra.CompletionWithDesc("auto", "unless sampled at random"),
 		cobra.CompletionWithDesc("always", "even when sampled at random"),
 		cobra.CompletionWithDesc("never", "always ask the service"),
 	}
-	LangForms = []cobra.Completion{
+}
+
+// LangForms are the choices of --lang-form.
+func LangForms() []cobra.Completion {
+	return []cobra.Completion{
 		cobra.CompletionWithDesc("codes", "fr, as every official example"),
 		cobra.CompletionWithDesc("names", "French, as the reference's parameter table"),
 	}
-	byDescriptions = map[string]string{
+}
+
+// Groupings are the usage report's groupings (ledger.Groupings), described.
+func Groupings() []cobra.Completion {
+	byDescriptions := map[string]string{
 		ledger.ByDay:      "the day a request started",
 		ledger.ByModel:    "the model asked for",
 		ledger.ByLanguage: "source→target",
 		ledger.ByInput:    "the input's content, named by its latest path",
 	}
-)
-
-// Groupings are the usage report's groupings (ledger.Groupings), described.
-func Groupings() []cobra.Completion {
 	var out []cobra.Completion
 	for _, g := range ledger.Groupings() {
 		out = append(out, cobra.CompletionWithDesc(g, byDescriptions[g]))

@@ -13,8 +13,8 @@ import (
 
 func TestChoicesDescribed(t *testing.T) {
 	for name, choices := range map[string][]cobra.Completion{
-		"formats": Formats, "live formats": LiveFormats, "regions": Regions, "splits": Splits, "progress": Progress,
-		"cache": Cache, "lang forms": LangForms, "groupings": Groupings(),
+		"formats": Formats(), "live formats": LiveFormats(), "regions": Regions(), "splits": Splits(), "progress": Progress(),
+		"cache": Cache(), "lang forms": LangForms(), "groupings": Groupings(),
 	} {
 		values(choices) // panics on a candidate without a description
 		if len(choices) == 0 {
