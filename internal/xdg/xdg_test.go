@@ -23,7 +23,7 @@ func TestPath(t *testing.T) {
 		{env("XDG_STATE_HOME", "relative"), State, ""},
 	} {
 		if got := Path(tt.getenv, tt.kind, "livetranslate", "x"); got != tt.want {
-			t.Errorf("%s: %q, want %q", tt.kind.Var, got, tt.want)
+			t.Errorf("%s: %q, want %q", tt.kind, got, tt.want)
 		}
 	}
 }
