@@ -6,7 +6,6 @@ import (
 
 	"github.com/livetranslate/livetranslate/internal/batch"
 	"github.com/livetranslate/livetranslate/internal/dryrun"
-	"github.com/livetranslate/livetranslate/internal/pipeline"
 	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/sink"
 )
@@ -43,16 +42,12 @@ func (a *app) errorInfo(err error) *sink.ErrorInfo {
 
 // dryRunOf is the run as the dry run and --max-cost plan it.
 func (a *app) dryRunOf(s *settings, opts *translateOptions) (*dryrun.Run, error) {
-	prices, err := a.cfg.Prices()
+	prices, err := a.prices()
 	if err != nil {
 		return nil, err
 	}
-	var targets []pipeline.Target
-	for _, t := range s.runTargets() {
-		targets = append(targets, pipeline.Target{Lang: t.Lang, Voice: t.Voice})
-	}
 	return &dryrun.Run{Pipeline: a.newPipeline(s, opts), Speech: opts.AudioOut != "" || opts.Speech || opts.Dub != "",
-		Targets: targets, Layout: resultLayout(s, opts, textExt(s)), Prices: prices,
+		Targets: s.runTargets(), Layout: resultLayout(s, opts, textExt(s)), Prices: prices,
 		Region: pricing.RegionOfBaseURL(s.baseURL), Model: s.model, Cap: s.maxCost, Info: worded(a.infof)}, nil
 }
 

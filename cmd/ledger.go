@@ -12,7 +12,7 @@ import (
 // none with --no-ledger. A ledger that cannot be opened or written never fails a translation: it
 // is warned about once and the run goes on.
 func (a *app) openLedger(ctx context.Context, s *settings, path string, noLedger bool) (*ledgercost.Ledger, error) {
-	prices, err := a.cfg.Prices()
+	prices, err := a.prices()
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/livetranslate/livetranslate/internal/complete"
 	"github.com/livetranslate/livetranslate/internal/config"
 	"github.com/livetranslate/livetranslate/internal/iostreams"
+	"github.com/livetranslate/livetranslate/internal/pricing"
 	"github.com/livetranslate/livetranslate/internal/textfmt"
 	"github.com/livetranslate/livetranslate/internal/usage"
 )
@@ -41,6 +42,20 @@ type app struct {
 	verbose bool
 	quiet   bool // -q: nothing on stderr but what explains a failure
 	cfgFile string
+	table   *pricing.Table // the price table, once read (prices)
+}
+
+// prices is the price table of the configuration, read once: the cost cap, the dry run and the
+// ledger of one run all price with it.
+func (a *app) prices() (*pricing.Table, error) {
+	if a.table == nil {
+		t, err := a.cfg.Prices()
+		if err != nil {
+			return nil, err
+		}
+		a.table = t
+	}
+	return a.table, nil
 }
 
 // getenv reads the environment through the injected streams.

@@ -216,8 +216,8 @@ func (a *app) newRun(s *settings, opts *translateOptions) *run.Run {
 }
 
 // runTargets are the run's target languages, each with its voice when speech is asked for.
-func (s *settings) runTargets() []run.Target {
-	ts := make([]run.Target, len(s.targets))
+func (s *settings) runTargets() []pipeline.Target {
+	ts := make([]pipeline.Target, len(s.targets))
 	for i, l := range s.targets {
 		ts[i].Lang = l.Code
 		if i < len(s.voices) {

@@ -116,7 +116,7 @@ func (o *usageOptions) validate(getenv func(string) string) (usagereport.Window,
 }
 
 func runUsage(ctx context.Context, a *app, opts *usageOptions, win usagereport.Window) error {
-	prices, err := a.cfg.Prices()
+	prices, err := a.prices()
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,6 @@ import (
 	"github.com/livetranslate/livetranslate/internal/translate"
 )
 
-// Target is one language the run translates into: its code, and the voice of its speech.
-type Target struct {
-	Lang  string
-	Voice string // "" = the pipeline's
-}
-
 // dest is where the results of one input in one target language go: opened before the input is
 // sent, finished after it.
 type dest interface {
@@ -40,7 +34,9 @@ func (r *Run) input(ctx context.Context, it batch.Item, dests []dest) []sink.Out
 			outs[t] = *o
 			continue
 		}
-		targets = append(targets, pipeline.Target{Lang: r.Targets[t].Lang, Voice: r.Targets[t].Voice, Output: out})
+		target := r.Targets[t]
+		target.Output = out
+		targets = append(targets, target)
 		sent = append(sent, t)
 	}
 	if len(targets) == 0 {

@@ -45,9 +45,11 @@ type Run struct {
 	Pipeline *pipeline.Pipeline
 	Stdout   io.Writer
 	Format   Format
-	Targets  []Target      // the languages each input is translated into, at least one
-	Timeout  time.Duration // each input's, when set
-	Report   Reporter
+	// Targets are the languages each input is translated into, at least one, each with the voice
+	// of its speech; their Output is the run's to fill.
+	Targets []pipeline.Target
+	Timeout time.Duration // each input's, when set
+	Report  Reporter
 }
 
 // keepsText reports whether the format prints the whole text at the end (json, and jsonl's done

@@ -83,7 +83,7 @@ func newRun(t *testing.T, format string) (*Run, *bytes.Buffer, *skips) {
 	}
 	var out bytes.Buffer
 	rep := &skips{}
-	return &Run{Pipeline: p, Stdout: &out, Format: Format{Name: format}, Targets: []Target{{Lang: "fr"}}, Report: rep}, &out, rep
+	return &Run{Pipeline: p, Stdout: &out, Format: Format{Name: format}, Targets: []pipeline.Target{{Lang: "fr"}}, Report: rep}, &out, rep
 }
 
 // TestBatchToStdout: several inputs to stdout come out in input order, each under its header,
