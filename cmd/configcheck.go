@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 
@@ -38,11 +39,11 @@ var flagInError = regexp.MustCompile(`^(unknown |invalid )?--([a-z][a-z-]*)\b[ :
 // that was not the command line: "jobs in FILE: 0 is out of range" (exit 3, configuration), not
 // "--jobs 0 is out of range" (exit 2) for a flag the user never passed.
 func (a *app) fromSource(err error) error {
-	m := flagInError.FindStringSubmatchIndex(message(err))
+	msg := message(err)
+	m := flagInError.FindStringSubmatchIndex(msg)
 	if m == nil || a.cfg == nil {
 		return err
 	}
-	msg := message(err)
 	flag := msg[m[4]:m[5]]
 	src := a.cfg.Source(config.FlagKey(flag))
 	if src == "" || strings.HasPrefix(src, "--") {
@@ -52,5 +53,5 @@ func (a *app) fromSource(err error) error {
 	if m[2] >= 0 { // "unknown --format "xml"; choose …" reads "format in FILE: unknown "xml"; …"
 		what = msg[m[2]:m[3]] + what
 	}
-	return &config.Error{Msg: src + ": " + what, Hint: "fix it there, or override it with --" + flag, Err: nil}
+	return config.SourceError(src, config.FlagKey(flag), errors.New(what))
 }

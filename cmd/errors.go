@@ -250,7 +250,7 @@ func settingMessage(err error) (worded string, inner error) {
 	)
 	switch {
 	case errors.As(err, &sampling):
-		return fmt.Sprintf("--%s %s is out of range: must be %s", strings.ReplaceAll(sampling.Param, "_", "-"), sampling.Value, sampling.Range), sampling
+		return fmt.Sprintf("--%s %s is out of range: must be %s", config.FlagName(sampling.Param), sampling.Value, sampling.Range), sampling
 	case errors.As(err, &threshold):
 		return fmt.Sprintf("--pause-threshold %q is not a level in [%g, %g] dB", threshold.Value, pauses.MinThreshold, pauses.MaxThreshold), threshold
 	case errors.As(err, &minPause):

@@ -1,11 +1,10 @@
 package cmd
 
 import (
-	"strings"
-
 	"github.com/spf13/pflag"
 
 	"github.com/livetranslate/livetranslate/internal/api"
+	"github.com/livetranslate/livetranslate/internal/config"
 )
 
 // addSamplingFlags defines a flag for each sampling parameter, bound to s: the flag is the body
@@ -13,6 +12,6 @@ import (
 // flag's with underscores, is the body's name too.
 func addSamplingFlags(f *pflag.FlagSet, s *api.Sampling) {
 	for _, p := range s.Params() {
-		f.Var(p.Value, strings.ReplaceAll(p.Name, "_", "-"), p.Help)
+		f.Var(p.Value, config.FlagName(p.Name), p.Help)
 	}
 }

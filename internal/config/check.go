@@ -128,7 +128,7 @@ func (c *Config) CheckValue(key, typ string) error {
 		return nil
 	}
 	if err := checkType(typ, c.Raw(key)); err != nil {
-		return sourceError(src, key, err)
+		return SourceError(src, key, err)
 	}
 	return nil
 }

@@ -230,7 +230,7 @@ type Origin struct {
 // the config file, the default.
 func (c *Config) Origin(key string) Origin {
 	if c.flagChanged(key) {
-		return Origin{FromFlag, "--" + strings.ReplaceAll(key, "_", "-")}
+		return Origin{FromFlag, "--" + FlagName(key)}
 	}
 	for _, env := range envNames(key) {
 		if c.getenv != nil && c.getenv(env) != "" {
@@ -262,7 +262,7 @@ func (c *Config) flagChanged(key string) bool {
 	if c.flags == nil {
 		return false
 	}
-	f := c.flags.Lookup(strings.ReplaceAll(key, "_", "-"))
+	f := c.flags.Lookup(FlagName(key))
 	return f != nil && f.Changed
 }
 

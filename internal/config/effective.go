@@ -40,7 +40,7 @@ func (c *Config) Effective(keys []string) ([]Setting, error) {
 		default:
 			s.Value = c.String(key)
 			if c.flags != nil {
-				if f := c.flags.Lookup(strings.ReplaceAll(key, "_", "-")); f != nil {
+				if f := c.flags.Lookup(FlagName(key)); f != nil {
 					s.Value = f.Value.String()
 				}
 			}

@@ -41,6 +41,10 @@ func withSampling(keys map[string]bool) map[string]bool {
 // base_url).
 func FlagKey(name string) string { return strings.ReplaceAll(name, "-", "_") }
 
+// FlagName is the name of the flag of key: its underscores turned to dashes (base_url is
+// base-url), the inverse of FlagKey.
+func FlagName(key string) string { return strings.ReplaceAll(key, "_", "-") }
+
 // IsSetting reports whether key is a setting: a value the config file and the environment may
 // give as well as the command line.
 func IsSetting(key string) bool { return settingKeys[key] }
@@ -114,15 +118,16 @@ func (c *Config) Apply() error {
 			return // the flag's default
 		}
 		if serr := f.Value.Set(c.String(key)); serr != nil {
-			err = sourceError(src, key, serr)
+			err = SourceError(src, key, serr)
 		}
 	})
 	return err
 }
 
-// sourceError is a bad value of key from src, the environment or the config file.
-func sourceError(src, key string, err error) *Error {
-	return &Error{Msg: fmt.Sprintf("%s: %v", src, err), Hint: fmt.Sprintf("fix it there, or override it with --%s", strings.ReplaceAll(key, "_", "-"))}
+// SourceError is a bad value of key from src, the environment or the config file: a
+// configuration error naming where it came from, and the flag that overrides it.
+func SourceError(src, key string, err error) *Error {
+	return &Error{Msg: fmt.Sprintf("%s: %v", src, err), Hint: "fix it there, or override it with --" + FlagName(key)}
 }
 
 // ShownKeys are the keys a listing of the settings shows: the service's (the key, region and base
