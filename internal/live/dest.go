@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -35,27 +34,14 @@ type Destination struct {
 // file), or each other: text's file and audio's, each named in messages as given.
 func CheckOutputs(src Source, text, audio results.Output) error {
 	for _, out := range []results.Output{text, audio} {
-		if out.Path != "" && out.Path != "-" && src.Kind == File && samePath(out.Path, src.Name) {
+		if out.Path != "" && out.Path != "-" && src.Kind == File && results.SameOutput(out.Path, src.Name) {
 			return usage.Errorf("write it elsewhere", "%s %s is the source: writing it would destroy it", out.Name, out.Path)
 		}
 	}
-	if text.Path != "" && text.Path != "-" && audio.Path != "" && samePath(text.Path, audio.Path) {
+	if text.Path != "" && text.Path != "-" && audio.Path != "" && results.SameOutput(text.Path, audio.Path) {
 		return usage.Errorf("name two files", "%s and %s name the same file, %s", text.Name, audio.Name, text.Path)
 	}
 	return nil
-}
-
-// samePath reports whether a and b name one file: the same file where both exist, else the
-// same absolute path.
-func samePath(a, b string) bool {
-	ai, aerr := os.Stat(a)
-	bi, berr := os.Stat(b)
-	if aerr == nil && berr == nil {
-		return os.SameFile(ai, bi) && ai.Mode().IsRegular()
-	}
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	return err1 == nil && err2 == nil && aa == bb
 }
 
 // Open opens the destination's files: written as they grow, never renamed into place (there is

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -158,6 +159,10 @@ func TestCheckOutputs(t *testing.T) {
 	text := func(p string) results.Output { return results.Output{Name: "text", Path: p} }
 	audio := func(p string) results.Output { return results.Output{Name: "audio", Path: p} }
 	out := filepath.Join(dir, "out.txt")
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		src         Source
 		text, audio string
@@ -169,6 +174,8 @@ func TestCheckOutputs(t *testing.T) {
 		{Source{Name: "pulse:default", Kind: Device}, "pulse:default", "", ""},
 		{file, out, out, "text and audio name the same file, " + out},
 		{file, "-", "-", ""},
+		{file, os.DevNull, os.DevNull, ""},                               // a character device takes both, as translate's outputs
+		{file, fifo, fifo, "text and audio name the same file, " + fifo}, // text and WAV interleaved
 	} {
 		err := CheckOutputs(tc.src, text(tc.text), audio(tc.audio))
 		if _, usageErr := usage.As(err); tc.want == "" && err != nil || tc.want != "" && (err == nil || err.Error() != tc.want || !usageErr) {

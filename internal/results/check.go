@@ -42,7 +42,7 @@ func CheckOutputs(outputs []Output, items []batch.Item) error {
 			}
 		}
 		for _, p := range outs[:i] {
-			if sameOutput(p.Path, o.Path) {
+			if SameOutput(p.Path, o.Path) {
 				return usage.Errorf("choose another name for one of them", "%s and %s name the same file %s", p.Name, o.Name, o.Path)
 			}
 		}
@@ -50,9 +50,9 @@ func CheckOutputs(outputs []Output, items []batch.Item) error {
 	return nil
 }
 
-// sameOutput reports whether two outputs are one file, which is fine only for a character
+// SameOutput reports whether two outputs are one file, which is fine only for a character
 // device such as /dev/null.
-func sameOutput(a, b string) bool {
+func SameOutput(a, b string) bool {
 	sa, erra := os.Stat(a)
 	sb, errb := os.Stat(b)
 	switch {

@@ -46,8 +46,8 @@ func TestSameOutput(t *testing.T) {
 		{a, missing, false},
 		{os.DevNull, os.DevNull, false}, // a character device takes both
 	} {
-		if got := sameOutput(tc.a, tc.b); got != tc.want {
-			t.Errorf("sameOutput(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
+		if got := SameOutput(tc.a, tc.b); got != tc.want {
+			t.Errorf("SameOutput(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
 }
