@@ -148,8 +148,8 @@ func (o *liveOptions) checkLiveRun(s *settings) error {
 	if o.Queue < 1 || o.Queue > 10000 {
 		return usagef("", "--queue %d is out of range: must be in [1, 10000]", o.Queue)
 	}
-	if o.CueMax < time.Second || o.CueMax > time.Minute {
-		return usagef("e.g. --cue-max 5s", "--cue-max %s is out of range: must be in [1s, 1m]", o.CueMax)
+	if err := o.checkCueMax(); err != nil {
+		return err
 	}
 	if o.Follow < 0 {
 		return usagef("e.g. --follow 30s, or 0 to read a file once", "--follow %s is negative", o.Follow)

@@ -19,8 +19,8 @@ import (
 func checkTimed(opts *translateOptions, s *settings) error {
 	s.subs, _ = subtitle.ParseFormat(s.format)
 	s.timed = s.subs != 0 || opts.Dub != "" || opts.Align
-	if opts.CueMax < time.Second || opts.CueMax > time.Minute {
-		return usagef("e.g. --cue-max 5s", "--cue-max %s is out of range: must be in [1s, 1m]", opts.CueMax)
+	if err := opts.checkCueMax(); err != nil {
+		return err
 	}
 	if math.IsNaN(opts.DubMix) || opts.DubMix < 0 || opts.DubMix > 1 {
 		return usagef("e.g. --dub-mix 0.15", "--dub-mix %v is out of range: must be in [0, 1]", opts.DubMix)
@@ -47,6 +47,15 @@ func checkTimed(opts *translateOptions, s *settings) error {
 	}
 	if opts.Segment > 0 {
 		return usagef("use --cue-max DUR", "--segment does not apply to subtitles and dubbing")
+	}
+	return nil
+}
+
+// checkCueMax checks --cue-max, the longest piece of speech of timed output and the longest
+// utterance of live.
+func (o *translateOptions) checkCueMax() error {
+	if o.CueMax < time.Second || o.CueMax > time.Minute {
+		return usagef("e.g. --cue-max 5s", "--cue-max %s is out of range: must be in [1s, 1m]", o.CueMax)
 	}
 	return nil
 }
